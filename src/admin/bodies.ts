@@ -1,0 +1,34 @@
+// Request bodies the admin API accepts, validated at the boundary.
+import * as z from 'zod/mini';
+import { badRequest } from '../errors';
+import { describeIssue, formatPath } from '../rules/schema';
+
+export const PreviewBody = z.strictObject({
+  /** A source id from the config. */
+  source: z.string().check(z.minLength(1)),
+  /** Headers as the platform would send them (topic, event name...); signatures are not checked. */
+  headers: z._default(z.record(z.string(), z.string()), {}),
+  /** The payload: a JSON value, or the raw body as a string. */
+  body: z.unknown(),
+});
+
+export const PurgeBody = z.strictObject({
+  distribution: z.string().check(z.minLength(1)),
+  paths: z._default(z.array(z.string().check(z.regex(/^\//, 'a path must start with "/"'), z.maxLength(2048))), []),
+  prefetch: z._default(z.array(z.string().check(z.regex(/^\//, 'a path must start with "/"'), z.maxLength(2048))), []),
+  all: z._default(z.boolean(), false),
+});
+
+/** Parses a JSON body with a schema; errors are 400 with each field's path. */
+export async function readJson<T>(request: Request, schema: z.ZodMiniType<T>): Promise<T> {
+  let json: unknown;
+  try {
+    json = await request.json();
+  } catch {
+    throw badRequest('body is not valid JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: describeIssue(i) }));
+  throw badRequest(`invalid request body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+}

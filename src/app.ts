@@ -1,0 +1,29 @@
+// The Hono app: webhooks and admin routers, one error handler.
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { adminRoutes } from './admin/route';
+import { RelayError } from './errors';
+import { log } from './lib/log';
+import { webhookRoutes } from './webhooks/route';
+
+export const app = new Hono<{ Bindings: Env }>();
+
+app.get('/', (c) => c.json({ name: 'purge-relay', webhooks: '/webhooks/{sourceId}', admin: '/admin' }));
+app.route('/webhooks', webhookRoutes);
+app.route('/admin', adminRoutes);
+
+app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+
+app.onError((error, c) => {
+  if (error instanceof RelayError) {
+    if (error.status >= 500) log('error', error.message, { path: new URL(c.req.url).pathname, cause: String(error.cause ?? '') });
+    const details = error.details && typeof error.details === 'object' ? error.details : {};
+    return c.json({ error: error.message, ...details }, error.status as ContentfulStatusCode);
+  }
+  if (error instanceof HTTPException) {
+    return c.json({ error: error.message || 'request failed' }, error.status);
+  }
+  log('error', 'unhandled error', { path: new URL(c.req.url).pathname, error: String(error), stack: (error as Error).stack });
+  return c.json({ error: 'internal error' }, 500);
+});

@@ -1,0 +1,12 @@
+// Worker entry: HTTP through the Hono app, cron through the scheduled jobs, plus the Durable Object class.
+import { app } from './app';
+import { runSchedules } from './jobs/cron';
+
+export { PurgeScheduler } from './purge/scheduler';
+
+export default {
+  fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(runSchedules(env, controller.cron, controller.scheduledTime));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,82 @@
+// Standard Webhooks: `webhook-id`, `webhook-timestamp` (s), `webhook-signature: v1,<b64> ...`.
+// https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
+import * as z from 'zod/mini';
+import { unauthorized } from '../errors';
+import { concatBytes, fromBase64, utf8 } from '../lib/bytes';
+import { verifyHmacAny } from './crypto';
+import { checkTimestamp, idString, isRecord, parseIntStrict, parsePayload, requireHeader } from './support';
+import type { ContentAction, WebhookProvider } from './types';
+
+const SECRET_PREFIX = 'whsec_';
+
+// Event types are dotted, past tense last: `post.published`, `product.updated`.
+const ACTIONS: Record<string, ContentAction> = {
+  published: 'publish',
+  unpublished: 'unpublish',
+  created: 'create',
+  updated: 'update',
+  deleted: 'delete',
+  archived: 'archive',
+};
+
+const Options = z.strictObject({
+  /** Extra event type → action mappings, checked before the built-in past-tense suffixes. */
+  actions: z.optional(z.record(z.string(), z.enum(['publish', 'unpublish', 'create', 'update', 'delete', 'archive']))),
+});
+type StandardOptions = z.infer<typeof Options>;
+
+/** The spec's key: base64 after the `whsec_` prefix; other secrets are used as UTF-8 bytes. */
+function keyBytes(secret: string): Uint8Array {
+  if (secret.startsWith(SECRET_PREFIX)) {
+    const decoded = fromBase64(secret.slice(SECRET_PREFIX.length));
+    if (decoded) return decoded;
+  }
+  return utf8(secret);
+}
+
+const Payload = z.looseObject({
+  type: z.string(),
+  data: z.optional(z.record(z.string(), z.unknown())),
+});
+
+export const standardWebhooks: WebhookProvider<StandardOptions> = {
+  name: 'standard-webhooks',
+  options: Options,
+  // The reference libraries' tolerance (5 minutes either way).
+  defaultToleranceMs: 300_000,
+
+  async verify(request, { secrets, toleranceMs, now }) {
+    const id = requireHeader(request.headers, 'webhook-id');
+    const timestamp = requireHeader(request.headers, 'webhook-timestamp');
+    const signatures = requireHeader(request.headers, 'webhook-signature')
+      .split(' ')
+      .filter((s) => s.startsWith('v1,'))
+      .map((s) => fromBase64(s.slice(3)))
+      .filter((s): s is Uint8Array => s !== undefined && s.length === 32);
+    if (signatures.length === 0) throw unauthorized('no v1 signature in webhook-signature');
+    const seconds = parseIntStrict(timestamp);
+    checkTimestamp(seconds === undefined ? NaN : seconds * 1000, now, toleranceMs);
+    const data = concatBytes(utf8(`${id}.${timestamp}.`), request.body);
+    if (!(await verifyHmacAny('SHA-256', secrets.map(keyBytes), data, signatures))) {
+      throw unauthorized('signature does not match');
+    }
+  },
+
+  normalize(request, payload, options) {
+    const body = parsePayload(Payload, payload, 'Standard Webhooks');
+    const data = body.data ?? {};
+    const dot = body.type.lastIndexOf('.');
+    const verb = dot >= 0 ? body.type.slice(dot + 1) : body.type;
+    const locale = data.locale;
+    return {
+      action: options.actions?.[body.type] ?? ACTIONS[verb] ?? 'update',
+      topic: body.type,
+      contentType: dot >= 0 ? body.type.slice(0, dot) : undefined,
+      documentId: idString(data.id),
+      locales: typeof locale === 'string' && locale !== '' ? [locale] : [],
+      fields: data,
+      previous: isRecord(data.previous) ? data.previous : undefined,
+      deliveryId: request.headers.get('webhook-id') ?? undefined,
+    };
+  },
+};

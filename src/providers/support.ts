@@ -1,0 +1,53 @@
+// Small helpers the provider files share: required headers, replay windows, JSON, payload shapes.
+import * as z from 'zod/mini';
+import { badRequest, unauthorized } from '../errors';
+import { decodeUtf8 } from '../lib/bytes';
+
+export function requireHeader(headers: Headers, name: string): string {
+  const value = headers.get(name);
+  if (value === null || value.trim() === '') throw unauthorized(`missing ${name} header`);
+  return value.trim();
+}
+
+/** Rejects a signed timestamp (ms) further than the tolerance from now, in either direction. */
+export function checkTimestamp(timestampMs: number, now: number, toleranceMs: number): void {
+  if (!Number.isFinite(timestampMs)) throw unauthorized('signature timestamp is not a number');
+  if (now - timestampMs > toleranceMs) throw unauthorized('signature timestamp is too old (replay window)');
+  if (timestampMs - now > toleranceMs) throw unauthorized('signature timestamp is in the future');
+}
+
+/** Parses a decimal timestamp header or field; undefined unless it is all digits. */
+export const parseIntStrict = (text: string | undefined): number | undefined =>
+  text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : undefined;
+
+export function parseJsonBody(body: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = decodeUtf8(body);
+  } catch {
+    throw badRequest('body is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw badRequest(`body is not valid JSON: ${(cause as Error).message}`);
+  }
+}
+
+/** Parses a payload with a provider's schema; a mismatch is a 400 naming the first bad field. */
+export function parsePayload<T>(schema: z.ZodMiniType<T>, payload: unknown, what: string): T {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const at = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  throw badRequest(`${what} payload has an unexpected shape${at}`);
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A document id as a string, whether the platform sends a number or a string. */
+export const idString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+
+export const NO_OPTIONS = z.strictObject({});

@@ -1,0 +1,58 @@
+// The one interface every webhook provider satisfies, and the ContentEvent they all produce.
+import type * as z from 'zod/mini';
+
+export const CONTENT_ACTIONS = ['publish', 'unpublish', 'create', 'update', 'delete', 'archive'] as const;
+export type ContentAction = (typeof CONTENT_ACTIONS)[number];
+
+/** A content change, whatever platform sent it. Rules match on it; templates read from it. */
+export interface ContentEvent {
+  eventId: string;
+  source: string;
+  provider: string;
+  action: ContentAction;
+  /** The platform's own name for what happened, e.g. `ContentManagement.Entry.publish`. */
+  topic: string;
+  contentType?: string;
+  documentId?: string;
+  locales: string[];
+  /** The document's fields (for one locale when the platform sends several; see `localized`). */
+  fields: Record<string, unknown>;
+  /** Fields per locale, for platforms that send every locale in one payload (Contentful). */
+  localized?: Record<string, Record<string, unknown>>;
+  /** Values before the change, where the platform sends them (old slug, ...). */
+  previous?: Record<string, unknown>;
+  /** The platform's delivery or idempotency id, for de-duplicating redeliveries. */
+  deliveryId?: string;
+  receivedAt: number;
+}
+
+export type NormalizedEvent = Omit<ContentEvent, 'eventId' | 'source' | 'provider' | 'receivedAt'>;
+
+/** A webhook request as received: the raw bytes are what platforms sign, never re-serialized JSON. */
+export interface WebhookRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body: Uint8Array;
+}
+
+export interface VerifyContext<Options> {
+  /** The source's secrets, newest first; any one may match (rotation). */
+  secrets: readonly string[];
+  options: Options;
+  /** How far a signed timestamp may be from `now`, in ms. */
+  toleranceMs: number;
+  now: number;
+}
+
+export interface WebhookProvider<Options = Record<string, unknown>> {
+  readonly name: string;
+  /** Options a source of this provider may set in the config, validated when the config is saved. */
+  readonly options: z.ZodMiniType<Options>;
+  /** The platform's own replay window in ms, or undefined when it signs no timestamp. */
+  readonly defaultToleranceMs: number | undefined;
+  /** Throws a 401 RelayError unless the request is signed as the platform signs it. */
+  verify(request: WebhookRequest, context: VerifyContext<Options>): Promise<void>;
+  /** Reads the verified payload into a NormalizedEvent; throws a 400 RelayError on a bad shape. */
+  normalize(request: WebhookRequest, payload: unknown, options: Options): NormalizedEvent;
+}

@@ -1,0 +1,55 @@
+// Hands matched paths to each distribution's scheduler; resolves only once every one has stored them.
+import { unavailable } from '../errors';
+import type { RuleMatch } from '../rules/matcher';
+import type { CallKind, RelayConfig } from '../rules/schema';
+import type { EnqueueItem } from './queue-store';
+import type { PurgeScheduler } from './scheduler';
+
+export interface PurgeWork {
+  distribution: string;
+  items: EnqueueItem[];
+}
+
+/**
+ * Groups rule matches by distribution. The first template of a rule is its page and goes first;
+ * the rest follow in the order written.
+ */
+export function collectWork(matches: readonly RuleMatch[]): PurgeWork[] {
+  const byDistribution = new Map<string, Map<string, EnqueueItem>>();
+  const add = (distribution: string, kind: CallKind, path: string, priority: number) => {
+    const items = byDistribution.get(distribution) ?? new Map<string, EnqueueItem>();
+    byDistribution.set(distribution, items);
+    const key = `${kind} ${path}`;
+    const existing = items.get(key);
+    if (!existing || existing.priority > priority) items.set(key, { kind, path, priority });
+  };
+  for (const match of matches) {
+    match.purge.forEach((path, i) => add(match.distribution, 'url', path, i));
+    match.prefetch.forEach((path, i) => add(match.distribution, 'prefetch', path, i));
+  }
+  return [...byDistribution].map(([distribution, items]) => ({ distribution, items: [...items.values()] }));
+}
+
+export const countPaths = (work: readonly PurgeWork[]) =>
+  work.reduce((n, w) => n + w.items.filter((i) => i.kind !== 'prefetch').length, 0);
+
+/** The scheduler of one distribution, keyed by its Gotipath id so renaming it in the config keeps its queue. */
+export function schedulerFor(env: Env, distributionId: string) {
+  // The generated Env types the namespace without its class; the class is ours, so name it here.
+  const namespace = env.PURGE_SCHEDULER as unknown as DurableObjectNamespace<PurgeScheduler>;
+  return namespace.get(namespace.idFromName(distributionId));
+}
+
+/** Stores the work in every scheduler it names; a failure is a 503 so the platform retries. */
+export async function enqueueWork(env: Env, config: RelayConfig, work: readonly PurgeWork[], eventId: string): Promise<void> {
+  try {
+    await Promise.all(
+      work.map(({ distribution, items }) => {
+        const snapshot = { name: distribution, config: config.distributions[distribution]! };
+        return schedulerFor(env, snapshot.config.id).enqueue(snapshot, eventId, items);
+      }),
+    );
+  } catch (cause) {
+    throw unavailable('could not store the paths to purge; retry later', cause);
+  }
+}

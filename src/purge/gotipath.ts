@@ -1,0 +1,86 @@
+// The Gotipath CDN API client: purge and prefetch calls, each answered with a plain outcome, never a throw.
+// API: POST /v1/distributions/{id}/purges with X-Auth-ClientId/-LibraryId/-ApiKey (see README).
+import type { RelayConfig } from '../rules/schema';
+import { parseRetryAfter } from './planner';
+
+export interface GotipathClientOptions {
+  baseUrl: string;
+  clientId: string;
+  libraryId: string;
+  apiKey: string;
+  api: RelayConfig['gotipath'];
+  fetch?: typeof fetch;
+}
+
+export type CallOutcome =
+  | { ok: true; status: number }
+  | {
+      ok: false;
+      /** HTTP status, or 0 when no answer came (timeout, reset, DNS). */
+      status: number;
+      /** Gotipath's message, or what went wrong on the wire; never includes credentials. */
+      message: string;
+      retryAfterMs?: number;
+    };
+
+export interface GotipathClient {
+  purge(distributionId: string, kind: 'url' | 'pattern' | 'all', paths: readonly string[]): Promise<CallOutcome>;
+  prefetch(distributionId: string, paths: readonly string[]): Promise<CallOutcome>;
+  getDistribution(distributionId: string): Promise<CallOutcome>;
+}
+
+async function readMessage(response: Response): Promise<string> {
+  const text = (await response.text().catch(() => '')).slice(0, 500);
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const message = body.error ?? body.message ?? body.detail ?? body.errors;
+    if (message !== undefined) return typeof message === 'string' ? message : JSON.stringify(message);
+  } catch {
+    // Not JSON: the raw text is the message.
+  }
+  return text || response.statusText || `HTTP ${response.status}`;
+}
+
+export function createGotipathClient(options: GotipathClientOptions): GotipathClient {
+  const doFetch = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const headers = {
+    'X-Auth-ClientId': options.clientId,
+    'X-Auth-LibraryId': options.libraryId,
+    'X-Auth-ApiKey': options.apiKey,
+    'Content-Type': 'application/json',
+    Accept: 'application/json',
+  };
+
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<CallOutcome> {
+    try {
+      const response = await doFetch(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(options.api.timeoutMs),
+      });
+      if (response.ok) {
+        await response.body?.cancel();
+        return { ok: true, status: response.status };
+      }
+      return {
+        ok: false,
+        status: response.status,
+        message: await readMessage(response),
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+      };
+    } catch (error) {
+      const name = (error as Error).name;
+      return { ok: false, status: 0, message: name === 'TimeoutError' ? `no answer within ${options.api.timeoutMs} ms` : `network error: ${(error as Error).message}` };
+    }
+  }
+
+  const distribution = (id: string) => `/v1/distributions/${encodeURIComponent(id)}`;
+  return {
+    purge: (id, kind, paths) =>
+      call('POST', `${distribution(id)}/purges`, { type: options.api.purgeTypes[kind], paths: kind === 'all' ? [] : paths }),
+    prefetch: (id, paths) => call('POST', `${distribution(id)}${options.api.prefetchPath}`, { paths }),
+    getDistribution: (id) => call('GET', distribution(id)),
+  };
+}

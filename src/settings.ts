@@ -1,0 +1,55 @@
+// Worker settings (vars and secrets), validated once per isolate; a bad setting names itself.
+import * as z from 'zod/mini';
+import { misconfigured } from './errors';
+
+const REQUIRED = z.string().check(z.trim(), z.minLength(1));
+
+const SettingsSchema = z.object({
+  GOTIPATH_API_BASE: z._default(z.url({ protocol: /^https?$/ }), 'https://apistream.gotipath.com'),
+  GOTIPATH_CLIENT_ID: REQUIRED,
+  GOTIPATH_LIBRARY_ID: REQUIRED,
+  GOTIPATH_API_KEY: REQUIRED,
+  ADMIN_TOKEN: z.string().check(z.minLength(16)),
+  MAX_BODY_BYTES: z.pipe(
+    z._default(z.string().check(z.regex(/^\d+$/)), '1048576'),
+    z.transform((s) => Number(s)),
+  ),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+const HINTS: Record<string, string> = {
+  ADMIN_TOKEN: 'must be at least 16 characters',
+  GOTIPATH_API_BASE: 'must be an http(s) URL',
+  MAX_BODY_BYTES: 'must be a whole number of bytes',
+};
+
+const cache = new WeakMap<object, Settings>();
+
+/** Reads the settings from the Worker's env; throws a 500 RelayError naming the first bad setting. */
+export function readSettings(env: object): Settings {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  // Boundary: env holds secrets the generated Env type does not list.
+  const parsed = SettingsSchema.safeParse(env as Record<string, unknown>);
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+    const what = names.map((n) => `${n} ${HINTS[n] ?? 'is required'}`).join('; ');
+    throw misconfigured(`${what} (set secrets with \`wrangler secret put NAME\`, or in .dev.vars locally)`);
+  }
+  const settings = { ...parsed.data, GOTIPATH_API_BASE: parsed.data.GOTIPATH_API_BASE.replace(/\/+$/, '') };
+  cache.set(env, settings);
+  return settings;
+}
+
+/** Reads the named Worker secrets (a source's signing secrets); missing ones are a setup error. */
+export function readSecrets(env: object, names: readonly string[], sourceId: string): string[] {
+  const values = env as Record<string, unknown>;
+  return names.map((name) => {
+    const value = values[name];
+    if (typeof value !== 'string' || value === '') {
+      throw misconfigured(`source "${sourceId}" names secret ${name}, which is not set`);
+    }
+    return value;
+  });
+}

@@ -1,0 +1,14 @@
+// POST /webhooks/{sourceId}: 202 {eventId, paths} once the paths are durably queued.
+import { Hono } from 'hono';
+import { RelayError } from '../errors';
+import { readSettings } from '../settings';
+import { receiveWebhook } from './receive';
+
+export const webhookRoutes = new Hono<{ Bindings: Env }>()
+  .post('/:sourceId', async (c) => {
+    const receipt = await receiveWebhook(c.env, readSettings(c.env), c.req.raw, c.req.param('sourceId'));
+    return c.json(receipt, 202);
+  })
+  .all('/:sourceId', () => {
+    throw new RelayError(405, 'webhooks are delivered with POST');
+  });
