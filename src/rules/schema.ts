@@ -28,7 +28,7 @@ const Distribution = z.strictObject({
   id: z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'a Gotipath distribution id')),
   /** How long to gather paths before the first call, in ms. */
   coalesceMs: z._default(z.number().check(z.int(), z.gte(0), z.lte(600_000)), 2_000),
-  limits: z._default(Limits, {} as never),
+  limits: z.prefault(Limits, {}),
 });
 
 const Source = z.strictObject({
@@ -93,7 +93,7 @@ export const DEFAULT_GOTIPATH_API = Gotipath.parse({});
 
 const ConfigShape = z.strictObject({
   $schema: z.optional(z.string()),
-  gotipath: z._default(Gotipath, {} as never),
+  gotipath: z.prefault(Gotipath, {}),
   distributions: z.record(id('a distribution name'), Distribution).check(
     z.refine((d) => Object.keys(d).length > 0, 'at least one distribution is required'),
   ),

@@ -1,0 +1,46 @@
+// Admin: read and replace the config document (validated; an invalid one is never stored).
+import { Hono } from 'hono';
+import { RelayError, badRequest, notFound } from '../errors';
+import { log } from '../lib/log';
+import { parseConfig, type RelayConfig } from '../rules/schema';
+import { saveConfig } from '../rules/store';
+import { loadConfigOr503 } from '../webhooks/receive';
+
+export async function requireConfig(env: Env) {
+  const loaded = await loadConfigOr503(env.CONFIG);
+  if (!loaded) throw notFound('no config has been saved yet: PUT /admin/config');
+  return loaded;
+}
+
+/** Secrets a config names that the Worker does not have: saved anyway, but worth a warning. */
+function missingSecrets(env: Env, config: RelayConfig): string[] {
+  // Boundary: source secrets are not in the generated Env type.
+  const values = env as unknown as Record<string, unknown>;
+  return Object.entries(config.sources).flatMap(([id, s]) =>
+    s.secrets.filter((name) => typeof values[name] !== 'string').map((name) => `source "${id}": Worker secret ${name} is not set`),
+  );
+}
+
+export const configRoutes = new Hono<{ Bindings: Env }>()
+  .get('/config', async (c) => {
+    const loaded = await requireConfig(c.env);
+    return c.json({ version: loaded.version, savedAt: loaded.savedAt, config: loaded.document });
+  })
+  .put('/config', async (c) => {
+    let document: unknown;
+    try {
+      document = await c.req.json();
+    } catch {
+      throw badRequest('body is not valid JSON');
+    }
+    const parsed = parseConfig(document);
+    if (!parsed.ok) {
+      const count = parsed.issues.length;
+      throw new RelayError(422, `config is invalid (${count} problem${count > 1 ? 's' : ''}); nothing was saved`, {
+        details: { issues: parsed.issues },
+      });
+    }
+    const saved = await saveConfig(c.env.CONFIG, document);
+    log('info', 'config saved', { version: saved.version, rules: saved.config.rules.length });
+    return c.json({ version: saved.version, savedAt: saved.savedAt, warnings: missingSecrets(c.env, parsed.config) });
+  });

@@ -1,0 +1,24 @@
+// Admin: POST /admin/preview shows what a payload would purge, without a signature and without purging.
+import { Hono } from 'hono';
+import { notFound } from '../errors';
+import { utf8 } from '../lib/bytes';
+import { createEvent } from '../providers/event';
+import { getProvider } from '../providers/registry';
+import { parseJsonBody } from '../providers/support';
+import { collectWork } from '../purge/enqueue';
+import { matchEvent } from '../rules/matcher';
+import { PreviewBody, readJson } from './bodies';
+import { requireConfig } from './config';
+
+export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', async (c) => {
+  const input = await readJson(c.req.raw, PreviewBody);
+  const loaded = await requireConfig(c.env);
+  const source = loaded.config.sources[input.source];
+  const provider = source && getProvider(source.provider);
+  if (!source || !provider) throw notFound(`unknown source "${input.source}"`);
+  const raw = typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
+  const request = { method: 'POST', url: new URL(c.req.url), headers: new Headers(input.headers), body: utf8(raw) };
+  const event = createEvent(provider, input.source, source, request, parseJsonBody(request.body));
+  const result = matchEvent(loaded, event);
+  return c.json({ event, matches: result.matches, misses: result.misses, work: collectWork(result.matches) });
+});

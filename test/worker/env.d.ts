@@ -1,0 +1,7 @@
+// Bindings only the tests have (see vitest.config.ts).
+declare namespace Cloudflare {
+  interface Env {
+    SIGNER_URL: string;
+    STANDIN_URL: string;
+  }
+}

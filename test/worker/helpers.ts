@@ -1,0 +1,63 @@
+// Builders for tests in workerd: signed requests from the SDK signer, admin calls, a base config.
+import { env, exports } from 'cloudflare:workers';
+import { TEST_BINDINGS } from '../setup/bindings';
+
+export const ADMIN = { authorization: `Bearer ${TEST_BINDINGS.ADMIN_TOKEN}` };
+export const ORIGIN = 'https://relay.example';
+
+export function baseConfig(overrides: Record<string, unknown> = {}) {
+  return {
+    distributions: { main: { id: 'dist-main', coalesceMs: 0 } },
+    sources: {
+      contentful: { provider: 'contentful', secrets: ['CONTENTFUL_SECRET', 'CONTENTFUL_SECRET_OLD'] },
+      sanity: { provider: 'sanity', secrets: ['SANITY_SECRET', 'SANITY_SECRET_OLD'] },
+      shopify: { provider: 'shopify', secrets: ['SHOPIFY_SECRET', 'SHOPIFY_SECRET_OLD'] },
+      strapi: { provider: 'strapi', secrets: ['STRAPI_TOKEN', 'STRAPI_TOKEN_OLD'] },
+      standard: { provider: 'standard-webhooks', secrets: ['STANDARD_SECRET', 'STANDARD_SECRET_OLD'] },
+    },
+    rules: [
+      { id: 'blog-post', distribution: 'main', match: { contentTypes: ['blogPost'] }, purge: ['/blog/{fields.slug}', '/blog'] },
+      { id: 'sanity-post', distribution: 'main', match: { sources: ['sanity'], contentTypes: ['post'] }, purge: ['/posts/{fields.slug.current}'] },
+      { id: 'product', distribution: 'main', match: { sources: ['shopify'], contentTypes: ['products'] }, purge: ['/products/{fields.handle}'] },
+      { id: 'article', distribution: 'main', match: { sources: ['strapi'], contentTypes: ['article'] }, purge: ['/articles/{fields.slug}'] },
+      { id: 'standard-post', distribution: 'main', match: { sources: ['standard'] }, purge: ['/p/{fields.slug}'] },
+    ],
+    ...overrides,
+  };
+}
+
+export async function admin(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(
+    new Request(`${ORIGIN}/admin${path}`, { ...init, headers: { ...ADMIN, 'content-type': 'application/json', ...(init.headers ?? {}) } }),
+  );
+}
+
+export async function putConfig(config: unknown): Promise<Response> {
+  const response = await admin('/config', { method: 'PUT', body: JSON.stringify(config) });
+  if (response.status !== 200) throw new Error(`config rejected: ${await response.text()}`);
+  return response;
+}
+
+export interface SignOptions {
+  secret: string;
+  body: string;
+  timestamp?: number;
+  id?: string;
+  path?: string;
+  headers?: Record<string, string>;
+}
+
+/** Headers signed by the platform's official SDK (running in Node, see test/setup/signer.ts). */
+export async function sign(provider: string, options: SignOptions): Promise<Record<string, string>> {
+  const response = await fetch(`${env.SIGNER_URL}/sign/${provider}`, { method: 'POST', body: JSON.stringify(options) });
+  if (!response.ok) throw new Error(`signer failed: ${await response.text()}`);
+  return response.json();
+}
+
+export function postWebhook(sourceId: string, body: string | Uint8Array, headers: Record<string, string>): Promise<Response> {
+  return exports.default.fetch(
+    new Request(`${ORIGIN}/webhooks/${sourceId}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } }),
+  );
+}
+
+export const secret = (name: keyof typeof TEST_BINDINGS): string => TEST_BINDINGS[name];

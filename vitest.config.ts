@@ -1,0 +1,26 @@
+// Tests inside workerd with real KV and Durable Objects (vitest-pool-workers).
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { TEST_BINDINGS } from './test/setup/bindings.ts';
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      main: './src/index.ts',
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          ...TEST_BINDINGS,
+          GOTIPATH_API_BASE: inject('standinUrl'),
+          SIGNER_URL: inject('signerUrl'),
+          STANDIN_URL: inject('standinUrl'),
+        },
+      },
+    })),
+  ],
+  test: {
+    globalSetup: ['./test/setup/global-setup.ts'],
+    include: ['test/worker/**/*.test.ts'],
+    testTimeout: 20_000,
+  },
+});
