@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { badRequest, notFound } from '../errors';
 import { newId } from '../lib/log';
-import { collectWork, enqueueWork, schedulerFor } from '../purge/enqueue';
+import { addPurgeAll, collectWork, enqueueWork, schedulerFor } from '../purge/enqueue';
 import { PurgeBody, readJson } from './bodies';
 import { requireConfig } from './config';
 
@@ -24,11 +24,7 @@ export const schedulerRoutes = new Hono<{ Bindings: Env }>()
     if (!(input.distribution in loaded.config.distributions)) throw notFound(`unknown distribution "${input.distribution}"`);
     if (!input.all && input.paths.length === 0 && input.prefetch.length === 0) throw badRequest('give paths, prefetch paths or "all": true');
     const work = collectWork([{ ruleId: 'manual', distribution: input.distribution, purge: input.paths, prefetch: input.prefetch, skipped: [] }]);
-    if (input.all) {
-      const all = { kind: 'all', path: '', priority: 0 } as const;
-      if (work[0]) work[0].items.push(all);
-      else work.push({ distribution: input.distribution, items: [all] });
-    }
+    if (input.all) addPurgeAll(work, input.distribution);
     const eventId = newId('man');
     await enqueueWork(c.env, loaded.config, work, eventId);
     return c.json({ eventId, paths: input.paths.length, prefetch: input.prefetch.length, all: input.all }, 202);

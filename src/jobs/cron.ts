@@ -1,5 +1,5 @@
 // Scheduled purges: runs the config's schedules whose cron expression is the trigger that fired.
-import { collectWork, enqueueWork, type PurgeWork } from '../purge/enqueue';
+import { addPurgeAll, collectWork, enqueueWork, type PurgeWork } from '../purge/enqueue';
 import type { ScheduleConfig } from '../rules/schema';
 import { loadConfig } from '../rules/store';
 import { compileTemplate } from '../rules/template';
@@ -20,11 +20,7 @@ export function scheduleWork(schedule: ScheduleConfig, scheduledTime: number): P
   const work = collectWork([
     { ruleId: schedule.id, distribution: schedule.distribution, purge: expand(schedule.purge), prefetch: expand(schedule.prefetch), skipped: [] },
   ]);
-  if (schedule.purgeAll) {
-    const all = { kind: 'all', path: '', priority: 0 } as const;
-    if (work[0]) work[0].items.push(all);
-    else work.push({ distribution: schedule.distribution, items: [all] });
-  }
+  if (schedule.purgeAll) addPurgeAll(work, schedule.distribution);
   return work;
 }
 

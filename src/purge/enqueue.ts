@@ -30,6 +30,15 @@ export function collectWork(matches: readonly RuleMatch[]): PurgeWork[] {
   return [...byDistribution].map(([distribution, items]) => ({ distribution, items: [...items.values()] }));
 }
 
+/** Adds a purge-all for a distribution to the work (schedules and manual purges ask for one). */
+export function addPurgeAll(work: PurgeWork[], distribution: string): PurgeWork[] {
+  const all: EnqueueItem = { kind: 'all', path: '', priority: 0 };
+  const entry = work.find((w) => w.distribution === distribution);
+  if (entry) entry.items.push(all);
+  else work.push({ distribution, items: [all] });
+  return work;
+}
+
 export const countPaths = (work: readonly PurgeWork[]) =>
   work.reduce((n, w) => n + w.items.filter((i) => i.kind !== 'prefetch').length, 0);
 
