@@ -3,6 +3,7 @@ import { app } from './app';
 import { runSchedules } from './jobs/cron';
 
 export { PurgeScheduler } from './purge/scheduler';
+export { SourceState } from './sources/state';
 
 export default {
   fetch: app.fetch,

@@ -3,7 +3,6 @@ import { unavailable } from '../errors';
 import type { RuleMatch } from '../rules/matcher';
 import type { CallKind, RelayConfig } from '../rules/schema';
 import type { EnqueueItem } from './queue-store';
-import type { PurgeScheduler } from './scheduler';
 
 export interface PurgeWork {
   distribution: string;
@@ -44,9 +43,7 @@ export const countPaths = (work: readonly PurgeWork[]) =>
 
 /** The scheduler of one distribution, keyed by its Gotipath id so renaming it in the config keeps its queue. */
 export function schedulerFor(env: Env, distributionId: string) {
-  // The generated Env types the namespace without its class; the class is ours, so name it here.
-  const namespace = env.PURGE_SCHEDULER as unknown as DurableObjectNamespace<PurgeScheduler>;
-  return namespace.get(namespace.idFromName(distributionId));
+  return env.PURGE_SCHEDULER.get(env.PURGE_SCHEDULER.idFromName(distributionId));
 }
 
 /** Stores the work in every scheduler it names; a failure is a 503 so the platform retries. */

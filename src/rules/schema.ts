@@ -37,6 +37,8 @@ const Source = z.strictObject({
   secrets: z.array(SECRET_NAME).check(z.minLength(1), z.maxLength(5)),
   /** Replay window in seconds; defaults to the platform's own. */
   toleranceSeconds: z.optional(z.number().check(z.int(), z.gte(1), z.lte(86_400 * 7))),
+  /** How long a delivery id is remembered to answer redeliveries without purging again (s). */
+  dedupeSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(86_400 * 30)), 86_400),
   options: z._default(z.record(z.string(), z.unknown()), {}),
 });
 

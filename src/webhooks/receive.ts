@@ -7,12 +7,15 @@ import { parseJsonBody } from '../providers/support';
 import { collectWork, countPaths, enqueueWork } from '../purge/enqueue';
 import { matchEvent } from '../rules/matcher';
 import { loadConfig, type LoadedConfig } from '../rules/store';
+import { sourceStateFor } from '../sources/state';
 import { readBodyLimited } from './body';
 import { readSecrets, type Settings } from '../settings';
 
 export interface Receipt {
   eventId: string;
   paths: number;
+  /** True when this delivery id was handled before: nothing was queued again. */
+  duplicate?: true;
 }
 
 export async function loadConfigOr503(kv: KVNamespace): Promise<LoadedConfig | undefined> {
@@ -44,10 +47,25 @@ export async function receiveWebhook(env: Env, settings: Settings, request: Requ
     now: Date.now(),
   });
   const event = createEvent(provider, sourceId, source, webhook, parseJsonBody(webhook.body));
+  const deliveryId = source.dedupeSeconds > 0 ? event.deliveryId : undefined;
+  const state = deliveryId === undefined ? undefined : sourceStateFor(env, sourceId);
+  const prior = deliveryId && (await state?.priorDelivery(deliveryId).catch((cause) => {
+    throw unavailable('could not check for a redelivery; retry later', cause);
+  }));
+  if (prior) {
+    log('info', 'webhook redelivered', { source: sourceId, deliveryId, eventId: prior.eventId });
+    return { ...prior, duplicate: true };
+  }
   const { matches } = matchEvent(loaded, event);
   const work = collectWork(matches);
   await enqueueWork(env, loaded.config, work, event.eventId);
-  const receipt = { eventId: event.eventId, paths: countPaths(work) };
+  const receipt: Receipt = { eventId: event.eventId, paths: countPaths(work) };
+  // Recorded only after the paths are stored, so a failed attempt is never taken for a duplicate.
+  if (deliveryId) {
+    await state?.recordDelivery(deliveryId, receipt, source.dedupeSeconds * 1000).catch((error) =>
+      log('warn', 'could not record a delivery id; a redelivery would be queued again', { source: sourceId, deliveryId, error: String(error) }),
+    );
+  }
   log('info', 'webhook accepted', {
     ...receipt,
     source: sourceId,

@@ -7,7 +7,8 @@ import { receiveWebhook } from './receive';
 export const webhookRoutes = new Hono<{ Bindings: Env }>()
   .post('/:sourceId', async (c) => {
     const receipt = await receiveWebhook(c.env, readSettings(c.env), c.req.raw, c.req.param('sourceId'));
-    return c.json(receipt, 202);
+    // A redelivery is answered 200 with the first receipt: acknowledged, nothing queued again.
+    return c.json(receipt, receipt.duplicate ? 200 : 202);
   })
   .all('/:sourceId', () => {
     throw new RelayError(405, 'webhooks are delivered with POST');

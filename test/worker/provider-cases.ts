@@ -11,6 +11,8 @@ export interface ProviderCase {
   body: string;
   /** Headers the platform sends besides the signature (topic, event...). */
   headers: Record<string, string>;
+  /** The header carrying the platform's delivery id, if any; each request gets a new one. */
+  deliveryHeader?: string;
   /** The header that carries the signature or token. */
   signatureHeader: string;
   /** Signs `body` with `key`; `age` shifts the signed timestamp into the past (ms, negative = future). */
@@ -35,6 +37,8 @@ export const PROVIDER_CASES: ProviderCase[] = [
       fields: { title: { 'en-US': 'Hello, Zürich' }, slug: { 'en-US': 'hello-zurich' } },
     }),
     headers: { 'x-contentful-topic': 'ContentManagement.Entry.publish', 'content-type': 'application/vnd.contentful.management.v1+json' },
+    // Contentful does not sign its idempotency key unless told to; the relay reads it either way.
+    deliveryHeader: 'x-contentful-idempotency-key',
     signatureHeader: 'x-contentful-signature',
     sign: (body, key, age = 0) =>
       sign('contentful', {
@@ -53,7 +57,8 @@ export const PROVIDER_CASES: ProviderCase[] = [
     secret: secret('SANITY_SECRET'),
     oldSecret: secret('SANITY_SECRET_OLD'),
     body: JSON.stringify({ _id: 'post-1', _type: 'post', title: 'Grüße', slug: { _type: 'slug', current: 'gruesse' } }),
-    headers: { 'sanity-operation': 'update', 'sanity-document-id': 'post-1', 'idempotency-key': 'idem-1' },
+    headers: { 'sanity-operation': 'update', 'sanity-document-id': 'post-1' },
+    deliveryHeader: 'idempotency-key',
     signatureHeader: 'sanity-webhook-signature',
     sign: (body, key, age = 0) => sign('sanity', { secret: key, body, timestamp: Date.now() - age }),
     toleranceMs: 300_000,
@@ -65,7 +70,8 @@ export const PROVIDER_CASES: ProviderCase[] = [
     secret: secret('SHOPIFY_SECRET'),
     oldSecret: secret('SHOPIFY_SECRET_OLD'),
     body: JSON.stringify({ id: 632910392, title: 'IPod Nano - 8GB', handle: 'ipod-nano', tags: 'Emotive, Flash Memory' }),
-    headers: { 'x-shopify-topic': 'products/update', 'x-shopify-webhook-id': 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043', 'x-shopify-shop-domain': 'shop.myshopify.com' },
+    headers: { 'x-shopify-topic': 'products/update', 'x-shopify-shop-domain': 'shop.myshopify.com' },
+    deliveryHeader: 'x-shopify-webhook-id',
     signatureHeader: 'x-shopify-hmac-sha256',
     sign: (body, key) => sign('shopify', { secret: key, body }),
     expected: { action: 'update', contentType: 'products', documentId: '632910392', path: '/products/ipod-nano' },
@@ -96,8 +102,11 @@ export const PROVIDER_CASES: ProviderCase[] = [
     wrongSecret: 'whsec_' + btoa('a-key-this-source-does-not-have'),
     body: JSON.stringify({ type: 'post.published', timestamp: '2026-11-23T10:00:00Z', data: { id: 'p_42', slug: 'standard-news' } }),
     headers: {},
+    deliveryHeader: 'webhook-id',
     signatureHeader: 'webhook-signature',
-    sign: (body, key, age = 0) => sign('standard-webhooks', { secret: key, body, id: 'msg_2Lh9KRb0pYHdMt1kvYxwTq', timestamp: Math.floor((Date.now() - age) / 1000) }),
+    // webhook-id is both signed and the delivery id, so each signature gets a fresh one.
+    sign: (body, key, age = 0) =>
+      sign('standard-webhooks', { secret: key, body, id: `msg_${crypto.randomUUID()}`, timestamp: Math.floor((Date.now() - age) / 1000) }),
     toleranceMs: 300_000,
     expected: { action: 'publish', contentType: 'post', documentId: 'p_42', path: '/p/standard-news' },
   },
