@@ -61,3 +61,24 @@ export function postWebhook(sourceId: string, body: string | Uint8Array, headers
 }
 
 export const secret = (name: keyof typeof TEST_BINDINGS): string => TEST_BINDINGS[name];
+
+/** Sets faults on the Gotipath stand-in (see scripts/gotipath-standin.mjs); `{}` values merge. */
+export async function standinFaults(faults: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${env.STANDIN_URL}/__standin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+  if (!response.ok) throw new Error(`stand-in refused faults: ${await response.text()}`);
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
