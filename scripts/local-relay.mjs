@@ -1,0 +1,80 @@
+// Starts the relay locally under `wrangler dev` (workerd, real local KV and Durable Objects) and talks to it.
+import { spawn } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WRANGLER = `${ROOT}node_modules/.bin/wrangler`;
+
+/** Reads KEY=VALUE lines (comments and blanks skipped), as wrangler reads .dev.vars. */
+export function readDevVars(file) {
+  if (!existsSync(file)) return {};
+  const vars = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match) vars[match[1]] = match[2].replace(/^"(.*)"$/, '$1');
+  }
+  return vars;
+}
+
+/**
+ * Runs `wrangler dev` on 127.0.0.1 with the given vars (secrets included) and waits until it answers.
+ * @param {{ port: number, vars: Record<string, string>, persistTo?: string, log?: (line: string) => void,
+ *   readyTimeoutMs?: number }} options
+ */
+export async function startLocalRelay({ port, vars, persistTo, log = () => {}, readyTimeoutMs = 60_000 }) {
+  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false'];
+  if (persistTo) args.push('--persist-to', persistTo);
+  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
+  const child = spawn(WRANGLER, args, {
+    cwd: ROOT,
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const output = [];
+  const collect = (chunk) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      output.push(line);
+      log(line);
+    }
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      // The whole process group: wrangler's workerd child must not outlive it.
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        resolve();
+      }
+    });
+  const deadline = Date.now() + readyTimeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output.slice(-20).join('\n')}`);
+    try {
+      if ((await fetch(url)).ok) return { url, stop, output };
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await stop();
+  throw new Error(`wrangler dev did not answer within ${readyTimeoutMs} ms:\n${output.slice(-20).join('\n')}`);
+}
+
+/** PUTs a config document through the admin API; throws with the relay's message if rejected. */
+export async function putConfig(url, adminToken, config) {
+  const response = await fetch(`${url}/admin/config`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(config),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`config rejected (${response.status}): ${JSON.stringify(body, null, 2)}`);
+  return body;
+}
