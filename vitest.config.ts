@@ -14,6 +14,8 @@ export default defineConfig({
           GOTIPATH_API_BASE: inject('standinUrl'),
           SIGNER_URL: inject('signerUrl'),
           STANDIN_URL: inject('standinUrl'),
+          // Cases per property in the fuzz tests: short in CI, `FUZZ_RUNS=100000 npm run test:fuzz` for the long run.
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? '60',
         },
       },
     })),

@@ -1,6 +1,6 @@
 // Admin: POST /admin/preview shows what a payload would purge, without a signature and without purging.
 import { Hono } from 'hono';
-import { notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { utf8 } from '../lib/bytes';
 import { createEvent } from '../providers/event';
 import { getProvider } from '../providers/registry';
@@ -10,6 +10,18 @@ import { matchEvent } from '../rules/matcher';
 import { PreviewBody, readJson } from './bodies';
 import { requireConfig } from './config';
 
+function toHeaders(record: Record<string, string>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(record)) {
+    try {
+      headers.set(name, value);
+    } catch {
+      throw badRequest(`headers: "${name}" is not a valid header name or its value is not a valid header value`);
+    }
+  }
+  return headers;
+}
+
 export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', async (c) => {
   const input = await readJson(c.req.raw, PreviewBody);
   const loaded = await requireConfig(c.env);
@@ -17,7 +29,7 @@ export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', asyn
   const provider = source && getProvider(source.provider);
   if (!source || !provider) throw notFound(`unknown source "${input.source}"`);
   const raw = typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
-  const request = { method: 'POST', url: new URL(c.req.url), headers: new Headers(input.headers), body: utf8(raw) };
+  const request = { method: 'POST', url: new URL(c.req.url), headers: toHeaders(input.headers), body: utf8(raw) };
   const event = createEvent(provider, input.source, source, request, parseJsonBody(request.body));
   const result = matchEvent(loaded, event);
   return c.json({ event, matches: result.matches, misses: result.misses, work: collectWork(result.matches) });

@@ -3,5 +3,6 @@ declare namespace Cloudflare {
   interface Env {
     SIGNER_URL: string;
     STANDIN_URL: string;
+    FUZZ_RUNS: string;
   }
 }
