@@ -96,7 +96,8 @@ export type ParseConfigResult = { ok: true; config: RelayConfig } | { ok: false;
 
 /** Validates a config document; every problem comes back with its exact field path. */
 export function parseConfig(input: unknown): ParseConfigResult {
-  const result = ConfigSchema.safeParse(input);
+  // reportInput: so a message can say what was found ("expected string, got number").
+  const result = ConfigSchema.safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, config: result.data };
   return { ok: false, issues: result.error.issues.flatMap((issue) => flattenIssue(issue)) };
 }

@@ -32,10 +32,21 @@ type Row = { doc_id: string; doc_type: string; paths: string };
 const where = (key: DocumentKey): [string, ...string[]] =>
   key.type === undefined ? ['doc_id = ?', key.id] : [`doc_id = ? AND doc_type IN (?, '')`, key.id, key.type];
 
+export interface MemoryLimits {
+  maxDocuments: number;
+  maxPaths: number;
+  maxAgeMs: number;
+}
+
+const LIMITS: MemoryLimits = { maxDocuments: MEMORY_MAX_DOCUMENTS, maxPaths: MEMORY_MAX_PATHS, maxAgeMs: MEMORY_MAX_AGE_MS };
+
 export class PathMemory {
   private count: number;
 
-  constructor(private readonly sql: SqlStorage) {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly limits: MemoryLimits = LIMITS,
+  ) {
     sql.exec(SCHEMA);
     this.count = sql.exec<{ n: number }>('SELECT count(*) AS n FROM documents').one().n;
   }
@@ -52,10 +63,10 @@ export class PathMemory {
     const exists = this.sql.exec('SELECT 1 FROM documents WHERE doc_id = ? AND doc_type = ?', key.id, type).toArray().length > 0;
     this.sql.exec(
       'INSERT OR REPLACE INTO documents (doc_id, doc_type, paths, updated_at) VALUES (?, ?, ?, ?)',
-      key.id, type, JSON.stringify(items.slice(0, MEMORY_MAX_PATHS)), now,
+      key.id, type, JSON.stringify(items.slice(0, this.limits.maxPaths)), now,
     );
     if (!exists) this.count += 1;
-    if (this.count > MEMORY_MAX_DOCUMENTS) this.evict(this.count - MEMORY_MAX_DOCUMENTS);
+    if (this.count > this.limits.maxDocuments) this.evict(this.count - this.limits.maxDocuments);
   }
 
   forget(key: DocumentKey): void {
@@ -76,9 +87,9 @@ export class PathMemory {
 
   /** Forgets documents older than the age limit; returns when the next one expires. */
   prune(now: number): number | undefined {
-    this.sql.exec('DELETE FROM documents WHERE updated_at <= ?', now - MEMORY_MAX_AGE_MS);
+    this.sql.exec('DELETE FROM documents WHERE updated_at <= ?', now - this.limits.maxAgeMs);
     this.count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM documents').one().n;
     const oldest = this.sql.exec<{ t: number | null }>('SELECT min(updated_at) AS t FROM documents').one().t;
-    return oldest === null ? undefined : oldest + MEMORY_MAX_AGE_MS;
+    return oldest === null ? undefined : oldest + this.limits.maxAgeMs;
   }
 }
