@@ -6,8 +6,11 @@ import type { CompiledTemplate, TemplateValue } from './template';
 /** Most paths one entry may produce for one event; past it the rest are dropped (and reported). */
 export const MAX_PATHS_PER_ENTRY = 1000;
 
-/** Variables that do not depend on the document: paths made only of these are not remembered. */
-const STATIC_VARS = new Set(['page', 'locale', 'localePrefix', 'type', 'contentType', 'source', 'provider']);
+/**
+ * Variables every payload of a document carries (or none depend on it): paths made only of these can
+ * be produced again from any later payload, so they are not remembered (an id-only payload has them).
+ */
+const REPRODUCIBLE = new Set(['page', 'locale', 'localePrefix', 'type', 'contentType', 'source', 'provider', 'id', 'documentId']);
 
 export interface CompiledEntry {
   template: CompiledTemplate;
@@ -19,7 +22,7 @@ export interface CompiledEntry {
   dependent: boolean;
 }
 
-export const isDependent = (t: CompiledTemplate) => t.variables.some((v) => !STATIC_VARS.has(v));
+export const isDependent = (t: CompiledTemplate) => t.variables.some((v) => !REPRODUCIBLE.has(v));
 
 /** The variables templates see for one locale, from the current values or from the previous ones. */
 export interface Scope {
@@ -29,15 +32,18 @@ export interface Scope {
 }
 
 /**
- * One scope per locale of the event (or one without a locale); when the platform sent previous
- * values, one more per locale where they overlay the current fields (Ghost sends only the changed
- * ones, a Sanity `before()` projection the whole document).
+ * One scope per locale of the event; an event without locales (a tombstone, an id-only payload) gets
+ * one per configured locale, or one without a locale. A locale's fields fall back to the event's main
+ * fields (Contentful sends a field that is not localized under the default locale only). When the
+ * platform sent previous values, one more scope per locale where they overlay the current fields
+ * (Ghost sends only the changed ones, a Sanity `before()` projection the whole document).
  */
 export function eventScopes(event: ContentEvent, prefixes: Readonly<Record<string, string>>): Scope[] {
-  const locales: (string | undefined)[] = event.locales.length > 0 ? event.locales : [undefined];
+  const configured = Object.keys(prefixes);
+  const locales: (string | undefined)[] = event.locales.length > 0 ? event.locales : configured.length > 0 ? configured : [undefined];
   const previous = event.previous && Object.keys(event.previous).length > 0 ? event.previous : undefined;
   return locales.flatMap((locale) => {
-    const fields = (locale && event.localized?.[locale]) || event.fields;
+    const fields = { ...event.fields, ...(locale && event.localized?.[locale]) };
     const vars = {
       ...event,
       fields,
@@ -82,22 +88,24 @@ function dimensions(entry: CompiledEntry, scope: Scope): [string, TemplateValue[
 
 export interface Expansion {
   paths: string[];
-  /** The first variable without a value, when the entry produced nothing for this scope. */
-  missing?: string;
+  /** Why the entry produced nothing (or less) for this scope: a variable without a value, a bad path. */
+  reason?: string;
   truncated?: true;
 }
 
 /** Every path an entry gives for one scope: the cartesian product of its variables' values, capped. */
 export function expandEntry(entry: CompiledEntry, scope: Scope, budget = MAX_PATHS_PER_ENTRY): Expansion {
   const dims = dimensions(entry, scope);
-  if (typeof dims === 'string') return { paths: [], missing: dims };
+  if (typeof dims === 'string') return { paths: [], reason: `no value for ${dims}` };
   const paths: string[] = [];
+  let reason: string | undefined;
   const chosen: Record<string, TemplateValue> = {};
   const walk = (d: number): boolean => {
     if (d === dims.length) {
       if (paths.length >= budget) return false;
       const path = entry.template.expand((name) => (name in chosen ? chosen[name] : (resolve(scope.vars, name) as TemplateValue)));
       if (path.startsWith('/')) paths.push(path);
+      else reason ??= `gives ${JSON.stringify(path)}, which does not start with "/"`;
       return true;
     }
     const [name, values] = dims[d]!;
@@ -107,5 +115,6 @@ export function expandEntry(entry: CompiledEntry, scope: Scope, budget = MAX_PAT
     }
     return true;
   };
-  return walk(0) ? { paths } : { paths, truncated: true };
+  const done = walk(0);
+  return { paths, ...(reason && { reason }), ...(!done && { truncated: true as const }) };
 }

@@ -29,8 +29,8 @@ export interface RuleMatch {
   ruleId: string;
   distribution: string;
   paths: ProducedPath[];
-  /** Templates that gave no path for a locale because a variable they read had no value. */
-  skipped: { template: string; missing: string; locale?: string }[];
+  /** Templates that gave no path for a locale, and why (a variable without a value, say). */
+  skipped: { template: string; reason: string; locale?: string }[];
   /** Templates whose lists produced more than MAX_PATHS_PER_ENTRY paths: the rest were dropped. */
   truncated?: string[];
   /** (explain) Each variable's value, per locale and for the previous values. */
@@ -108,7 +108,7 @@ function applyRule({ rule, entries }: CompiledRule, scopes: Scope[], memory: Mem
       const x = expandEntry(entry, scope, MAX_PATHS_PER_ENTRY - produced);
       produced += x.paths.length;
       if (x.truncated) (match.truncated ??= []).push(entry.template.source);
-      if (x.missing && !scope.previous) match.skipped.push({ template: entry.template.source, missing: x.missing, ...(scope.locale && { locale: scope.locale }) });
+      if (x.reason && !scope.previous) match.skipped.push({ template: entry.template.source, reason: x.reason, ...(scope.locale && { locale: scope.locale }) });
       for (const path of x.paths) {
         const key = `${entry.kind} ${path}`;
         const seen = byKey.get(key);

@@ -5,10 +5,13 @@ import { CONTENT_ACTIONS } from '../providers/types';
 export const id = (what: string) =>
   z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, `${what} must be 1-64 letters, digits, ".", "_" or "-"`));
 
-/** A path template: RFC 6570, starting with "/" or with the locale prefix (which holds its own "/"). */
+/**
+ * A path template: RFC 6570, starting with "/" or with a reserved expansion whose value brings its
+ * own "/" (`{+localePrefix}`, `{+fields.url}`); a produced path that does not start with "/" is dropped.
+ */
 export const TEMPLATE = z
   .string()
-  .check(z.regex(/^(\/|\{\+localePrefix\})/, 'a path template must start with "/" (or with {+localePrefix})'), z.maxLength(2048));
+  .check(z.regex(/^(\/|\{\+)/, 'a path template must start with "/" or with {+var} (a value that starts with "/")'), z.maxLength(2048));
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 

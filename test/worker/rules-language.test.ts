@@ -36,7 +36,7 @@ describe('templates', () => {
     const compiled = compile({ rules: [rule(['/blog/{fields.slug}', '/blog'])] });
     const [match] = matchEvent(compiled, event({ fields: { slug: '' } })).matches;
     expect(match?.paths.map((p) => p.path)).toEqual(['/blog']);
-    expect(match?.skipped).toEqual([{ template: '/blog/{fields.slug}', missing: 'fields.slug' }]);
+    expect(match?.skipped).toEqual([{ template: '/blog/{fields.slug}', reason: 'no value for fields.slug' }]);
   });
 });
 
@@ -78,7 +78,18 @@ describe('locales, pagination, kinds', () => {
     });
     const [match] = matchEvent(compiled, e).matches;
     expect(match?.paths.map((p) => p.path).sort()).toEqual(['/', '/blog/hello', '/de/', '/de/blog/hallo']);
-    expect(match?.skipped).toContainEqual({ template: '{+localePrefix}/blog/{fields.slug}', missing: 'localePrefix', locale: 'fr-FR' });
+    expect(match?.skipped).toContainEqual({ template: '{+localePrefix}/blog/{fields.slug}', reason: 'no value for localePrefix', locale: 'fr-FR' });
+  });
+
+  it('expands an event without locales (a tombstone) for every configured locale', () => {
+    const compiled = compile({ locales, rules: [rule(['{+localePrefix}/blog'])] });
+    expect(paths(compiled, event({ action: 'unpublish' }))).toEqual(['url /blog', 'url /de/blog']);
+  });
+
+  it('falls back to the main fields for a field a locale lacks', () => {
+    const compiled = compile({ locales, rules: [rule(['{+localePrefix}/tag/{fields.tags}'])] });
+    const e = event({ locales: ['en-US', 'de-DE'], fields: { tags: ['x'] }, localized: { 'en-US': { tags: ['x'] }, 'de-DE': { title: 'T' } } });
+    expect(paths(compiled, e)).toEqual(['url /de/tag/x', 'url /tag/x']);
   });
 
   it('expands a listing to its configured pages', () => {
@@ -103,6 +114,18 @@ describe('locales, pagination, kinds', () => {
       { path: '/products/shirt*', kind: 'pattern', priority: 1, prefetch: false },
       { path: '/sitemap.xml', kind: 'url', priority: 2, prefetch: false },
     ]);
+  });
+
+  it('drops a path that does not start with "/" and says why', () => {
+    const compiled = compile({ rules: [rule(['{+fields.url}'])] });
+    expect(paths(compiled, event({ fields: { url: '/uploads/a.jpg' } }))).toEqual(['url /uploads/a.jpg']);
+    const [match] = matchEvent(compiled, event({ fields: { url: 'https://cdn.example/a.jpg' } })).matches;
+    expect(match?.skipped).toEqual([{ template: '{+fields.url}', reason: 'gives "https://cdn.example/a.jpg", which does not start with "/"' }]);
+  });
+
+  it('remembers only the paths a later id-only payload could not produce again', () => {
+    const compiled = compile({ rules: [rule(['/p/{fields.slug}', '/p.php?id={id}', '/all'])] });
+    expect(matchEvent(compiled, event({ fields: { slug: 's' } })).memory.map((m) => m.path)).toEqual(['/p/s']);
   });
 
   it('also fills the templates from the previous values, so an old slug is purged', () => {
