@@ -22,8 +22,9 @@ export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', asyn
   const raw = typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
   const request = { method: 'POST', url: new URL(c.req.url), headers: new Headers(input.headers), body: utf8(raw) };
   const event = createEvent(provider, input.source, source, request, parseJsonBody(request.body));
-  const { matches, misses, otherRules, memory } = matchEvent(loaded, event, { explain: true });
-  const plan = planMemory(event, { matches, misses, otherRules, memory });
+  const result = matchEvent(loaded, event, { explain: true });
+  const { matches, misses, otherRules } = result;
+  const plan = planMemory(event, result);
   const recalled = plan ? await recallOr503(c.env, input.source, plan.key) : [];
   const work = collectWork([...matches, ...rememberedWork(recalled, loaded.config)]);
   const remembered = plan && {

@@ -47,12 +47,12 @@ export async function recallOr503(env: Env, sourceId: string, key: DocumentKey):
 export async function queueEvent(env: Env, loaded: LoadedConfig, event: ContentEvent) {
   const result = matchEvent(loaded, event);
   const plan = planMemory(event, result);
-  const memory = plan && sourceStateFor(env, event.source);
   const remembered = plan ? await recallOr503(env, event.source, plan.key) : [];
   const work = collectWork([...result.matches, ...rememberedWork(remembered, loaded.config)]);
   await enqueueWork(env, loaded.config, work, event.eventId);
-  if (plan && memory && plan.store !== undefined) {
-    await memory.updatePaths(plan.key, plan.store).catch((cause) => {
+  // Nothing to forget when nothing was remembered.
+  if (plan && plan.store !== undefined && (plan.store !== null || remembered.length > 0)) {
+    await sourceStateFor(env, event.source).updatePaths(plan.key, plan.store).catch((cause) => {
       throw unavailable('the paths are queued but could not be remembered; retry later', cause);
     });
   }
