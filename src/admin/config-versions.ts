@@ -46,7 +46,7 @@ export const versionRoutes = new Hono<{ Bindings: Env }>()
     if (!parsed.ok) {
       throw new RelayError(422, `config version ${version} is no longer valid; nothing was saved`, { details: { issues: parsed.issues } });
     }
-    const saved = await saveConfig(c.env.CONFIG, document, Date.now(), version);
+    const saved = await saveConfig(c.env.CONFIG, document, Date.now(), { rolledBackFrom: version, config: parsed.config });
     log('info', 'config rolled back', { version: saved.version, rolledBackFrom: version });
     return c.json({ version: saved.version, savedAt: saved.savedAt, rolledBackFrom: version });
   });

@@ -46,7 +46,7 @@ export const configRoutes = new Hono<{ Bindings: Env }>()
         details: { issues: parsed.issues },
       });
     }
-    const saved = await saveConfig(c.env.CONFIG, document);
+    const saved = await saveConfig(c.env.CONFIG, document, Date.now(), { config: parsed.config });
     log('info', 'config saved', { version: saved.version, rules: saved.config.rules.length });
     return c.json({ version: saved.version, savedAt: saved.savedAt, warnings: missingSecrets(c.env, parsed.config) });
   });

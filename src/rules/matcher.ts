@@ -99,7 +99,14 @@ export function whyNot(rule: RuleConfig, event: ContentEvent, scope = conditionS
   return undefined;
 }
 
-function applyRule({ rule, entries }: CompiledRule, scopes: Scope[], memory: MemoryItem[], explain: boolean): RuleMatch {
+function remember(memory: Map<string, MemoryItem>, item: MemoryItem) {
+  const key = `${item.distribution} ${item.kind} ${item.path}`;
+  const seen = memory.get(key);
+  if (!seen) memory.set(key, item);
+  else seen.priority = Math.min(seen.priority, item.priority);
+}
+
+function applyRule({ rule, entries }: CompiledRule, scopes: Scope[], memory: Map<string, MemoryItem>, explain: boolean): RuleMatch {
   const match: RuleMatch = { ruleId: rule.id, distribution: rule.distribution, paths: [], skipped: [] };
   const byKey = new Map<string, ProducedPath>();
   for (const entry of entries) {
@@ -116,7 +123,8 @@ function applyRule({ rule, entries }: CompiledRule, scopes: Scope[], memory: Mem
           seen.priority = Math.min(seen.priority, entry.priority);
           seen.prefetch ||= entry.prefetch;
         } else byKey.set(key, { path, kind: entry.kind, priority: entry.priority, prefetch: entry.prefetch });
-        if (entry.dependent && entry.kind !== 'prefetch') memory.push({ distribution: rule.distribution, path, kind: entry.kind, priority: entry.priority });
+        // The document's current URLs only: an old slug is purged this once, then forgotten.
+        if (entry.dependent && entry.kind !== 'prefetch' && !scope.previous) remember(memory, { distribution: rule.distribution, path, kind: entry.kind, priority: entry.priority });
       }
       if (x.truncated) break;
     }
@@ -137,12 +145,14 @@ export function matchEvent(compiled: CompiledConfig, event: ContentEvent, option
   const condition = conditionScope(event);
   const ids = candidates(compiled.index, event);
   const result: MatchResult = { matches: [], misses: [], otherRules: compiled.rules.length - ids.length, memory: [] };
+  const memory = new Map<string, MemoryItem>();
   for (const i of ids) {
     const compiledRule = compiled.rules[i]!;
     const reason = whyNot(compiledRule.rule, event, condition);
     if (reason) result.misses.push({ ruleId: compiledRule.rule.id, reason });
-    else result.matches.push(applyRule(compiledRule, scopes, result.memory, options.explain === true));
+    else result.matches.push(applyRule(compiledRule, scopes, memory, options.explain === true));
   }
+  result.memory = [...memory.values()];
   if (options.explain && compiled.rules.length <= EXPLAIN_ALL_UP_TO) {
     const looked = new Set(ids);
     compiled.rules.forEach(({ rule }, i) => {

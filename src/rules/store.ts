@@ -1,7 +1,7 @@
 // The config in Workers KV: immutable versions plus a small pointer, parsed and compiled once per isolate.
 import { misconfigured } from '../errors';
 import { compileConfig, type CompiledConfig } from './matcher';
-import { parseConfig } from './schema';
+import { parseConfig, type RelayConfig } from './schema';
 
 /** Small JSON pointer `{version, savedAt}` naming the live version. */
 export const CONFIG_POINTER_KEY = 'config/current';
@@ -77,9 +77,16 @@ export async function loadConfig(kv: KVNamespace, now = Date.now()): Promise<Loa
 }
 
 /** Stores a validated document as a new version and makes it live; returns the version number. */
-export async function saveConfig(kv: KVNamespace, document: unknown, now = Date.now(), rolledBackFrom?: number): Promise<LoadedConfig> {
-  const parsed = parseConfig(document);
+export async function saveConfig(
+  kv: KVNamespace,
+  document: unknown,
+  now = Date.now(),
+  options: { rolledBackFrom?: number; config?: RelayConfig } = {},
+): Promise<LoadedConfig> {
+  // A caller that has just validated the document passes the result: a large config parses once.
+  const parsed = options.config ? { ok: true as const, config: options.config } : parseConfig(document);
   if (!parsed.ok) throw new Error('saveConfig needs a valid document; validate it first');
+  const { rolledBackFrom } = options;
   const current = await readPointer(kv);
   const pointer: Pointer = { version: (current?.version ?? 0) + 1, savedAt: new Date(now).toISOString() };
   const metadata: VersionInfo = { ...pointer, rules: parsed.config.rules.length, ...(rolledBackFrom !== undefined && { rolledBackFrom }) };
