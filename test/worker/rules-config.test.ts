@@ -1,9 +1,11 @@
-// The config's life: validation that names the field, versions, diff, rollback, the JSON Schema.
+// The config's life: validation that names the field, versions, diff, rollback, propagation, the JSON Schema.
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import COMMITTED_SCHEMA from '../../config.schema.json';
 import { configJsonSchema } from '../../src/rules/json-schema';
 import { diffJson } from '../../src/rules/diff';
 import { parseConfig } from '../../src/rules/schema';
+import { CONFIG_POINTER_KEY, CONFIG_RECHECK_MS, configVersionKey, loadConfig, saveConfig } from '../../src/rules/store';
 import { admin, baseConfig, putConfig } from './helpers';
 
 const issuesOf = (rules: unknown[], extra: Record<string, unknown> = {}) => {
@@ -107,6 +109,20 @@ describe('versions', () => {
       { path: 'rules', op: 'reordered' },
       { path: 'extra', op: 'added', to: true },
     ]);
+  });
+});
+
+describe('propagation', () => {
+  it('an isolate notices a version saved elsewhere once CONFIG_RECHECK_MS has passed', async () => {
+    const t0 = Date.now();
+    const mine = await saveConfig(env.CONFIG, baseConfig(), t0);
+    // Another isolate's PUT: a new version and pointer written behind this isolate's back.
+    const next = mine.version + 1;
+    await env.CONFIG.put(configVersionKey(next), JSON.stringify(baseConfig({ rules: [] })));
+    await env.CONFIG.put(CONFIG_POINTER_KEY, JSON.stringify({ version: next, savedAt: new Date(t0).toISOString() }));
+    expect((await loadConfig(env.CONFIG, t0 + CONFIG_RECHECK_MS - 1))?.version).toBe(mine.version);
+    const seen = await loadConfig(env.CONFIG, t0 + CONFIG_RECHECK_MS);
+    expect([seen?.version, seen?.rules.length]).toEqual([next, 0]);
   });
 });
 
