@@ -27,7 +27,7 @@ export async function readJson<T>(request: Request, schema: z.ZodMiniType<T>): P
   } catch {
     throw badRequest('body is not valid JSON');
   }
-  const parsed = schema.safeParse(json);
+  const parsed = schema.safeParse(json, { reportInput: true });
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: describeIssue(i) }));
   throw badRequest(`invalid request body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });

@@ -1,10 +1,12 @@
-// Admin: read and replace the config document (validated; an invalid one is never stored).
+// Admin: read and replace the config document (validated; an invalid one is never stored), its JSON Schema,
+// and its history (config-versions.ts).
 import { Hono } from 'hono';
 import { RelayError, badRequest, notFound } from '../errors';
 import { log } from '../lib/log';
 import { parseConfig, type RelayConfig } from '../rules/schema';
 import { saveConfig } from '../rules/store';
 import { loadConfigOr503 } from '../webhooks/receive';
+import CONFIG_JSON_SCHEMA from '../../config.schema.json';
 
 export async function requireConfig(env: Env) {
   const loaded = await loadConfigOr503(env.CONFIG);
@@ -22,6 +24,8 @@ function missingSecrets(env: Env, config: RelayConfig): string[] {
 }
 
 export const configRoutes = new Hono<{ Bindings: Env }>()
+  // The committed file, which a test keeps equal to the schema generated from the zod schema.
+  .get('/config/schema', (c) => c.json(CONFIG_JSON_SCHEMA, 200, { 'content-type': 'application/schema+json' }))
   .get('/config', async (c) => {
     const loaded = await requireConfig(c.env);
     return c.json({ version: loaded.version, savedAt: loaded.savedAt, config: loaded.document });
@@ -36,11 +40,13 @@ export const configRoutes = new Hono<{ Bindings: Env }>()
     const parsed = parseConfig(document);
     if (!parsed.ok) {
       const count = parsed.issues.length;
-      throw new RelayError(422, `config is invalid (${count} problem${count > 1 ? 's' : ''}); nothing was saved`, {
+      const first = parsed.issues[0]!;
+      // The summary names the first field, so a log line or a terminal shows where to look.
+      throw new RelayError(422, `config is invalid (${count} problem${count > 1 ? 's' : ''}, first at ${first.path}: ${first.message}); nothing was saved`, {
         details: { issues: parsed.issues },
       });
     }
-    const saved = await saveConfig(c.env.CONFIG, document);
+    const saved = await saveConfig(c.env.CONFIG, document, Date.now(), { config: parsed.config });
     log('info', 'config saved', { version: saved.version, rules: saved.config.rules.length });
     return c.json({ version: saved.version, savedAt: saved.savedAt, warnings: missingSecrets(c.env, parsed.config) });
   });

@@ -1,4 +1,5 @@
-// Admin: POST /admin/preview shows what a payload would purge, without a signature and without purging.
+// Admin: POST /admin/preview explains what a payload would purge, without a signature and without purging:
+// the normalized event, each matched rule with its variables and paths, the misses, the remembered paths.
 import { Hono } from 'hono';
 import { badRequest, notFound } from '../errors';
 import { utf8 } from '../lib/bytes';
@@ -7,6 +8,8 @@ import { getProvider } from '../providers/registry';
 import { parseJsonBody } from '../providers/support';
 import { collectWork } from '../purge/enqueue';
 import { matchEvent } from '../rules/matcher';
+import { planMemory, rememberedWork } from '../sources/memory-plan';
+import { recallOr503 } from '../webhooks/receive';
 import { PreviewBody, readJson } from './bodies';
 import { requireConfig } from './config';
 
@@ -31,6 +34,17 @@ export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', asyn
   const raw = typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
   const request = { method: 'POST', url: new URL(c.req.url), headers: toHeaders(input.headers), body: utf8(raw) };
   const event = createEvent(provider, input.source, source, request, parseJsonBody(request.body));
-  const result = matchEvent(loaded, event);
-  return c.json({ event, matches: result.matches, misses: result.misses, work: collectWork(result.matches) });
+  const result = matchEvent(loaded, event, { explain: true });
+  const { matches, misses, otherRules } = result;
+  const plan = planMemory(event, result);
+  const recalled = plan ? await recallOr503(c.env, input.source, plan.key) : [];
+  const work = collectWork([...matches, ...rememberedWork(recalled, loaded.config)]);
+  const remembered = plan && {
+    document: plan.key,
+    /** Paths remembered from earlier events, purged with this one. */
+    recalled,
+    /** What the memory would hold afterwards. */
+    next: plan.store === null ? 'forget' : (plan.store ?? 'unchanged'),
+  };
+  return c.json({ configVersion: loaded.version, event, matches, misses, otherRules, remembered: remembered ?? null, work });
 });

@@ -2,11 +2,15 @@
 import { Hono } from 'hono';
 import { requireAdmin } from './auth';
 import { configRoutes } from './config';
+import { versionRoutes } from './config-versions';
+import { memoryRoutes } from './memory';
 import { previewRoutes } from './preview';
 import { schedulerRoutes } from './scheduler';
 
 export const adminRoutes = new Hono<{ Bindings: Env }>()
   .use('*', requireAdmin)
   .route('/', configRoutes)
+  .route('/', versionRoutes)
+  .route('/', memoryRoutes)
   .route('/', previewRoutes)
   .route('/', schedulerRoutes);

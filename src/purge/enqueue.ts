@@ -1,6 +1,6 @@
 // Hands matched paths to each distribution's scheduler; resolves only once every one has stored them.
 import { unavailable } from '../errors';
-import type { RuleMatch } from '../rules/matcher';
+import type { ProducedPath } from '../rules/matcher';
 import type { CallKind, RelayConfig } from '../rules/schema';
 import type { EnqueueItem } from './queue-store';
 
@@ -10,10 +10,21 @@ export interface PurgeWork {
 }
 
 /**
- * Groups rule matches by distribution. The first template of a rule is its page and goes first;
- * the rest follow in the order written.
+ * What becomes queue items: a rule's produced paths (each with its kind, priority and prefetch flag),
+ * remembered paths, or plain path lists (manual purges, schedules: the first goes first).
  */
-export function collectWork(matches: readonly RuleMatch[]): PurgeWork[] {
+export interface WorkInput {
+  distribution: string;
+  paths?: readonly ProducedPath[];
+  purge?: readonly string[];
+  prefetch?: readonly string[];
+  /** Carried by rule matches; not used here. */
+  ruleId?: string;
+  skipped?: readonly unknown[];
+}
+
+/** Groups paths by distribution; a path listed twice keeps its most urgent priority. */
+export function collectWork(inputs: readonly WorkInput[]): PurgeWork[] {
   const byDistribution = new Map<string, Map<string, EnqueueItem>>();
   const add = (distribution: string, kind: CallKind, path: string, priority: number) => {
     const items = byDistribution.get(distribution) ?? new Map<string, EnqueueItem>();
@@ -22,9 +33,13 @@ export function collectWork(matches: readonly RuleMatch[]): PurgeWork[] {
     const existing = items.get(key);
     if (!existing || existing.priority > priority) items.set(key, { kind, path, priority });
   };
-  for (const match of matches) {
-    match.purge.forEach((path, i) => add(match.distribution, 'url', path, i));
-    match.prefetch.forEach((path, i) => add(match.distribution, 'prefetch', path, i));
+  for (const input of inputs) {
+    for (const p of input.paths ?? []) {
+      add(input.distribution, p.kind, p.path, p.priority);
+      if (p.prefetch && p.kind === 'url') add(input.distribution, 'prefetch', p.path, p.priority);
+    }
+    input.purge?.forEach((path, i) => add(input.distribution, 'url', path, i));
+    input.prefetch?.forEach((path, i) => add(input.distribution, 'prefetch', path, i));
   }
   return [...byDistribution].map(([distribution, items]) => ({ distribution, items: [...items.values()] }));
 }

@@ -1,28 +1,40 @@
-// Matches a ContentEvent against the rules and fills their path templates: pure, no I/O.
+// Matches a ContentEvent against the rules (through the index) and fills their path entries: pure, no I/O.
 import type { ContentEvent } from '../providers/types';
-import type { RelayConfig, RuleConfig } from './schema';
-import { compileTemplate, type CompiledTemplate, type TemplateValue } from './template';
+import { failure, resolve } from './conditions';
+import { conditionScope, eventScopes, expandEntry, isDependent, MAX_PATHS_PER_ENTRY, type CompiledEntry, type Scope } from './expand';
+import { buildIndex, candidates, type RuleIndex } from './rule-index';
+import { PRIORITY, type RuleConfig } from './rule-schema';
+import type { RelayConfig } from './schema';
+import { compileTemplate } from './template';
 
-type Predicate = NonNullable<RuleConfig['match']['where']>[number];
+export { resolve } from './conditions';
 
-export interface CompiledRule {
-  rule: RuleConfig;
-  purge: CompiledTemplate[];
-  prefetch: CompiledTemplate[];
+/** One path a rule produced: how it is purged, how urgently (lower first), and whether it is prefetched. */
+export interface ProducedPath {
+  path: string;
+  kind: 'url' | 'pattern' | 'prefetch';
+  priority: number;
+  prefetch: boolean;
 }
 
-export interface CompiledConfig {
-  config: RelayConfig;
-  rules: CompiledRule[];
+/** A document-dependent path kept in the source's memory, to purge again on the next change. */
+export interface MemoryItem {
+  distribution: string;
+  path: string;
+  kind: 'url' | 'pattern';
+  priority: number;
 }
 
 export interface RuleMatch {
   ruleId: string;
   distribution: string;
-  purge: string[];
-  prefetch: string[];
-  /** Templates left out because a variable they read had no value, with that variable. */
-  skipped: { template: string; missing: string }[];
+  paths: ProducedPath[];
+  /** Templates that gave no path for a locale, and why (a variable without a value, say). */
+  skipped: { template: string; reason: string; locale?: string }[];
+  /** Templates whose lists produced more than MAX_PATHS_PER_ENTRY paths: the rest were dropped. */
+  truncated?: string[];
+  /** (explain) Each variable's value, per locale and for the previous values. */
+  variables?: { locale?: string; previous?: true; values: Record<string, unknown> }[];
 }
 
 export interface RuleMiss {
@@ -33,105 +45,120 @@ export interface RuleMiss {
 export interface MatchResult {
   matches: RuleMatch[];
   misses: RuleMiss[];
+  /** Rules whose source, action or content type rule them out, not listed among the misses. */
+  otherRules: number;
+  /** The document-dependent paths produced, to remember for the document. */
+  memory: MemoryItem[];
+}
+
+export interface CompiledRule {
+  rule: RuleConfig;
+  entries: CompiledEntry[];
+}
+
+export interface CompiledConfig {
+  config: RelayConfig;
+  rules: CompiledRule[];
+  index: RuleIndex;
+}
+
+/** Up to this many rules, explain lists why every rule missed; past it, only the indexed candidates. */
+export const EXPLAIN_ALL_UP_TO = 100;
+
+function compileEntries(rule: RuleConfig): CompiledEntry[] {
+  const purge = rule.purge.map((spec, i): CompiledEntry => {
+    const e = typeof spec === 'string' ? { path: spec, kind: 'url' as const, prefetch: false } : spec;
+    const template = compileTemplate(e.path);
+    const priority = PRIORITY[e.priority ?? (i === 0 && !e.pages ? 'page' : 'listing')];
+    return { template, kind: e.kind, priority, prefetch: e.prefetch, pages: e.pages, dependent: isDependent(template) };
+  });
+  const prefetch = rule.prefetch.map((t): CompiledEntry => ({ template: compileTemplate(t), kind: 'prefetch', priority: PRIORITY.listing, prefetch: false, dependent: false }));
+  return [...purge, ...prefetch];
 }
 
 export function compileConfig(config: RelayConfig): CompiledConfig {
-  return {
-    config,
-    rules: config.rules.map((rule) => ({
-      rule,
-      purge: rule.purge.map(compileTemplate),
-      prefetch: rule.prefetch.map(compileTemplate),
-    })),
-  };
+  return { config, rules: config.rules.map((rule) => ({ rule, entries: compileEntries(rule) })), index: buildIndex(config.rules) };
 }
 
-/** Reads a dotted name (`fields.slug`, `previous.slug`, `documentId`) from an event's view. */
-export function resolve(scope: Record<string, unknown>, name: string): unknown {
-  let value: unknown = scope;
-  for (const key of name.split('.')) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
-
-/** The variables a template sees: the event, with `fields` for one locale and short aliases. */
-export function eventScope(event: ContentEvent, locale?: string): Record<string, unknown> {
-  const fields = (locale && event.localized?.[locale]) || event.fields;
-  return {
-    ...event,
-    fields,
-    locale,
-    id: event.documentId,
-    type: event.contentType,
-  };
-}
-
-const same = (a: unknown, b: unknown) =>
-  a === b || (typeof a !== typeof b && (typeof a === 'number' || typeof b === 'number') && String(a) === String(b));
-
-function testPredicate(p: Predicate, value: unknown): boolean {
-  const values = Array.isArray(value) ? value : [value];
-  if (p.exists !== undefined) return (value !== undefined && value !== null) === p.exists;
-  if (p.equals !== undefined) return values.some((v) => same(v, p.equals));
-  if (p.in !== undefined) return values.some((v) => p.in!.some((x) => same(v, x)));
-  if (p.prefix !== undefined) return values.some((v) => typeof v === 'string' && v.startsWith(p.prefix!));
-  return false;
-}
+const listed = (what: string, value: string | undefined, list: readonly string[] | undefined) =>
+  list && !(value !== undefined && list.includes(value)) ? `${what} ${JSON.stringify(value ?? null)} is not in ${JSON.stringify(list)}` : undefined;
 
 /** Why a rule does not apply to an event, or undefined when it does. */
-export function whyNot(rule: RuleConfig, event: ContentEvent): string | undefined {
-  const { sources, actions, contentTypes, where } = rule.match;
-  if (sources && !sources.includes(event.source)) return `source "${event.source}" is not in ${JSON.stringify(sources)}`;
-  if (actions && !actions.includes(event.action)) return `action "${event.action}" is not in ${JSON.stringify(actions)}`;
-  if (contentTypes && !(event.contentType && contentTypes.includes(event.contentType))) {
-    return `content type ${JSON.stringify(event.contentType ?? null)} is not in ${JSON.stringify(contentTypes)}`;
-  }
-  const scope = eventScope(event, event.locales[0]);
-  for (const p of where ?? []) {
-    const value = resolve(scope, p.field);
-    if (!testPredicate(p, value)) return `${p.field} = ${JSON.stringify(value ?? null)} fails ${JSON.stringify(p)}`;
+export function whyNot(rule: RuleConfig, event: ContentEvent, scope = conditionScope(event)): string | undefined {
+  const { sources, actions, contentTypes, topics, where } = rule.match;
+  const reason =
+    listed('source', event.source, sources) ??
+    listed('action', event.action, actions) ??
+    listed('content type', event.contentType, contentTypes) ??
+    listed('topic', event.topic, topics);
+  if (reason) return reason;
+  for (const c of where ?? []) {
+    const why = failure(c, scope);
+    if (why) return why;
   }
   return undefined;
 }
 
-function expandAll(templates: CompiledTemplate[], scopes: Record<string, unknown>[], skipped: RuleMatch['skipped']) {
-  const paths = new Set<string>();
-  for (const template of templates) {
-    for (const scope of scopes) {
-      const missing = template.variables.find((name) => {
-        const v = resolve(scope, name);
-        return v === undefined || v === null || v === '';
-      });
-      if (missing) {
-        if (!skipped.some((s) => s.template === template.source)) skipped.push({ template: template.source, missing });
-        continue;
-      }
-      paths.add(template.expand((name) => resolve(scope, name) as TemplateValue));
-    }
-  }
-  return [...paths];
+function remember(memory: Map<string, MemoryItem>, item: MemoryItem) {
+  const key = `${item.distribution} ${item.kind} ${item.path}`;
+  const seen = memory.get(key);
+  if (!seen) memory.set(key, item);
+  else seen.priority = Math.min(seen.priority, item.priority);
 }
 
-/** Every rule the event meets, with its paths; and for the others, why not. */
-export function matchEvent(compiled: CompiledConfig, event: ContentEvent): MatchResult {
-  const result: MatchResult = { matches: [], misses: [] };
-  const scopes = event.locales.length > 0 ? event.locales.map((l) => eventScope(event, l)) : [eventScope(event)];
-  for (const { rule, purge, prefetch } of compiled.rules) {
-    const reason = whyNot(rule, event);
-    if (reason) {
-      result.misses.push({ ruleId: rule.id, reason });
-      continue;
+function applyRule({ rule, entries }: CompiledRule, scopes: Scope[], memory: Map<string, MemoryItem>, explain: boolean): RuleMatch {
+  const match: RuleMatch = { ruleId: rule.id, distribution: rule.distribution, paths: [], skipped: [] };
+  const byKey = new Map<string, ProducedPath>();
+  for (const entry of entries) {
+    let produced = 0;
+    for (const scope of scopes) {
+      const x = expandEntry(entry, scope, MAX_PATHS_PER_ENTRY - produced);
+      produced += x.paths.length;
+      if (x.truncated) (match.truncated ??= []).push(entry.template.source);
+      if (x.reason && !scope.previous) match.skipped.push({ template: entry.template.source, reason: x.reason, ...(scope.locale && { locale: scope.locale }) });
+      for (const path of x.paths) {
+        const key = `${entry.kind} ${path}`;
+        const seen = byKey.get(key);
+        if (seen) {
+          seen.priority = Math.min(seen.priority, entry.priority);
+          seen.prefetch ||= entry.prefetch;
+        } else byKey.set(key, { path, kind: entry.kind, priority: entry.priority, prefetch: entry.prefetch });
+        // The document's current URLs only: an old slug is purged this once, then forgotten.
+        if (entry.dependent && entry.kind !== 'prefetch' && !scope.previous) remember(memory, { distribution: rule.distribution, path, kind: entry.kind, priority: entry.priority });
+      }
+      if (x.truncated) break;
     }
-    const skipped: RuleMatch['skipped'] = [];
-    result.matches.push({
-      ruleId: rule.id,
-      distribution: rule.distribution,
-      purge: expandAll(purge, scopes, skipped),
-      prefetch: expandAll(prefetch, scopes, skipped),
-      skipped,
+  }
+  match.paths = [...byKey.values()];
+  if (explain) match.variables = scopes.map((s) => ({ ...(s.locale && { locale: s.locale }), ...(s.previous && { previous: s.previous }), values: valuesOf(entries, s) }));
+  return match;
+}
+
+function valuesOf(entries: readonly CompiledEntry[], scope: Scope): Record<string, unknown> {
+  const names = new Set(entries.flatMap((e) => e.template.variables).filter((n) => n !== 'page'));
+  return Object.fromEntries([...names].map((n) => [n, resolve(scope.vars, n) ?? null]));
+}
+
+/** Every rule the event meets, with its paths; for the candidates that missed (and, in a small config, all others), why. */
+export function matchEvent(compiled: CompiledConfig, event: ContentEvent, options: { explain?: boolean } = {}): MatchResult {
+  const scopes = eventScopes(event, compiled.config.locales);
+  const condition = conditionScope(event);
+  const ids = candidates(compiled.index, event);
+  const result: MatchResult = { matches: [], misses: [], otherRules: compiled.rules.length - ids.length, memory: [] };
+  const memory = new Map<string, MemoryItem>();
+  for (const i of ids) {
+    const compiledRule = compiled.rules[i]!;
+    const reason = whyNot(compiledRule.rule, event, condition);
+    if (reason) result.misses.push({ ruleId: compiledRule.rule.id, reason });
+    else result.matches.push(applyRule(compiledRule, scopes, memory, options.explain === true));
+  }
+  result.memory = [...memory.values()];
+  if (options.explain && compiled.rules.length <= EXPLAIN_ALL_UP_TO) {
+    const looked = new Set(ids);
+    compiled.rules.forEach(({ rule }, i) => {
+      if (!looked.has(i)) result.misses.push({ ruleId: rule.id, reason: whyNot(rule, event, condition) ?? 'not indexed' });
     });
+    result.otherRules = 0;
   }
   return result;
 }

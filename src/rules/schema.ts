@@ -1,12 +1,13 @@
 // The relay's config document (kept in KV): distributions, sources, rules, schedules. Types derive from it.
 import * as z from 'zod/mini';
-import { PROVIDER_NAMES, getProvider } from '../providers/registry';
-import { CONTENT_ACTIONS } from '../providers/types';
-import { parseCron } from '../jobs/cron-expression';
-import { compileTemplate } from './template';
+import { PROVIDER_NAMES } from '../providers/registry';
+import { crossCheck } from './cross-check';
+import { flattenIssue, type ConfigIssue } from './issues';
+import { LOCALE_PREFIX, Rule, id } from './rule-schema';
 
-const id = (what: string) =>
-  z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, `${what} must be 1-64 letters, digits, ".", "_" or "-"`));
+export { describeIssue, formatPath, type ConfigIssue } from './issues';
+export type { RuleConfig } from './rule-schema';
+
 const positiveInt = z.number().check(z.int(), z.positive());
 const SECRET_NAME = z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'a Worker secret name in SCREAMING_SNAKE_CASE'));
 const TEMPLATE = z.string().check(z.regex(/^\//, 'a path template must start with "/"'), z.maxLength(2048));
@@ -42,33 +43,6 @@ const Source = z.strictObject({
   options: z._default(z.record(z.string(), z.unknown()), {}),
 });
 
-const Scalar = z.union([z.string(), z.number(), z.boolean()]);
-const Predicate = z.strictObject({
-  /** Dotted path into the event, e.g. `fields.category` or `contentType`. */
-  field: z.string().check(z.minLength(1)),
-  equals: z.optional(Scalar),
-  in: z.optional(z.array(Scalar).check(z.minLength(1))),
-  exists: z.optional(z.boolean()),
-  prefix: z.optional(z.string()),
-});
-
-const Rule = z.strictObject({
-  id: id('a rule id'),
-  description: z.optional(z.string()),
-  distribution: id('a distribution name'),
-  match: z._default(
-    z.strictObject({
-      sources: z.optional(z.array(z.string()).check(z.minLength(1))),
-      actions: z.optional(z.array(z.enum(CONTENT_ACTIONS)).check(z.minLength(1))),
-      contentTypes: z.optional(z.array(z.string()).check(z.minLength(1))),
-      where: z.optional(z.array(Predicate)),
-    }),
-    {},
-  ),
-  purge: z.array(TEMPLATE).check(z.minLength(1), z.maxLength(1000)),
-  prefetch: z._default(z.array(TEMPLATE), []),
-});
-
 const Schedule = z.strictObject({
   id: id('a schedule id'),
   cron: z.string(),
@@ -93,69 +67,18 @@ const Gotipath = z.strictObject({
 /** The Gotipath API settings when the config names none (also used before any config exists). */
 export const DEFAULT_GOTIPATH_API = Gotipath.parse({});
 
-const ConfigShape = z.strictObject({
+export const ConfigShape = z.strictObject({
   $schema: z.optional(z.string()),
   gotipath: z.prefault(Gotipath, {}),
   distributions: z.record(id('a distribution name'), Distribution).check(
     z.refine((d) => Object.keys(d).length > 0, 'at least one distribution is required'),
   ),
   sources: z._default(z.record(id('a source id'), Source), {}),
+  /** Locale code → path prefix, read by templates as {+localePrefix}: {"en-US": "", "de-DE": "/de"}. */
+  locales: z._default(z.record(z.string().check(z.minLength(1)), LOCALE_PREFIX), {}),
   rules: z._default(z.array(Rule), []),
   schedules: z._default(z.array(Schedule), []),
 });
-
-type Issue = { message: string; path: PropertyKey[] };
-
-/** Checks that need the whole document: references between sections, templates, cron, options. */
-function crossCheck(config: z.infer<typeof ConfigShape>): Issue[] {
-  const issues: Issue[] = [];
-  const needDistribution = (name: string, path: PropertyKey[]) => {
-    if (!(name in config.distributions)) issues.push({ path, message: `unknown distribution "${name}"` });
-  };
-  const checkTemplates = (list: string[], path: PropertyKey[]) =>
-    list.forEach((t, i) => {
-      try {
-        compileTemplate(t);
-      } catch (e) {
-        issues.push({ path: [...path, i], message: `invalid URI template: ${(e as Error).message}` });
-      }
-    });
-  for (const [sourceId, source] of Object.entries(config.sources)) {
-    const provider = getProvider(source.provider);
-    const parsed = provider?.options.safeParse(source.options);
-    for (const issue of parsed?.success === false ? parsed.error.issues : []) {
-      issues.push({ path: ['sources', sourceId, 'options', ...issue.path], message: describeIssue(issue) });
-    }
-  }
-  const seen = new Set<string>();
-  config.rules.forEach((rule, i) => {
-    if (seen.has(rule.id)) issues.push({ path: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
-    seen.add(rule.id);
-    needDistribution(rule.distribution, ['rules', i, 'distribution']);
-    rule.match.sources?.forEach((s, j) => {
-      if (!(s in config.sources)) issues.push({ path: ['rules', i, 'match', 'sources', j], message: `unknown source "${s}"` });
-    });
-    rule.match.where?.forEach((p, j) => {
-      const ops = ['equals', 'in', 'exists', 'prefix'].filter((k) => k in p);
-      if (ops.length !== 1) issues.push({ path: ['rules', i, 'match', 'where', j], message: 'needs exactly one of equals, in, exists, prefix' });
-    });
-    checkTemplates(rule.purge, ['rules', i, 'purge']);
-    checkTemplates(rule.prefetch, ['rules', i, 'prefetch']);
-  });
-  config.schedules.forEach((s, i) => {
-    needDistribution(s.distribution, ['schedules', i, 'distribution']);
-    try {
-      parseCron(s.cron);
-    } catch (e) {
-      issues.push({ path: ['schedules', i, 'cron'], message: (e as Error).message });
-    }
-    if (!s.purgeAll && s.purge.length === 0 && s.prefetch.length === 0) {
-      issues.push({ path: ['schedules', i], message: 'needs purge paths, purgeAll or prefetch paths' });
-    }
-    checkTemplates(s.purge, ['schedules', i, 'purge']);
-  });
-  return issues;
-}
 
 export const ConfigSchema = ConfigShape.check(
   z.superRefine((config, ctx) => {
@@ -166,59 +89,15 @@ export const ConfigSchema = ConfigShape.check(
 export type RelayConfig = z.infer<typeof ConfigSchema>;
 export type DistributionConfig = RelayConfig['distributions'][string];
 export type SourceConfig = RelayConfig['sources'][string];
-export type RuleConfig = RelayConfig['rules'][number];
 export type ScheduleConfig = RelayConfig['schedules'][number];
 export type CallKind = 'url' | 'pattern' | 'all' | 'prefetch';
-
-export interface ConfigIssue {
-  /** Where the problem is, e.g. `rules[2].match.actions[0]`. */
-  path: string;
-  message: string;
-}
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '') || '(root)';
-}
-
-type ZodIssue = z.core.$ZodIssue;
-
-/** Says what was expected, in words, for zod/mini issues (which carry no English messages). */
-export function describeIssue(issue: ZodIssue): string {
-  if (issue.message && issue.message !== 'Invalid input') return issue.message;
-  switch (issue.code) {
-    case 'invalid_type':
-      return `expected ${issue.expected}${issue.input === undefined ? ' (missing)' : `, got ${typeOf(issue.input)}`}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'too_small':
-      return `must be ${issue.origin === 'array' ? 'a list of at least' : issue.origin === 'string' ? 'at least' : '>='} ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : ''}`;
-    case 'too_big':
-      return `must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' items' : ''}`;
-    case 'invalid_format':
-      return `expected ${issue.format === 'regex' ? 'a value matching its pattern' : issue.format}`;
-    case 'not_multiple_of':
-      return `must be a multiple of ${String(issue.divisor)}`;
-    case 'invalid_key':
-      return 'invalid key';
-    case 'invalid_union':
-      return 'matches none of the allowed forms';
-    default:
-      return 'invalid value';
-  }
-}
-
-const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 export type ParseConfigResult = { ok: true; config: RelayConfig } | { ok: false; issues: ConfigIssue[] };
 
 /** Validates a config document; every problem comes back with its exact field path. */
 export function parseConfig(input: unknown): ParseConfigResult {
-  const result = ConfigSchema.safeParse(input);
+  // reportInput: so a message can say what was found ("expected string, got number").
+  const result = ConfigSchema.safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, config: result.data };
-  return {
-    ok: false,
-    issues: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue) })),
-  };
+  return { ok: false, issues: result.error.issues.flatMap((issue) => flattenIssue(issue)) };
 }

@@ -36,12 +36,21 @@ const OPERATORS: Record<string, Operator> = {
   '&': { first: '&', sep: '&', named: true, ifEmpty: '=', allowReserved: false },
 };
 
-type Part = string | { op: Operator; vars: VarSpec[] };
+type Part = string | { op: Operator; opChar: string; vars: VarSpec[] };
+
+/** One variable as a template uses it: the operator of its expression and its modifiers. */
+export interface TemplateVar {
+  name: string;
+  op: string;
+  explode: boolean;
+}
 
 export interface CompiledTemplate {
   readonly source: string;
   /** Every variable name the template reads. */
   readonly variables: readonly string[];
+  /** Each use of a variable, in order (a name may appear more than once). */
+  readonly uses: readonly TemplateVar[];
   expand(lookup: (name: string) => TemplateValue): string;
 }
 
@@ -65,7 +74,7 @@ function parseExpression(body: string, at: number): Part {
       if (!VARNAME.test(name)) throw new TemplateError(`invalid variable name "${name}" at ${at}`);
       return prefixMatch ? { name, explode: false, prefix: Number(prefixMatch[2]) } : { name, explode };
     });
-  return { op, vars };
+  return { op, opChar, vars };
 }
 
 function parse(template: string): Part[] {
@@ -133,10 +142,11 @@ function expandVar(op: Operator, spec: VarSpec, value: TemplateValue): string {
 
 export function compileTemplate(template: string): CompiledTemplate {
   const parts = parse(template);
-  const variables = parts.flatMap((p) => (typeof p === 'string' ? [] : p.vars.map((v) => v.name)));
+  const uses = parts.flatMap((p) => (typeof p === 'string' ? [] : p.vars.map((v) => ({ name: v.name, op: p.opChar, explode: v.explode }))));
   return {
     source: template,
-    variables: [...new Set(variables)],
+    variables: [...new Set(uses.map((u) => u.name))],
+    uses,
     expand(lookup) {
       let out = '';
       for (const part of parts) {

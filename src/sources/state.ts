@@ -1,14 +1,18 @@
 // SourceState: one Durable Object per webhook source, holding what must be strongly consistent about it
-// (KV is not): the delivery ids already handled.
+// (KV is not): the delivery ids already handled, and the paths last produced for each document.
 import { DurableObject } from 'cloudflare:workers';
+import type { MemoryItem } from '../rules/matcher';
 import { DeliveryLog, type PriorDelivery } from './deliveries';
+import { PathMemory, MEMORY_MAX_AGE_MS, type DocumentKey } from './memory';
 
 export class SourceState extends DurableObject<Env> {
   private readonly deliveries: DeliveryLog;
+  private readonly memory: PathMemory;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.deliveries = new DeliveryLog(ctx.storage.sql);
+    this.memory = new PathMemory(ctx.storage.sql);
   }
 
   /** The receipt given for this delivery id before, or undefined when it is new. */
@@ -20,13 +24,43 @@ export class SourceState extends DurableObject<Env> {
   async recordDelivery(deliveryId: string, receipt: PriorDelivery, keepMs: number): Promise<void> {
     const now = Date.now();
     this.deliveries.record(deliveryId, receipt, now + keepMs);
+    await this.wakeBy(now + keepMs);
+  }
+
+  /** The paths remembered for a document (empty when none). */
+  async recallPaths(key: DocumentKey): Promise<MemoryItem[]> {
+    return this.memory.recall(key);
+  }
+
+  /** Replaces the paths remembered for a document; null (or an empty list) forgets it. */
+  async updatePaths(key: DocumentKey, items: readonly MemoryItem[] | null): Promise<void> {
+    if (!items || items.length === 0) return this.memory.forget(key);
+    const now = Date.now();
+    this.memory.remember(key, items, now);
+    await this.wakeBy(now + MEMORY_MAX_AGE_MS);
+  }
+
+  /** Replaces the paths of many documents at once (seeding from a catalog). */
+  async seedPaths(entries: readonly { key: DocumentKey; items: readonly MemoryItem[] }[]): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      for (const { key, items } of entries) {
+        if (items.length === 0) this.memory.forget(key);
+        else this.memory.remember(key, items, Date.now());
+      }
+    });
+    await this.wakeBy(Date.now() + MEMORY_MAX_AGE_MS);
+  }
+
+  /** Makes sure an alarm fires no later than `at` (an earlier one stays). */
+  private async wakeBy(at: number): Promise<void> {
     const alarm = await this.ctx.storage.getAlarm();
-    if (alarm === null) await this.ctx.storage.setAlarm(now + keepMs);
+    if (alarm === null || alarm > at) await this.ctx.storage.setAlarm(at);
   }
 
   override async alarm(): Promise<void> {
-    const next = this.deliveries.prune(Date.now());
-    if (next !== undefined) await this.ctx.storage.setAlarm(next);
+    const now = Date.now();
+    const next = [this.deliveries.prune(now), this.memory.prune(now)].filter((t): t is number => t !== undefined);
+    if (next.length > 0) await this.ctx.storage.setAlarm(Math.min(...next));
   }
 }
 

@@ -1,15 +1,19 @@
-// The webhook pipeline, in a fixed order: source → body (size-limited) → verify → parse → rules → store.
+// The webhook pipeline, in a fixed order: source → body (size-limited) → verify → parse → rules →
+// remembered paths → store → remember.
 import { RelayError, notFound, unavailable } from '../errors';
 import { log } from '../lib/log';
 import { createEvent, sourceOptions, toleranceMs } from '../providers/event';
 import { getProvider } from '../providers/registry';
 import { parseJsonBody } from '../providers/support';
 import { collectWork, countPaths, enqueueWork } from '../purge/enqueue';
-import { matchEvent } from '../rules/matcher';
+import { matchEvent, type MemoryItem } from '../rules/matcher';
 import { loadConfig, type LoadedConfig } from '../rules/store';
+import type { DocumentKey } from '../sources/memory';
+import { planMemory, rememberedWork } from '../sources/memory-plan';
 import { sourceStateFor } from '../sources/state';
 import { readBodyLimited } from './body';
 import { readSecrets, type Settings } from '../settings';
+import type { ContentEvent } from '../providers/types';
 
 export interface Receipt {
   eventId: string;
@@ -25,6 +29,35 @@ export async function loadConfigOr503(kv: KVNamespace): Promise<LoadedConfig | u
     if (cause instanceof RelayError) throw cause;
     throw unavailable('could not read the relay config; retry later', cause);
   }
+}
+
+/** The paths remembered for a document; a failure to read them is a 503 so the platform retries. */
+export async function recallOr503(env: Env, sourceId: string, key: DocumentKey): Promise<MemoryItem[]> {
+  try {
+    return await sourceStateFor(env, sourceId).recallPaths(key);
+  } catch (cause) {
+    throw unavailable('could not read the remembered paths; retry later', cause);
+  }
+}
+
+/**
+ * Matches the event, adds the paths remembered for its document, stores them all in the schedulers,
+ * and only then updates the memory: a failed attempt leaves the old paths for its retry.
+ */
+export async function queueEvent(env: Env, loaded: LoadedConfig, event: ContentEvent) {
+  const result = matchEvent(loaded, event);
+  const plan = planMemory(event, result);
+  const remembered = plan ? await recallOr503(env, event.source, plan.key) : [];
+  const work = collectWork([...result.matches, ...rememberedWork(remembered, loaded.config)]);
+  await enqueueWork(env, loaded.config, work, event.eventId);
+  // Nothing to forget when nothing was remembered.
+  if (plan && plan.store !== undefined && (plan.store !== null || remembered.length > 0)) {
+    await sourceStateFor(env, event.source).updatePaths(plan.key, plan.store).catch((cause) => {
+      throw unavailable('the paths are queued but could not be remembered; retry later', cause);
+    });
+  }
+  const receipt: Receipt = { eventId: event.eventId, paths: countPaths(work) };
+  return { receipt, result, remembered };
 }
 
 export async function receiveWebhook(env: Env, settings: Settings, request: Request, sourceId: string): Promise<Receipt> {
@@ -56,10 +89,7 @@ export async function receiveWebhook(env: Env, settings: Settings, request: Requ
     log('info', 'webhook redelivered', { source: sourceId, deliveryId, eventId: prior.eventId });
     return { ...prior, duplicate: true };
   }
-  const { matches } = matchEvent(loaded, event);
-  const work = collectWork(matches);
-  await enqueueWork(env, loaded.config, work, event.eventId);
-  const receipt: Receipt = { eventId: event.eventId, paths: countPaths(work) };
+  const { receipt, result, remembered } = await queueEvent(env, loaded, event);
   // Recorded only after the paths are stored, so a failed attempt is never taken for a duplicate.
   if (deliveryId) {
     await state?.recordDelivery(deliveryId, receipt, source.dedupeSeconds * 1000).catch((error) =>
@@ -74,7 +104,8 @@ export async function receiveWebhook(env: Env, settings: Settings, request: Requ
     contentType: event.contentType,
     documentId: event.documentId,
     deliveryId: event.deliveryId,
-    rules: matches.map((m) => m.ruleId),
+    rules: result.matches.map((m) => m.ruleId),
+    remembered: remembered.length,
   });
   return receipt;
 }

@@ -34,15 +34,13 @@ describe('matchEvent', () => {
       { id: 'drafts', distribution: 'main', match: { where: [{ field: 'fields.draft', exists: true }] }, purge: ['/x'] },
     ]);
     const result = matchEvent(config, event());
-    expect(result.matches.map((m) => [m.ruleId, m.purge])).toEqual([
+    expect(result.matches.map((m) => [m.ruleId, m.paths.map((p) => p.path)])).toEqual([
       ['news', ['/news/hello']],
       ['tagged', ['/t']],
     ]);
-    expect(result.misses).toEqual([
-      { ruleId: 'pages', reason: 'content type "article" is not in ["page"]' },
-      { ruleId: 'deletes', reason: 'action "publish" is not in ["delete"]' },
-      { ruleId: 'drafts', reason: 'fields.draft = null fails {"field":"fields.draft","exists":true}' },
-    ]);
+    // The index keeps rules for other content types and actions away from the event entirely.
+    expect(result.otherRules).toBe(2);
+    expect(result.misses).toEqual([{ ruleId: 'drafts', reason: 'fields.draft = null fails {"field":"fields.draft","exists":true}' }]);
   });
 
   it('fills templates once per locale from that locale fields', () => {
@@ -51,14 +49,14 @@ describe('matchEvent', () => {
       config,
       event({ locales: ['en-US', 'de-DE'], localized: { 'en-US': { slug: 'hello' }, 'de-DE': { slug: 'hallo welt' } } }),
     );
-    expect(result.matches[0]?.purge).toEqual(['/en-US/hello', '/de-DE/hallo%20welt', '/all']);
+    expect(result.matches[0]?.paths.map((p) => p.path)).toEqual(['/en-US/hello', '/de-DE/hallo%20welt', '/all']);
   });
 
   it('leaves out a template whose variable has no value, and reports it', () => {
     const config = compiled([{ id: 'r', distribution: 'main', purge: ['/blog/{fields.missing}', '/blog'] }]);
     const [match] = matchEvent(config, event()).matches;
-    expect(match?.purge).toEqual(['/blog']);
-    expect(match?.skipped).toEqual([{ template: '/blog/{fields.missing}', missing: 'fields.missing' }]);
+    expect(match?.paths.map((p) => p.path)).toEqual(['/blog']);
+    expect(match?.skipped).toEqual([{ template: '/blog/{fields.missing}', reason: 'no value for fields.missing' }]);
   });
 
   it('compares numbers and numeric strings as equal in predicates', () => {

@@ -1,0 +1,120 @@
+// Fills a rule's path entries from an event: per locale, per previous values, per list element, per page.
+import type { ContentEvent } from '../providers/types';
+import { isBlank, resolve } from './conditions';
+import type { CompiledTemplate, TemplateValue } from './template';
+
+/** Most paths one entry may produce for one event; past it the rest are dropped (and reported). */
+export const MAX_PATHS_PER_ENTRY = 1000;
+
+/**
+ * Variables every payload of a document carries (or none depend on it): paths made only of these can
+ * be produced again from any later payload, so they are not remembered (an id-only payload has them).
+ */
+const REPRODUCIBLE = new Set(['page', 'locale', 'localePrefix', 'type', 'contentType', 'source', 'provider', 'id', 'documentId']);
+
+export interface CompiledEntry {
+  template: CompiledTemplate;
+  kind: 'url' | 'pattern' | 'prefetch';
+  priority: number;
+  prefetch: boolean;
+  pages?: { from: number; to: number };
+  /** Reads the document's own values, so its paths are remembered for the next change. */
+  dependent: boolean;
+}
+
+export const isDependent = (t: CompiledTemplate) => t.variables.some((v) => !REPRODUCIBLE.has(v));
+
+/** The variables templates see for one locale, from the current values or from the previous ones. */
+export interface Scope {
+  vars: Record<string, unknown>;
+  locale?: string;
+  previous?: true;
+}
+
+/**
+ * One scope per locale of the event; an event without locales (a tombstone, an id-only payload) gets
+ * one per configured locale, or one without a locale. A locale's fields fall back to the event's main
+ * fields (Contentful sends a field that is not localized under the default locale only). When the
+ * platform sent previous values, one more scope per locale where they overlay the current fields
+ * (Ghost sends only the changed ones, a Sanity `before()` projection the whole document).
+ */
+export function eventScopes(event: ContentEvent, prefixes: Readonly<Record<string, string>>): Scope[] {
+  const configured = Object.keys(prefixes);
+  const locales: (string | undefined)[] = event.locales.length > 0 ? event.locales : configured.length > 0 ? configured : [undefined];
+  const previous = event.previous && Object.keys(event.previous).length > 0 ? event.previous : undefined;
+  return locales.flatMap((locale) => {
+    const fields = { ...event.fields, ...(locale && event.localized?.[locale]) };
+    const vars = {
+      ...event,
+      fields,
+      locale,
+      localePrefix: locale === undefined ? '' : prefixes[locale],
+      id: event.documentId,
+      type: event.contentType,
+    };
+    const scopes: Scope[] = [{ vars, locale }];
+    if (previous) scopes.push({ vars: { ...vars, fields: { ...fields, ...previous } }, locale, previous: true });
+    return scopes;
+  });
+}
+
+/** What conditions read: the current fields, with previous values filling in what the payload lacks. */
+export function conditionScope(event: ContentEvent): Record<string, unknown> {
+  const locale = event.locales[0];
+  const fields = (locale && event.localized?.[locale]) || event.fields;
+  return { ...event, fields: { ...event.previous, ...fields }, locale, id: event.documentId, type: event.contentType };
+}
+
+const blank = (name: string, v: unknown) => (name === 'localePrefix' ? v === undefined : isBlank(v));
+
+/** The values each variable takes: a list used without `*` fans out to one path per element. */
+function dimensions(entry: CompiledEntry, scope: Scope): [string, TemplateValue[]][] | string {
+  const dims: [string, TemplateValue[]][] = [];
+  for (const name of entry.template.variables) {
+    if (name === 'page' && entry.pages) {
+      const { from, to } = entry.pages;
+      dims.push([name, Array.from({ length: to - from + 1 }, (_, i) => from + i)]);
+      continue;
+    }
+    const value = resolve(scope.vars, name);
+    if (blank(name, value)) return name;
+    const fanOut = Array.isArray(value) && entry.template.uses.some((u) => u.name === name && !u.explode);
+    const values = fanOut ? [...new Set((value as unknown[]).filter((v) => !isBlank(v) && typeof v !== 'object'))] : [value];
+    if (values.length === 0) return name;
+    dims.push([name, values as TemplateValue[]]);
+  }
+  return dims;
+}
+
+export interface Expansion {
+  paths: string[];
+  /** Why the entry produced nothing (or less) for this scope: a variable without a value, a bad path. */
+  reason?: string;
+  truncated?: true;
+}
+
+/** Every path an entry gives for one scope: the cartesian product of its variables' values, capped. */
+export function expandEntry(entry: CompiledEntry, scope: Scope, budget = MAX_PATHS_PER_ENTRY): Expansion {
+  const dims = dimensions(entry, scope);
+  if (typeof dims === 'string') return { paths: [], reason: `no value for ${dims}` };
+  const paths: string[] = [];
+  let reason: string | undefined;
+  const chosen: Record<string, TemplateValue> = {};
+  const walk = (d: number): boolean => {
+    if (d === dims.length) {
+      if (paths.length >= budget) return false;
+      const path = entry.template.expand((name) => (name in chosen ? chosen[name] : (resolve(scope.vars, name) as TemplateValue)));
+      if (path.startsWith('/')) paths.push(path);
+      else reason ??= `gives ${JSON.stringify(path)}, which does not start with "/"`;
+      return true;
+    }
+    const [name, values] = dims[d]!;
+    for (const v of values) {
+      chosen[name] = v;
+      if (!walk(d + 1)) return false;
+    }
+    return true;
+  };
+  const done = walk(0);
+  return { paths, ...(reason && { reason }), ...(!done && { truncated: true as const }) };
+}

@@ -1,0 +1,36 @@
+// How an event uses its source's path memory: whether to read it, what to add, what to store after. Pure.
+import type { ContentEvent } from '../providers/types';
+import type { WorkInput } from '../purge/enqueue';
+import type { MatchResult, MemoryItem } from '../rules/matcher';
+import type { RelayConfig } from '../rules/schema';
+import type { DocumentKey } from './memory';
+
+/** Actions after which the document's old URLs must go and nothing of it stays to remember. */
+export const REMOVALS: ReadonlySet<string> = new Set(['unpublish', 'delete', 'archive']);
+
+export interface MemoryPlan {
+  key: DocumentKey;
+  /** What to store once the paths are queued: null forgets the document, undefined keeps it as is. */
+  store: MemoryItem[] | null | undefined;
+}
+
+/**
+ * The memory is read when a rule matched (a slug may have changed; an id-only payload needs the old
+ * paths) or the document went away, and never for an event without a document id. A draft save that
+ * no rule matches touches nothing.
+ */
+export function planMemory(event: ContentEvent, result: MatchResult): MemoryPlan | undefined {
+  if (event.documentId === undefined) return undefined;
+  const removal = REMOVALS.has(event.action);
+  if (!removal && result.matches.length === 0) return undefined;
+  const key: DocumentKey = event.contentType === undefined ? { id: event.documentId } : { id: event.documentId, type: event.contentType };
+  // An id-only payload produces no document path: keep what is remembered rather than erase it.
+  return { key, store: removal ? null : result.memory.length > 0 ? result.memory : undefined };
+}
+
+/** Remembered paths as work, leaving out distributions the config no longer has. */
+export function rememberedWork(items: readonly MemoryItem[], config: RelayConfig): WorkInput[] {
+  return items
+    .filter((i) => i.distribution in config.distributions)
+    .map((i) => ({ distribution: i.distribution, paths: [{ path: i.path, kind: i.kind, priority: i.priority, prefetch: false }] }));
+}
