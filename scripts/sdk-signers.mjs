@@ -5,11 +5,34 @@ import { pathToFileURL } from 'node:url';
 import { signRequest } from '@contentful/node-apps-toolkit';
 import { encodeSignatureHeader } from '@sanity/webhook';
 import { Webhook } from 'standardwebhooks';
+import { generateWebhookSignature } from '@hygraph/utils';
+import { signatureHelper } from '@kontent-ai/webhook-helper';
+import { AppServer, InMemoryShopRepository } from '@shopware-ag/app-server-sdk';
+import Stripe from 'stripe';
+
+const hmac = (hash, secret, data, encoding) => createHmac(hash, secret).update(data, 'utf8').digest(encoding);
+
+/** Runs `fn` with Date.now() fixed: some SDKs sign "now" and take no timestamp. */
+function at(ms, fn) {
+  const real = Date.now;
+  Date.now = () => ms;
+  try {
+    return fn();
+  } finally {
+    Date.now = real;
+  }
+}
+
+const shopwareApp = new AppServer(
+  { appName: 'purge-relay-test', appSecret: 'app-secret', authorizeCallbackUrl: 'http://127.0.0.1/authorize' },
+  new InMemoryShopRepository(),
+);
 
 /**
  * @typedef {{ secret: string, body: string, timestamp?: number, id?: string, method?: string,
  *   path?: string, headers?: Record<string, string> }} SignInput
- * `timestamp` is in ms for Contentful and Sanity, in seconds for Standard Webhooks; default now.
+ * `timestamp` is in the platform's own unit (ms: Contentful, Sanity, Ghost, Hygraph; s: Standard
+ * Webhooks, BigCommerce, Stripe, Contentstack); default now. `options` is a generic-hmac source's options.
  */
 
 /** @type {Record<string, (input: SignInput) => Promise<Record<string, string>> | Record<string, string>>} */
@@ -30,8 +53,44 @@ export const SIGNERS = {
   // Shopify documents the scheme (base64 HMAC-SHA256 of the raw body keyed by the app secret,
   // shopify.dev/docs/apps/build/webhooks/verify-deliveries); its library verifies but does not sign.
   shopify: ({ secret, body }) => ({
-    'x-shopify-hmac-sha256': createHmac('sha256', secret).update(body, 'utf8').digest('base64'),
+    'x-shopify-hmac-sha256': hmac('sha256', secret, body, 'base64'),
   }),
+  // Storyblok publishes no SDK signer: hex HMAC-SHA1 of the body (storyblok.com/docs/concepts/webhooks).
+  storyblok: ({ secret, body }) => ({ 'webhook-signature': hmac('sha1', secret, body, 'hex') }),
+  // Ghost publishes no SDK signer; this is WebhookTrigger.js: hmac(body + ts), `sha256=<hex>, t=<ts>`.
+  ghost: ({ secret, body, timestamp = Date.now() }) => ({
+    'x-ghost-signature': `sha256=${hmac('sha256', secret, `${body}${timestamp}`, 'hex')}, t=${timestamp}`,
+  }),
+  // WooCommerce (PHP): base64_encode(hash_hmac('sha256', $payload, $secret, true)).
+  woocommerce: ({ secret, body }) => ({ 'x-wc-webhook-signature': hmac('sha256', secret, body, 'base64') }),
+  shopware: async ({ secret, body }) => ({ 'shopware-shop-signature': await shopwareApp.signer.sign(body, secret) }),
+  stripe: ({ secret, body, timestamp = Math.floor(Date.now() / 1000), headers = {} }) => ({
+    [headers['x-signature-header'] ?? 'stripe-signature']: Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp }),
+  }),
+  // BigCommerce signs as Standard Webhooks with the client secret's raw bytes as the key.
+  bigcommerce: ({ secret, body, timestamp = Math.floor(Date.now() / 1000), id = 'msg_sample' }) => ({
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': new Webhook(secret, { format: 'raw' }).sign(id, new Date(timestamp * 1000), body),
+  }),
+  'kontent-ai': ({ secret, body }) => ({ 'x-kontent-ai-signature': signatureHelper.getHashFromString(body, secret) }),
+  hygraph: ({ secret, body, timestamp = Date.now(), headers = {} }) => ({
+    'gcms-signature': at(timestamp, () =>
+      generateWebhookSignature({ rawPayload: body, secret, environmentName: headers['x-environment'] ?? 'master' }),
+    ),
+  }),
+  // The generic provider's recipe, from a source's options (see src/providers/generic-hmac.ts).
+  'generic-hmac': ({ secret, body, timestamp = Math.floor(Date.now() / 1000), id = 'msg_sample', options }) => {
+    const hash = options.algorithm ?? 'sha256';
+    const [before, after = ''] = (options.signed ?? '{body}').split('{body}');
+    const fill = (text) => text.replaceAll('{timestamp}', String(timestamp)).replaceAll('{id}', id);
+    const digest = createHmac(hash, secret).update(fill(before)).update(body).update(fill(after)).digest(options.encoding ?? 'hex');
+    return {
+      [options.header]: `${options.prefix ?? ''}${digest}`,
+      ...(options.timestampHeader ? { [options.timestampHeader]: String(timestamp) } : {}),
+      ...(options.idHeader ? { [options.idHeader]: id } : {}),
+    };
+  },
 };
 
 /** Serves `POST /sign/<provider>` with a SignInput body on 127.0.0.1; answers the headers as JSON. */

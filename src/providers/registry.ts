@@ -1,14 +1,26 @@
 // Every provider the relay knows, by the name a source uses in the config.
+import { bigcommerce } from './bigcommerce';
 import { contentful } from './contentful';
+import { genericHmac } from './generic-hmac';
+import { ghost } from './ghost';
+import { hygraph } from './hygraph';
+import { kontentAi } from './kontent-ai';
 import { sanity } from './sanity';
 import { shopify } from './shopify';
+import { shopware } from './shopware';
 import { standardWebhooks } from './standard-webhooks';
+import { storyblok } from './storyblok';
 import { strapi } from './strapi';
+import { stripe } from './stripe';
 import type { WebhookProvider } from './types';
+import { woocommerce } from './woocommerce';
 
 // Each provider's options type differs; the registry only hands them the options their own
 // schema parsed, so erasing the type parameter here is safe.
-const PROVIDERS = [contentful, sanity, shopify, strapi, standardWebhooks] as unknown as WebhookProvider[];
+const PROVIDERS = [
+  contentful, sanity, storyblok, hygraph, ghost, kontentAi, strapi,
+  shopify, bigcommerce, shopware, woocommerce, standardWebhooks, stripe, genericHmac,
+] as unknown as WebhookProvider[];
 
 export const PROVIDER_NAMES = PROVIDERS.map((p) => p.name) as [string, ...string[]];
 

@@ -5,3 +5,9 @@ declare namespace Cloudflare {
     STANDIN_URL: string;
   }
 }
+
+// Vite's `?raw` imports: fixture files as the exact text a platform sends.
+declare module '*?raw' {
+  const text: string;
+  export default text;
+}
