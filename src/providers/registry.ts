@@ -1,10 +1,15 @@
 // Every provider the relay knows, by the name a source uses in the config.
 import { bigcommerce } from './bigcommerce';
+import { builderIo } from './builder-io';
 import { contentful } from './contentful';
+import { datocms } from './datocms';
+import { directus } from './directus';
 import { genericHmac } from './generic-hmac';
 import { ghost } from './ghost';
 import { hygraph } from './hygraph';
 import { kontentAi } from './kontent-ai';
+import { payloadCms } from './payload-cms';
+import { prismic } from './prismic';
 import { sanity } from './sanity';
 import { shopify } from './shopify';
 import { shopware } from './shopware';
@@ -14,11 +19,12 @@ import { strapi } from './strapi';
 import { stripe } from './stripe';
 import type { WebhookProvider } from './types';
 import { woocommerce } from './woocommerce';
+import { wordpress } from './wordpress';
 
 // Each provider's options type differs; the registry only hands them the options their own
 // schema parsed, so erasing the type parameter here is safe.
 const PROVIDERS = [
-  contentful, sanity, storyblok, hygraph, ghost, kontentAi, strapi,
+  contentful, sanity, storyblok, hygraph, ghost, kontentAi, strapi, datocms, prismic, builderIo, directus, payloadCms, wordpress,
   shopify, bigcommerce, shopware, woocommerce, standardWebhooks, stripe, genericHmac,
 ] as unknown as WebhookProvider[];
 

@@ -26,7 +26,7 @@ const Options = z.strictObject({
 type StandardOptions = z.infer<typeof Options>;
 
 /** The spec's key: base64 after the `whsec_` prefix; other secrets are used as UTF-8 bytes. */
-function keyBytes(secret: string): Uint8Array {
+export function keyBytes(secret: string): Uint8Array {
   if (secret.startsWith(SECRET_PREFIX)) {
     const decoded = fromBase64(secret.slice(SECRET_PREFIX.length));
     if (decoded) return decoded;

@@ -87,3 +87,21 @@ export function verbAction(topic: string, fallback: ContentAction = 'update'): C
 
 /** `"en"` → `["en"]`; anything else → `[]`. */
 export const localeList = (value: unknown): string[] => (str(value) ? [value as string] : []);
+
+const LOCALE = /^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
+
+/**
+ * Splits fields whose values are keyed by locale (`{title: {en: "Hi", it: "Ciao"}}`) into fields per
+ * locale; fields that are not localized are copied into each. Undefined when nothing is localized.
+ */
+export function splitLocalized(fields: Record<string, unknown>): Record<string, Record<string, unknown>> | undefined {
+  const isLocalized = (v: unknown): v is Record<string, unknown> =>
+    isRecord(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => LOCALE.test(k));
+  const locales = new Set(Object.values(fields).filter(isLocalized).flatMap((v) => Object.keys(v)));
+  if (locales.size === 0) return undefined;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const locale of locales) {
+    out[locale] = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, isLocalized(v) ? v[locale] : v]));
+  }
+  return out;
+}

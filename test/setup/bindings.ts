@@ -36,4 +36,17 @@ export const TEST_BINDINGS = {
   HYGRAPH_SECRET_OLD: 'hygraphOldSecretAbCdEfGhIjKlMnOp',
   GENERIC_SECRET: 'generic-test-secret',
   GENERIC_SECRET_OLD: 'generic-old-secret',
+  // DatoCMS HTTP Basic: the secret is `user:password`.
+  DATO_CREDENTIALS: 'relay:pässwört-ü',
+  DATO_CREDENTIALS_OLD: 'relay:old-password',
+  PRISMIC_SECRET: 'prismic-test-secret',
+  PRISMIC_SECRET_OLD: 'prismic-old-secret',
+  BUILDER_TOKEN: 'builder-test-token',
+  BUILDER_TOKEN_OLD: 'builder-old-token',
+  DIRECTUS_TOKEN: 'directus-test-token',
+  DIRECTUS_TOKEN_OLD: 'directus-old-token',
+  PAYLOAD_TOKEN: 'payload-test-token',
+  PAYLOAD_TOKEN_OLD: 'payload-old-token',
+  WORDPRESS_TOKEN: 'wordpress-test-token',
+  WORDPRESS_TOKEN_OLD: 'wordpress-old-token',
 } as const;
