@@ -13,6 +13,7 @@ export default defineConfig({
           ...TEST_BINDINGS,
           GOTIPATH_API_BASE: inject('standinUrl'),
           SIGNER_URL: inject('signerUrl'),
+          KEYS_URL: inject('keysUrl'),
           STANDIN_URL: inject('standinUrl'),
         },
       },

@@ -1,5 +1,6 @@
 // Public keys fetched only from URLs in the config (JWKS, PEM keys, X.509 certificates) and cached per
 // isolate; a key server that cannot be reached answers 503 (the platform retries), never 401.
+import * as z from 'zod/mini';
 import { unavailable } from '../errors';
 import { fromBase64 } from '../lib/bytes';
 import { isRecord } from './support';
@@ -111,5 +112,21 @@ export function certificateSpki(der: Uint8Array): Uint8Array | undefined {
     return der.slice(at, element(der, at).end);
   } catch {
     return undefined;
+  }
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/** A key URL in the config: https, or http to a loopback address (local development and tests). */
+export const KEY_URL = z
+  .string()
+  .check(z.refine(isKeyUrl, 'an https URL (http only for localhost/127.0.0.1)'));
+
+export function isKeyUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+  } catch {
+    return false;
   }
 }

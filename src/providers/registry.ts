@@ -1,7 +1,9 @@
 // Every provider the relay knows, by the name a source uses in the config.
 import { bigcommerce } from './bigcommerce';
 import { builderIo } from './builder-io';
+import { commercetools } from './commercetools';
 import { contentful } from './contentful';
+import { contentstack } from './contentstack';
 import { datocms } from './datocms';
 import { directus } from './directus';
 import { genericHmac } from './generic-hmac';
@@ -10,6 +12,7 @@ import { hygraph } from './hygraph';
 import { kontentAi } from './kontent-ai';
 import { payloadCms } from './payload-cms';
 import { prismic } from './prismic';
+import { saleor } from './saleor';
 import { sanity } from './sanity';
 import { shopify } from './shopify';
 import { shopware } from './shopware';
@@ -25,7 +28,7 @@ import { wordpress } from './wordpress';
 // schema parsed, so erasing the type parameter here is safe.
 const PROVIDERS = [
   contentful, sanity, storyblok, hygraph, ghost, kontentAi, strapi, datocms, prismic, builderIo, directus, payloadCms, wordpress,
-  shopify, bigcommerce, shopware, woocommerce, standardWebhooks, stripe, genericHmac,
+  contentstack, shopify, bigcommerce, saleor, shopware, woocommerce, commercetools, standardWebhooks, stripe, genericHmac,
 ] as unknown as WebhookProvider[];
 
 export const PROVIDER_NAMES = PROVIDERS.map((p) => p.name) as [string, ...string[]];

@@ -34,7 +34,7 @@ const Distribution = z.strictObject({
 const Source = z.strictObject({
   provider: z.enum(PROVIDER_NAMES),
   /** Names of Worker secrets holding the signing secret(s); several while rotating. */
-  secrets: z.array(SECRET_NAME).check(z.minLength(1), z.maxLength(5)),
+  secrets: z._default(z.array(SECRET_NAME).check(z.maxLength(5)), []),
   /** Replay window in seconds; defaults to the platform's own. */
   toleranceSeconds: z.optional(z.number().check(z.int(), z.gte(1), z.lte(86_400 * 7))),
   /** How long a delivery id is remembered to answer redeliveries without purging again (s). */
@@ -125,6 +125,10 @@ function crossCheck(config: z.infer<typeof ConfigShape>): Issue[] {
     const parsed = provider?.options.safeParse(source.options);
     for (const issue of parsed?.success === false ? parsed.error.issues : []) {
       issues.push({ path: ['sources', sourceId, 'options', ...issue.path], message: describeIssue(issue) });
+    }
+    // Providers verifying with public keys alone (JWKS, certificates) need no secret; all others do.
+    if (source.secrets.length === 0 && parsed?.success && provider?.usesSecrets?.(parsed.data) !== false) {
+      issues.push({ path: ['sources', sourceId, 'secrets'], message: 'must name at least one Worker secret' });
     }
   }
   const seen = new Set<string>();

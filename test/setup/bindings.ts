@@ -49,4 +49,8 @@ export const TEST_BINDINGS = {
   PAYLOAD_TOKEN_OLD: 'payload-old-token',
   WORDPRESS_TOKEN: 'wordpress-test-token',
   WORDPRESS_TOKEN_OLD: 'wordpress-old-token',
+  CONTENTSTACK_HMAC_SECRET: 'contentstack-org-signing-key',
+  CONTENTSTACK_HMAC_SECRET_OLD: 'contentstack-org-signing-key-old',
+  SALEOR_HMAC_SECRET: 'saleor-deprecated-secret',
+  SALEOR_HMAC_SECRET_OLD: 'saleor-deprecated-secret-old',
 } as const;

@@ -2,6 +2,8 @@
 declare namespace Cloudflare {
   interface Env {
     SIGNER_URL: string;
+    /** Public keys the signer signs with: /jwks.json, /public-keys.json, /sns/<kid>.pem. */
+    KEYS_URL: string;
     STANDIN_URL: string;
   }
 }

@@ -1,6 +1,7 @@
 // The shared contract's cases: one per provider, saying how its platform signs and what its payload means.
 import { CMS_CASES } from './cases/cms';
 import { COMMERCE_CASES } from './cases/commerce';
+import { KEYED_CASES } from './cases/keyed';
 import { SHARED_SECRET_CASES } from './cases/shared-secret';
 
 export interface ProviderCase {
@@ -28,6 +29,10 @@ export interface ProviderCase {
   signsBody?: false;
   /** Puts the secret into the body (Prismic); other platforms send the body as it was signed. */
   embed?(body: string, key: string): string;
+  /** Signs inside the body (SNS): answers the signed message; `sign` then adds headers only. */
+  signBody?(body: string, key: string, age?: number): Promise<string>;
+  /** Changes a signed delivery's content (default: adds a space before the last brace). */
+  tamper?(body: string): string;
   /** Signs `body` with `key`; `age` shifts the signed timestamp into the past (ms, negative = future). */
   sign(body: string, key: string, age?: number): Promise<Record<string, string>>;
   /** The platform's default replay window, when it signs a timestamp. */
@@ -35,7 +40,7 @@ export interface ProviderCase {
   expected: { action: string; contentType?: string; documentId?: string; locales?: string[]; path: string };
 }
 
-export const PROVIDER_CASES: ProviderCase[] = [...CMS_CASES, ...COMMERCE_CASES, ...SHARED_SECRET_CASES];
+export const PROVIDER_CASES: ProviderCase[] = [...CMS_CASES, ...COMMERCE_CASES, ...SHARED_SECRET_CASES, ...KEYED_CASES];
 
 export const caseFor = (sourceId: string): ProviderCase => {
   const found = PROVIDER_CASES.find((c) => c.sourceId === sourceId);
@@ -62,7 +67,8 @@ export function casesConfig(extra: { sources?: Record<string, unknown>; rules?: 
 export async function delivery(c: ProviderCase, options: { key?: string; age?: number; id?: string; body?: string } = {}) {
   const id = options.id ?? crypto.randomUUID();
   const key = options.key ?? c.secret;
-  const body = c.embed ? c.embed(options.body ?? c.body(id), key) : (options.body ?? c.body(id));
+  const plain = options.body ?? c.body(id);
+  const body = c.embed ? c.embed(plain, key) : c.signBody ? await c.signBody(plain, key, options.age) : plain;
   const signed = await c.sign(body, key, options.age);
   const headers = { ...(c.deliveryHeader ? { [c.deliveryHeader]: id } : {}), ...c.headers, ...signed };
   return { body, headers };
