@@ -68,6 +68,14 @@ describe.each(PROVIDER_CASES)('$provider', (c) => {
     expect(await again.json()).toEqual({ ...(await first.json<object>()), duplicate: true });
   });
 
+  it('accepts a large body full of multi-byte characters, verified over its exact bytes', async () => {
+    // ~600 KB of 2-, 3- and 4-byte UTF-8 in one extra top-level field of the platform's own payload.
+    const padding = 'Zürich 東京 🚀 '.repeat(30_000);
+    const { body, headers } = await delivery(c, { body: c.body(crypto.randomUUID()).replace(/^\s*\{/, `{"_padding":"${padding}",`) });
+    expect(new TextEncoder().encode(body).length).toBeGreaterThan(500_000);
+    expect((await postWebhook(c.sourceId, body, headers)).status).toBe(202);
+  });
+
   it('normalizes the payload into a ContentEvent and the rule paths', async () => {
     const { body, headers } = await delivery(c);
     const response = await admin('/preview', { method: 'POST', body: JSON.stringify({ source: c.sourceId, headers, body }) });
