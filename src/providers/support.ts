@@ -53,9 +53,9 @@ export const idString = (value: unknown): string | undefined =>
 
 export const NO_OPTIONS = z.strictObject({});
 
-/** A value at a dotted path (`data.entry.uid`), or undefined. */
+/** A value at a dotted path (`data.entry.uid`, `data.items.0`), or undefined. */
 export function pick(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, k) => (isRecord(v) ? v[k] : undefined), value);
+  return path.split('.').reduce<unknown>((v, k) => (Array.isArray(v) ? v[Number(k)] : isRecord(v) ? v[k] : undefined), value);
 }
 
 export const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
