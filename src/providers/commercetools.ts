@@ -41,7 +41,7 @@ function isAnchoredRegex(text: string): boolean {
 /** The commercetools message inside the push envelope. */
 function unwrap(payload: unknown, push: CommercetoolsOptions['push']): Record<string, unknown> {
   try {
-    const text = push === 'sns' ? str(record(payload).Message) : decodeUtf8(fromBase64(str(pick(payload, 'message.data')) ?? '')!);
+    const text = push === 'sns' ? str(record(payload).Message) : decodeUtf8(fromBase64(str(pick(payload, 'message.data')) ?? '') ?? new Uint8Array());
     const message: unknown = JSON.parse(text ?? '');
     if (isRecord(message)) return message;
   } catch {

@@ -16,6 +16,8 @@ export interface KeyRing {
 const TTL_MS = 15 * 60_000;
 /** A `kid` the cached keys lack (the platform rotated) refetches, but at most this often. */
 const REFRESH_MS = 60_000;
+/** A key server slower than this is treated as down (503): the platform retries later. */
+const FETCH_TIMEOUT_MS = 5_000;
 const cache = new Map<string, { at: number; ring: Promise<KeyRing> }>();
 
 /** The keys at `url`, imported for `algorithm`; cached for 15 minutes. */
@@ -43,7 +45,7 @@ export function keysFor(ring: KeyRing, kid: string | undefined): CryptoKey[] {
 async function load(url: string, algorithm: KeyAlgorithm): Promise<KeyRing> {
   let text: string;
   try {
-    const response = await fetch(url, { headers: { accept: 'application/json, application/x-pem-file' } });
+    const response = await fetch(url, { headers: { accept: 'application/json, application/x-pem-file' }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     text = await response.text();
   } catch (cause) {

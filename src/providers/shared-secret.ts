@@ -13,7 +13,8 @@ export const TOKEN_OPTIONS = {
   /** Scheme before the token: `Bearer` (default), `Basic` (secret is `user:password`), or `""` for the whole value. */
   scheme: z.optional(z.string().check(z.regex(/^[A-Za-z-]*$/, 'an auth scheme such as Bearer or Basic'))),
 };
-export type TokenOptions = { header?: string | undefined; scheme?: string | undefined };
+const TokenSchema = z.strictObject(TOKEN_OPTIONS);
+export type TokenOptions = z.infer<typeof TokenSchema>;
 
 function decodeBasic(credentials: string): string {
   const bytes = fromBase64(credentials);
