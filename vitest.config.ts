@@ -13,9 +13,10 @@ export default defineConfig({
           ...TEST_BINDINGS,
           GOTIPATH_API_BASE: inject('standinUrl'),
           SIGNER_URL: inject('signerUrl'),
+          KEYS_URL: inject('keysUrl'),
           STANDIN_URL: inject('standinUrl'),
           // Cases per property in the fuzz tests: short in CI, `FUZZ_RUNS=100000 npm run test:fuzz` for the long run.
-          FUZZ_RUNS: process.env.FUZZ_RUNS ?? '60',
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? '30',
         },
       },
     })),

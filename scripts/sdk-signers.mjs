@@ -1,15 +1,64 @@
 // Genuine webhook signatures from the platforms' official SDKs (Node), for send-sample and the tests.
-import { createHmac } from 'node:crypto';
+import { constants, createHmac, createPrivateKey, generateKeyPairSync, sign as rsaSign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { signRequest } from '@contentful/node-apps-toolkit';
 import { encodeSignatureHeader } from '@sanity/webhook';
 import { Webhook } from 'standardwebhooks';
+import { generateWebhookSignature } from '@hygraph/utils';
+import { signatureHelper } from '@kontent-ai/webhook-helper';
+import { AppServer, InMemoryShopRepository } from '@shopware-ag/app-server-sdk';
+import Stripe from 'stripe';
+import { SignJWT } from 'jose';
+import { verifySignatureWithJwks } from '@saleor/app-sdk/auth';
+
+const hmac = (hash, secret, data, encoding) => createHmac(hash, secret).update(data, 'utf8').digest(encoding);
+
+/** Runs `fn` with Date.now() fixed: some SDKs sign "now" and take no timestamp. */
+function at(ms, fn) {
+  const real = Date.now;
+  Date.now = () => ms;
+  try {
+    return fn();
+  } finally {
+    Date.now = real;
+  }
+}
+
+// Key pairs for the platforms that sign with public keys: `current` and `previous` are published on the
+// key server below (rotation), `rogue` is not (a wrong key).
+const KEY_PAIRS = Object.fromEntries(['current', 'previous', 'rogue'].map((kid) => [kid, generateKeyPairSync('rsa', { modulusLength: 2048 })]));
+const jwk = (kid) => ({ ...KEY_PAIRS[kid].publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' });
+const spkiPem = (kid) => KEY_PAIRS[kid].publicKey.export({ format: 'pem', type: 'spki' });
+const JWKS = JSON.stringify({ keys: [jwk('current'), jwk('previous')] });
+// SNS signs with a certificate's key: test certificates made once with `openssl req -x509` (test only).
+const fixture = (name) => readFileSync(new URL(`../test/fixtures/commercetools/${name}`, import.meta.url), 'utf8');
+const SNS_KEYS = { current: createPrivateKey(fixture('sns-current.key')), previous: createPrivateKey(fixture('sns-previous.key')), rogue: KEY_PAIRS.rogue.privateKey };
+
+/** What the key server publishes, by path under `/keys`. */
+export const KEY_FILES = {
+  '/jwks.json': JWKS,
+  '/public-keys.json': JSON.stringify({ 'signing-key': spkiPem('current'), 'previous-signing-key': spkiPem('previous') }),
+  '/sns/current.pem': fixture('sns-current.pem'),
+  '/sns/previous.pem': fixture('sns-previous.pem'),
+};
+const keyFetches = new Map();
+
+/** SNS string to sign: `Key\nValue\n` per signed key, in order (docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html). */
+const snsStringToSign = (m) =>
+  ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'].filter((k) => k in m).map((k) => `${k}\n${m[k]}\n`).join('');
+
+const shopwareApp = new AppServer(
+  { appName: 'purge-relay-test', appSecret: 'app-secret', authorizeCallbackUrl: 'http://127.0.0.1/authorize' },
+  new InMemoryShopRepository(),
+);
 
 /**
  * @typedef {{ secret: string, body: string, timestamp?: number, id?: string, method?: string,
  *   path?: string, headers?: Record<string, string> }} SignInput
- * `timestamp` is in ms for Contentful and Sanity, in seconds for Standard Webhooks; default now.
+ * `timestamp` is in the platform's own unit (ms: Contentful, Sanity, Ghost, Hygraph; s: Standard
+ * Webhooks, BigCommerce, Stripe, Contentstack); default now. `options` is a generic-hmac source's options.
  */
 
 /** @type {Record<string, (input: SignInput) => Promise<Record<string, string>> | Record<string, string>>} */
@@ -30,13 +79,109 @@ export const SIGNERS = {
   // Shopify documents the scheme (base64 HMAC-SHA256 of the raw body keyed by the app secret,
   // shopify.dev/docs/apps/build/webhooks/verify-deliveries); its library verifies but does not sign.
   shopify: ({ secret, body }) => ({
-    'x-shopify-hmac-sha256': createHmac('sha256', secret).update(body, 'utf8').digest('base64'),
+    'x-shopify-hmac-sha256': hmac('sha256', secret, body, 'base64'),
   }),
+  // Storyblok publishes no SDK signer: hex HMAC-SHA1 of the body (storyblok.com/docs/concepts/webhooks).
+  storyblok: ({ secret, body }) => ({ 'webhook-signature': hmac('sha1', secret, body, 'hex') }),
+  // Ghost publishes no SDK signer; this is WebhookTrigger.js: hmac(body + ts), `sha256=<hex>, t=<ts>`.
+  ghost: ({ secret, body, timestamp = Date.now() }) => ({
+    'x-ghost-signature': `sha256=${hmac('sha256', secret, `${body}${timestamp}`, 'hex')}, t=${timestamp}`,
+  }),
+  // WooCommerce (PHP): base64_encode(hash_hmac('sha256', $payload, $secret, true)).
+  woocommerce: ({ secret, body }) => ({ 'x-wc-webhook-signature': hmac('sha256', secret, body, 'base64') }),
+  shopware: async ({ secret, body }) => ({ 'shopware-shop-signature': await shopwareApp.signer.sign(body, secret) }),
+  stripe: ({ secret, body, timestamp = Math.floor(Date.now() / 1000), headers = {} }) => ({
+    [headers['x-signature-header'] ?? 'stripe-signature']: Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp }),
+  }),
+  // BigCommerce signs as Standard Webhooks with the client secret's raw bytes as the key.
+  bigcommerce: ({ secret, body, timestamp = Math.floor(Date.now() / 1000), id = 'msg_sample' }) => ({
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': new Webhook(secret, { format: 'raw' }).sign(id, new Date(timestamp * 1000), body),
+  }),
+  'kontent-ai': ({ secret, body }) => ({ 'x-kontent-ai-signature': signatureHelper.getHashFromString(body, secret) }),
+  hygraph: ({ secret, body, timestamp = Date.now(), headers = {} }) => ({
+    'gcms-signature': at(timestamp, () =>
+      generateWebhookSignature({ rawPayload: body, secret, environmentName: headers['x-environment'] ?? 'master' }),
+    ),
+  }),
+  // Saleor signs in Python (saleor/core/jwt_manager.py: PyJWT api_jws.encode(payload, algorithm="RS256",
+  // headers={"kid": ...}, is_payload_detached=True)): sorted compact header, signing input `<b64 header>.<raw
+  // body>`. Each signature is checked with Saleor's own @saleor/app-sdk before it is handed out.
+  saleor: async ({ secret: kid, body }) => {
+    const head = Buffer.from(JSON.stringify({ alg: 'RS256', kid, typ: 'JWT' })).toString('base64url');
+    const jws = `${head}..${rsaSign('sha256', Buffer.from(`${head}.${body}`), KEY_PAIRS[kid].privateKey).toString('base64url')}`;
+    if (kid !== 'rogue') await verifySignatureWithJwks(JWKS, jws, body);
+    return { 'saleor-signature': jws };
+  },
+  // Saleor's deprecated secret-key signature: hex HMAC-SHA256 of the body.
+  'saleor-hmac': ({ secret, body }) => ({ 'saleor-signature': hmac('sha256', secret, body, 'hex') }),
+  // Contentstack publishes no signer: RSA-PSS SHA-256 (salt 32) of the body, base64, as `v1=`.
+  contentstack: ({ secret: kid, body }) => ({
+    'x-contentstack-request-signature': `v1=${rsaSign('sha256', Buffer.from(body), { key: KEY_PAIRS[kid].privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64')}`,
+  }),
+  'contentstack-hmac': ({ secret, body, timestamp = Math.floor(Date.now() / 1000) }) => ({
+    'x-contentstack-hmac-signature': `t=${timestamp},v1=${hmac('sha256', secret, `${timestamp}.${body}`, 'hex')}`,
+  }),
+  // Google Pub/Sub push: an OIDC ID token in Authorization (cloud.google.com/pubsub/docs/authenticate-push-subscriptions).
+  'google-pubsub': async ({ secret: kid, timestamp = Math.floor(Date.now() / 1000), options }) => ({
+    authorization: `Bearer ${await new SignJWT({ email: options.serviceAccount, email_verified: true, sub: '109876543210' })
+      .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+      .setIssuer('https://accounts.google.com')
+      .setAudience(options.audience)
+      .setIssuedAt(timestamp)
+      .setExpirationTime(timestamp + 3600)
+      .sign(KEY_PAIRS[kid].privateKey)}`,
+  }),
+  // AWS SNS signs fields of the message, not bytes: answers `{body}`, the signed message (not headers).
+  sns: ({ secret: kid, body, timestamp = Date.now(), id = 'msg_sample', options }) => {
+    const version = options.signatureVersion ?? '1';
+    const message = {
+      Type: 'Notification',
+      MessageId: id,
+      TopicArn: options.topicArn,
+      Message: body,
+      Timestamp: new Date(timestamp).toISOString(),
+      SignatureVersion: version,
+      // A rogue signature names the genuine certificate.
+      SigningCertURL: `${options.certBaseUrl}/${kid === 'rogue' ? 'current' : kid}.pem`,
+      UnsubscribeURL: 'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-central-1:123456789012:ct:1',
+    };
+    const signature = rsaSign(version === '1' ? 'sha1' : 'sha256', Buffer.from(snsStringToSign(message)), SNS_KEYS[kid]).toString('base64');
+    return { body: JSON.stringify({ ...message, Signature: signature }) };
+  },
+  // The generic provider's recipe, from a source's options (see src/providers/generic-hmac.ts).
+  'generic-hmac': ({ secret, body, timestamp = Math.floor(Date.now() / 1000), id = 'msg_sample', options }) => {
+    const hash = options.algorithm ?? 'sha256';
+    const [before, after = ''] = (options.signed ?? '{body}').split('{body}');
+    const fill = (text) => text.replaceAll('{timestamp}', String(timestamp)).replaceAll('{id}', id);
+    const digest = createHmac(hash, secret).update(fill(before)).update(body).update(fill(after)).digest(options.encoding ?? 'hex');
+    return {
+      [options.header]: `${options.prefix ?? ''}${digest}`,
+      ...(options.timestampHeader ? { [options.timestampHeader]: String(timestamp) } : {}),
+      ...(options.idHeader ? { [options.idHeader]: id } : {}),
+    };
+  },
 };
 
-/** Serves `POST /sign/<provider>` with a SignInput body on 127.0.0.1; answers the headers as JSON. */
+/** `GET /keys/<file>` serves KEY_FILES, counting fetches per URL (`GET /keys/__counts`); others 404. */
+function serveKeys(req, res) {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const path = url.pathname.slice('/keys'.length);
+  if (path === '/__counts') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(keyFetches)));
+  keyFetches.set(`${path}${url.search}`, (keyFetches.get(`${path}${url.search}`) ?? 0) + 1);
+  const file = KEY_FILES[path];
+  if (!file) return res.writeHead(404).end('not found');
+  res.writeHead(200, { 'content-type': path.endsWith('.pem') ? 'application/x-pem-file' : 'application/json' }).end(file);
+}
+
+/**
+ * Serves `POST /sign/<provider>` with a SignInput body on 127.0.0.1 (answers the headers as JSON), and the
+ * public keys under `GET /keys/`.
+ */
 export function startSignerServer(port = 0) {
   const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.startsWith('/keys/')) return serveKeys(req, res);
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {

@@ -63,3 +63,19 @@ export async function tokenMatchesAny(given: string, secrets: readonly string[])
   const results = await Promise.all(secrets.map((s) => tokensEqual(given, s)));
   return results.includes(true);
 }
+
+export type VerifyAlgorithm = SubtleCryptoSignAlgorithm;
+
+/** True when any public key verifies the signature (key rotation publishes old and new keys). */
+export async function verifyWithAny(
+  algorithm: VerifyAlgorithm,
+  keys: readonly CryptoKey[],
+  signature: Uint8Array,
+  data: Uint8Array,
+): Promise<boolean> {
+  for (const key of keys) {
+    // A key of another type (EC in an RSA JWKS, say) makes verify throw: that key simply does not match.
+    if (await crypto.subtle.verify(algorithm, key, signature, data).catch(() => false)) return true;
+  }
+  return false;
+}

@@ -5,7 +5,7 @@ import { unauthorized } from '../errors';
 import { concatBytes, fromBase64, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from './crypto';
 import { checkTimestamp, idString, isRecord, parseIntStrict, parsePayload, requireHeader } from './support';
-import type { ContentAction, WebhookProvider } from './types';
+import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const SECRET_PREFIX = 'whsec_';
 
@@ -26,12 +26,28 @@ const Options = z.strictObject({
 type StandardOptions = z.infer<typeof Options>;
 
 /** The spec's key: base64 after the `whsec_` prefix; other secrets are used as UTF-8 bytes. */
-function keyBytes(secret: string): Uint8Array {
+export function keyBytes(secret: string): Uint8Array {
   if (secret.startsWith(SECRET_PREFIX)) {
     const decoded = fromBase64(secret.slice(SECRET_PREFIX.length));
     if (decoded) return decoded;
   }
   return utf8(secret);
+}
+
+/** The spec's verification: `${id}.${timestamp}.${body}`, any `v1,` signature, any key (BigCommerce shares it). */
+export async function verifyStandardWebhook(request: WebhookRequest, keys: Uint8Array[], toleranceMs: number, now: number): Promise<void> {
+  const id = requireHeader(request.headers, 'webhook-id');
+  const timestamp = requireHeader(request.headers, 'webhook-timestamp');
+  const signatures = requireHeader(request.headers, 'webhook-signature')
+    .split(' ')
+    .filter((s) => s.startsWith('v1,'))
+    .map((s) => fromBase64(s.slice(3)))
+    .filter((s): s is Uint8Array => s !== undefined && s.length === 32);
+  if (signatures.length === 0) throw unauthorized('no v1 signature in webhook-signature');
+  const seconds = parseIntStrict(timestamp);
+  checkTimestamp(seconds === undefined ? NaN : seconds * 1000, now, toleranceMs);
+  const data = concatBytes(utf8(`${id}.${timestamp}.`), request.body);
+  if (!(await verifyHmacAny('SHA-256', keys, data, signatures))) throw unauthorized('signature does not match');
 }
 
 const Payload = z.looseObject({
@@ -45,22 +61,7 @@ export const standardWebhooks: WebhookProvider<StandardOptions> = {
   // The reference libraries' tolerance (5 minutes either way).
   defaultToleranceMs: 300_000,
 
-  async verify(request, { secrets, toleranceMs, now }) {
-    const id = requireHeader(request.headers, 'webhook-id');
-    const timestamp = requireHeader(request.headers, 'webhook-timestamp');
-    const signatures = requireHeader(request.headers, 'webhook-signature')
-      .split(' ')
-      .filter((s) => s.startsWith('v1,'))
-      .map((s) => fromBase64(s.slice(3)))
-      .filter((s): s is Uint8Array => s !== undefined && s.length === 32);
-    if (signatures.length === 0) throw unauthorized('no v1 signature in webhook-signature');
-    const seconds = parseIntStrict(timestamp);
-    checkTimestamp(seconds === undefined ? NaN : seconds * 1000, now, toleranceMs);
-    const data = concatBytes(utf8(`${id}.${timestamp}.`), request.body);
-    if (!(await verifyHmacAny('SHA-256', secrets.map(keyBytes), data, signatures))) {
-      throw unauthorized('signature does not match');
-    }
-  },
+  verify: (request, { secrets, toleranceMs, now }) => verifyStandardWebhook(request, secrets.map(keyBytes), toleranceMs, now),
 
   normalize(request, payload, options) {
     const body = parsePayload(Payload, payload, 'Standard Webhooks');

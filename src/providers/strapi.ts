@@ -1,9 +1,8 @@
 // Strapi v4/v5: no signature; a static header you configure on the webhook, compared in constant time.
 // https://docs.strapi.io/cms/backend-customization/webhooks
 import * as z from 'zod/mini';
-import { unauthorized } from '../errors';
-import { tokenMatchesAny } from './crypto';
-import { idString, isRecord, parsePayload, requireHeader } from './support';
+import { TOKEN_OPTIONS, verifyToken } from './shared-secret';
+import { idString, isRecord, parsePayload } from './support';
 import type { ContentAction, WebhookProvider } from './types';
 
 const ACTIONS: Record<string, ContentAction> = {
@@ -17,12 +16,7 @@ const ACTIONS: Record<string, ContentAction> = {
   'media.delete': 'delete',
 };
 
-const Options = z.strictObject({
-  /** Header carrying the token (default `authorization`). */
-  header: z.optional(z.string().check(z.minLength(1))),
-  /** Scheme before the token (default `Bearer`); empty means the whole header value is the token. */
-  scheme: z.optional(z.string()),
-});
+const Options = z.strictObject(TOKEN_OPTIONS);
 type StrapiOptions = z.infer<typeof Options>;
 
 const Payload = z.looseObject({
@@ -37,18 +31,7 @@ export const strapi: WebhookProvider<StrapiOptions> = {
   options: Options,
   defaultToleranceMs: undefined,
 
-  async verify(request, { secrets, options }) {
-    const header = options.header ?? 'authorization';
-    const scheme = options.scheme ?? 'Bearer';
-    const value = requireHeader(request.headers, header);
-    const prefix = scheme === '' ? '' : `${scheme} `;
-    if (prefix && value.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase()) {
-      throw unauthorized(`${header} header must use the ${scheme} scheme`);
-    }
-    if (!(await tokenMatchesAny(value.slice(prefix.length).trim(), secrets))) {
-      throw unauthorized('token does not match');
-    }
-  },
+  verify: (request, { secrets, options }) => verifyToken(request.headers, secrets, options),
 
   normalize(request, payload) {
     const body = parsePayload(Payload, payload, 'Strapi');

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { badRequest, unauthorized } from '../errors';
 import { decodeUtf8 } from '../lib/bytes';
+import type { ContentAction } from './types';
 
 export function requireHeader(headers: Headers, name: string): string {
   const value = headers.get(name);
@@ -51,3 +52,56 @@ export const idString = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
 
 export const NO_OPTIONS = z.strictObject({});
+
+/** A value at a dotted path (`data.entry.uid`, `data.items.0`), or undefined. */
+export function pick(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (Array.isArray(v) ? v[Number(k)] : isRecord(v) ? v[k] : undefined), value);
+}
+
+export const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+export const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+
+// The verbs platforms name changes with, in any tense or case, and the relay's action for each.
+const VERBS: Record<string, ContentAction> = {};
+for (const [action, words] of Object.entries({
+  publish: 'publish published',
+  unpublish: 'unpublish unpublished',
+  create: 'create created insert inserted add added new',
+  update: 'update updated edit edited save saved change changed write written restore restored',
+  delete: 'delete deleted remove removed trash trashed destroy destroyed',
+  archive: 'archive archived',
+})) {
+  for (const word of words.split(' ')) VERBS[word] = action as ContentAction;
+}
+
+/** The action a topic names (`post.published`, `ProductUnpublished`, `store/product/created`): its last verb wins. */
+export function verbAction(topic: string, fallback: ContentAction = 'update'): ContentAction {
+  const words = topic.split(/(?=[A-Z][a-z])|[^A-Za-z]+/).reverse();
+  for (const word of words) {
+    const action = VERBS[word.toLowerCase()];
+    if (action) return action;
+  }
+  return fallback;
+}
+
+/** `"en"` → `["en"]`; anything else → `[]`. */
+export const localeList = (value: unknown): string[] => (str(value) ? [value as string] : []);
+
+const LOCALE = /^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
+
+/**
+ * Splits fields whose values are keyed by locale (`{title: {en: "Hi", it: "Ciao"}}`) into fields per
+ * locale; fields that are not localized are copied into each. Undefined when nothing is localized.
+ */
+export function splitLocalized(fields: Record<string, unknown>): Record<string, Record<string, unknown>> | undefined {
+  const isLocalized = (v: unknown): v is Record<string, unknown> =>
+    isRecord(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => LOCALE.test(k));
+  const locales = new Set(Object.values(fields).filter(isLocalized).flatMap((v) => Object.keys(v)));
+  if (locales.size === 0) return undefined;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const locale of locales) {
+    out[locale] = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, isLocalized(v) ? v[locale] : v]));
+  }
+  return out;
+}

@@ -37,7 +37,7 @@ export interface WebhookRequest {
 }
 
 export interface VerifyContext<Options> {
-  /** The source's secrets, newest first; any one may match (rotation). */
+  /** The source's secrets, newest first; any one may match (rotation). Empty when `usesSecrets` is false. */
   secrets: readonly string[];
   options: Options;
   /** How far a signed timestamp may be from `now`, in ms. */
@@ -49,6 +49,8 @@ export interface WebhookProvider<Options = Record<string, unknown>> {
   readonly name: string;
   /** Options a source of this provider may set in the config, validated when the config is saved. */
   readonly options: z.ZodMiniType<Options>;
+  /** False when these options verify with public keys alone (JWKS, certificates): no secret is needed. */
+  usesSecrets?(options: Options): boolean;
   /** The platform's own replay window in ms, or undefined when it signs no timestamp. */
   readonly defaultToleranceMs: number | undefined;
   /** Throws a 401 RelayError unless the request is signed as the platform signs it. */

@@ -11,7 +11,7 @@ export type Issue = { message: string; path: Key[] };
 /** The parts of the parsed document these checks read. */
 export interface CheckedDocument {
   distributions: Record<string, unknown>;
-  sources: Record<string, { provider: string; options: Record<string, unknown> }>;
+  sources: Record<string, { provider: string; secrets: string[]; options: Record<string, unknown> }>;
   locales: Record<string, string>;
   rules: RuleConfig[];
   schedules: { cron: string; distribution: string; purge: string[]; purgeAll: boolean; prefetch: string[] }[];
@@ -72,9 +72,14 @@ function checkRules(config: CheckedDocument, issues: Issue[]) {
 export function crossCheck(config: CheckedDocument): Issue[] {
   const issues: Issue[] = [];
   for (const [sourceId, source] of Object.entries(config.sources)) {
-    const parsed = getProvider(source.provider)?.options.safeParse(source.options);
+    const provider = getProvider(source.provider);
+    const parsed = provider?.options.safeParse(source.options);
     for (const issue of parsed?.success === false ? parsed.error.issues : []) {
       issues.push({ path: ['sources', sourceId, 'options', ...issue.path], message: describeIssue(issue) });
+    }
+    // Providers verifying with public keys alone (JWKS, certificates) need no secret; all others do.
+    if (source.secrets.length === 0 && parsed?.success && provider?.usesSecrets?.(parsed.data) !== false) {
+      issues.push({ path: ['sources', sourceId, 'secrets'], message: 'must name at least one Worker secret' });
     }
   }
   checkRules(config, issues);

@@ -24,6 +24,14 @@ export interface CompiledEntry {
 
 export const isDependent = (t: CompiledTemplate) => t.variables.some((v) => !REPRODUCIBLE.has(v));
 
+/** Previous values as one locale saw them: a value keyed by locale (DatoCMS sends `{en: …, it: …}`) gives that locale's. */
+function forLocale(previous: Record<string, unknown>, locale: string | undefined): Record<string, unknown> {
+  if (locale === undefined) return previous;
+  return Object.fromEntries(
+    Object.entries(previous).map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) && locale in v ? (v as Record<string, unknown>)[locale] : v]),
+  );
+}
+
 /** The variables templates see for one locale, from the current values or from the previous ones. */
 export interface Scope {
   vars: Record<string, unknown>;
@@ -53,7 +61,7 @@ export function eventScopes(event: ContentEvent, prefixes: Readonly<Record<strin
       type: event.contentType,
     };
     const scopes: Scope[] = [{ vars, locale }];
-    if (previous) scopes.push({ vars: { ...vars, fields: { ...fields, ...previous } }, locale, previous: true });
+    if (previous) scopes.push({ vars: { ...vars, fields: { ...fields, ...forLocale(previous, locale) } }, locale, previous: true });
     return scopes;
   });
 }

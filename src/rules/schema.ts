@@ -35,7 +35,7 @@ const Distribution = z.strictObject({
 const Source = z.strictObject({
   provider: z.enum(PROVIDER_NAMES),
   /** Names of Worker secrets holding the signing secret(s); several while rotating. */
-  secrets: z.array(SECRET_NAME).check(z.minLength(1), z.maxLength(5)),
+  secrets: z._default(z.array(SECRET_NAME).check(z.maxLength(5)), []),
   /** Replay window in seconds; defaults to the platform's own. */
   toleranceSeconds: z.optional(z.number().check(z.int(), z.gte(1), z.lte(86_400 * 7))),
   /** How long a delivery id is remembered to answer redeliveries without purging again (s). */

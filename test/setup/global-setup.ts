@@ -1,4 +1,4 @@
-// Vitest global setup (Node): a Gotipath stand-in and the SDK signer, both on 127.0.0.1.
+// Vitest global setup (Node): a Gotipath stand-in and the SDK signer with its key server, all on 127.0.0.1.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { TestProject } from 'vitest/node';
@@ -8,6 +8,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     standinUrl: string;
     signerUrl: string;
+    keysUrl: string;
   }
 }
 
@@ -24,6 +25,8 @@ export default async function setup(project: TestProject) {
   const signer = await startSigner();
   project.provide('standinUrl', standin.url);
   project.provide('signerUrl', signer.url);
+  // The signer also publishes the public keys (JWKS, PEM keys, SNS certificates) it signs with.
+  project.provide('keysUrl', `${signer.url}/keys`);
   return async () => {
     await standin.close();
     signer.close();

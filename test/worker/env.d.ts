@@ -2,7 +2,15 @@
 declare namespace Cloudflare {
   interface Env {
     SIGNER_URL: string;
+    /** Public keys the signer signs with: /jwks.json, /public-keys.json, /sns/<kid>.pem. */
+    KEYS_URL: string;
     STANDIN_URL: string;
     FUZZ_RUNS: string;
   }
+}
+
+// Vite's `?raw` imports: fixture files as the exact text a platform sends.
+declare module '*?raw' {
+  const text: string;
+  export default text;
 }

@@ -45,9 +45,11 @@ export interface SignOptions {
   id?: string;
   path?: string;
   headers?: Record<string, string>;
+  /** The source's options, for signers that depend on them (generic-hmac). */
+  options?: Record<string, unknown>;
 }
 
-/** Headers signed by the platform's official SDK (running in Node, see test/setup/signer.ts). */
+/** Headers signed by the platform's official SDK (running in Node, see scripts/sdk-signers.mjs). */
 export async function sign(provider: string, options: SignOptions): Promise<Record<string, string>> {
   const response = await fetch(`${env.SIGNER_URL}/sign/${provider}`, { method: 'POST', body: JSON.stringify(options) });
   if (!response.ok) throw new Error(`signer failed: ${await response.text()}`);

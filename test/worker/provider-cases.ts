@@ -1,113 +1,75 @@
-// One entry per provider for the shared contract suite: how to sign, what the payload means.
-import { secret, sign } from './helpers';
+// The shared contract's cases: one per provider, saying how its platform signs and what its payload means.
+import { CMS_CASES } from './cases/cms';
+import { COMMERCE_CASES } from './cases/commerce';
+import { KEYED_CASES } from './cases/keyed';
+import { SHARED_SECRET_CASES } from './cases/shared-secret';
 
 export interface ProviderCase {
   provider: string;
   sourceId: string;
+  /** The source's config entry, less its provider name. */
+  source: { secrets: string[]; options?: Record<string, unknown>; toleranceSeconds?: number };
+  /** Purge templates for this source's rule (it matches this source only). */
+  purge: string[];
   secret: string;
   oldSecret: string;
   /** A well-formed secret that is not configured (default: the secret with a suffix). */
   wrongSecret?: string;
-  body: string;
+  /** The payload; `id` is a fresh delivery id, for platforms that carry theirs in the body. */
+  body(id: string): string;
   /** Headers the platform sends besides the signature (topic, event...). */
   headers: Record<string, string>;
-  /** The header carrying the platform's delivery id, if any; each request gets a new one. */
+  /** The header carrying the platform's delivery id; each request gets a new one. */
   deliveryHeader?: string;
-  /** The header that carries the signature or token. */
+  /** The delivery id travels in the body (see `body`). */
+  deliveryInBody?: true;
+  /** The header that carries the signature or token (for Prismic, the body field). */
   signatureHeader: string;
+  /** False when the platform signs nothing (a shared secret): a changed body is not detectable. */
+  signsBody?: false;
+  /** Puts the secret into the body (Prismic); other platforms send the body as it was signed. */
+  embed?(body: string, key: string): string;
+  /** Signs inside the body (SNS): answers the signed message; `sign` then adds headers only. */
+  signBody?(body: string, key: string, age?: number): Promise<string>;
+  /** Changes a signed delivery's content (default: adds a space before the last brace). */
+  tamper?(body: string): string;
   /** Signs `body` with `key`; `age` shifts the signed timestamp into the past (ms, negative = future). */
   sign(body: string, key: string, age?: number): Promise<Record<string, string>>;
   /** The platform's default replay window, when it signs a timestamp. */
   toleranceMs?: number;
-  expected: { action: string; contentType?: string; documentId?: string; path: string };
+  expected: { action: string; contentType?: string; documentId?: string; locales?: string[]; path: string };
 }
 
-const PATH = '/webhooks/';
+export const PROVIDER_CASES: ProviderCase[] = [...CMS_CASES, ...COMMERCE_CASES, ...SHARED_SECRET_CASES, ...KEYED_CASES];
 
-export const PROVIDER_CASES: ProviderCase[] = [
-  {
-    provider: 'contentful',
-    sourceId: 'contentful',
-    secret: secret('CONTENTFUL_SECRET'),
-    oldSecret: secret('CONTENTFUL_SECRET_OLD'),
-    // The toolkit refuses secrets that are not 64 characters long.
-    wrongSecret: 'w'.repeat(64),
-    body: JSON.stringify({
-      sys: { id: '5KsDBWseXY6QegucYAoacS', type: 'Entry', contentType: { sys: { id: 'blogPost', type: 'Link', linkType: 'ContentType' } } },
-      fields: { title: { 'en-US': 'Hello, Zürich' }, slug: { 'en-US': 'hello-zurich' } },
-    }),
-    headers: { 'x-contentful-topic': 'ContentManagement.Entry.publish', 'content-type': 'application/vnd.contentful.management.v1+json' },
-    // Contentful does not sign its idempotency key unless told to; the relay reads it either way.
-    deliveryHeader: 'x-contentful-idempotency-key',
-    signatureHeader: 'x-contentful-signature',
-    sign: (body, key, age = 0) =>
-      sign('contentful', {
-        secret: key,
-        body,
-        path: `${PATH}contentful`,
-        timestamp: Date.now() - age,
-        headers: { 'x-contentful-topic': 'ContentManagement.Entry.publish', 'content-type': 'application/vnd.contentful.management.v1+json' },
-      }),
-    toleranceMs: 30_000,
-    expected: { action: 'publish', contentType: 'blogPost', documentId: '5KsDBWseXY6QegucYAoacS', path: '/blog/hello-zurich' },
-  },
-  {
-    provider: 'sanity',
-    sourceId: 'sanity',
-    secret: secret('SANITY_SECRET'),
-    oldSecret: secret('SANITY_SECRET_OLD'),
-    body: JSON.stringify({ _id: 'post-1', _type: 'post', title: 'Grüße', slug: { _type: 'slug', current: 'gruesse' } }),
-    headers: { 'sanity-operation': 'update', 'sanity-document-id': 'post-1' },
-    deliveryHeader: 'idempotency-key',
-    signatureHeader: 'sanity-webhook-signature',
-    sign: (body, key, age = 0) => sign('sanity', { secret: key, body, timestamp: Date.now() - age }),
-    toleranceMs: 300_000,
-    expected: { action: 'update', contentType: 'post', documentId: 'post-1', path: '/posts/gruesse' },
-  },
-  {
-    provider: 'shopify',
-    sourceId: 'shopify',
-    secret: secret('SHOPIFY_SECRET'),
-    oldSecret: secret('SHOPIFY_SECRET_OLD'),
-    body: JSON.stringify({ id: 632910392, title: 'IPod Nano - 8GB', handle: 'ipod-nano', tags: 'Emotive, Flash Memory' }),
-    headers: { 'x-shopify-topic': 'products/update', 'x-shopify-shop-domain': 'shop.myshopify.com' },
-    deliveryHeader: 'x-shopify-webhook-id',
-    signatureHeader: 'x-shopify-hmac-sha256',
-    sign: (body, key) => sign('shopify', { secret: key, body }),
-    expected: { action: 'update', contentType: 'products', documentId: '632910392', path: '/products/ipod-nano' },
-  },
-  {
-    provider: 'strapi',
-    sourceId: 'strapi',
-    secret: secret('STRAPI_TOKEN'),
-    oldSecret: secret('STRAPI_TOKEN_OLD'),
-    body: JSON.stringify({
-      event: 'entry.publish',
-      createdAt: '2026-11-23T10:00:00.000Z',
-      model: 'article',
-      uid: 'api::article.article',
-      entry: { id: 7, documentId: 'a1b2c3d4e5f6g7h8i9j0k1l2', slug: 'strapi-news', locale: 'en' },
-    }),
-    headers: { 'x-strapi-event': 'entry.publish' },
-    signatureHeader: 'authorization',
-    // Strapi signs nothing: the configured header carries the shared token.
-    sign: async (_body, key) => ({ authorization: `Bearer ${key}` }),
-    expected: { action: 'publish', contentType: 'article', documentId: 'a1b2c3d4e5f6g7h8i9j0k1l2', path: '/articles/strapi-news' },
-  },
-  {
-    provider: 'standard-webhooks',
-    sourceId: 'standard',
-    secret: secret('STANDARD_SECRET'),
-    oldSecret: secret('STANDARD_SECRET_OLD'),
-    wrongSecret: 'whsec_' + btoa('a-key-this-source-does-not-have'),
-    body: JSON.stringify({ type: 'post.published', timestamp: '2026-11-23T10:00:00Z', data: { id: 'p_42', slug: 'standard-news' } }),
-    headers: {},
-    deliveryHeader: 'webhook-id',
-    signatureHeader: 'webhook-signature',
-    // webhook-id is both signed and the delivery id, so each signature gets a fresh one.
-    sign: (body, key, age = 0) =>
-      sign('standard-webhooks', { secret: key, body, id: `msg_${crypto.randomUUID()}`, timestamp: Math.floor((Date.now() - age) / 1000) }),
-    toleranceMs: 300_000,
-    expected: { action: 'publish', contentType: 'post', documentId: 'p_42', path: '/p/standard-news' },
-  },
-];
+export const caseFor = (sourceId: string): ProviderCase => {
+  const found = PROVIDER_CASES.find((c) => c.sourceId === sourceId);
+  if (!found) throw new Error(`no provider case ${sourceId}`);
+  return found;
+};
+
+/** A config with one source and one rule per case, all purging on distribution `main`. */
+export function casesConfig(extra: { sources?: Record<string, unknown>; rules?: unknown[] } = {}) {
+  return {
+    distributions: { main: { id: 'dist-main', coalesceMs: 0 } },
+    sources: {
+      ...Object.fromEntries(PROVIDER_CASES.map((c) => [c.sourceId, { provider: c.provider, ...c.source }])),
+      ...extra.sources,
+    },
+    rules: [
+      ...PROVIDER_CASES.map((c) => ({ id: `${c.sourceId}-rule`, distribution: 'main', match: { sources: [c.sourceId] }, purge: c.purge })),
+      ...(extra.rules ?? []),
+    ],
+  };
+}
+
+/** The headers and body of one delivery: signed with `key`, a fresh delivery id unless `id` is given. */
+export async function delivery(c: ProviderCase, options: { key?: string; age?: number; id?: string; body?: string } = {}) {
+  const id = options.id ?? crypto.randomUUID();
+  const key = options.key ?? c.secret;
+  const plain = options.body ?? c.body(id);
+  const body = c.embed ? c.embed(plain, key) : c.signBody ? await c.signBody(plain, key, options.age) : plain;
+  const signed = await c.sign(body, key, options.age);
+  const headers = { ...(c.deliveryHeader ? { [c.deliveryHeader]: id } : {}), ...c.headers, ...signed };
+  return { body, headers };
+}

@@ -1,0 +1,86 @@
+// commercetools: subscriptions deliver through a cloud push destination, verified as that destination
+// signs (Google Pub/Sub push OIDC token, or AWS SNS message signature); the message is commercetools'.
+// https://docs.commercetools.com/api/projects/subscriptions
+import * as z from 'zod/mini';
+import { badRequest } from '../errors';
+import { decodeUtf8, fromBase64 } from '../lib/bytes';
+import { KEY_URL } from './keys';
+import { verifyPubSubPush, verifySnsMessage } from './push-destinations';
+import { isRecord, parsePayload, pick, record, splitLocalized, str, verbAction } from './support';
+import type { WebhookProvider } from './types';
+
+const Options = z.discriminatedUnion('push', [
+  z.strictObject({
+    push: z.literal('pubsub'),
+    /** The push subscription's audience (its OIDC token `aud`). */
+    audience: z.string().check(z.minLength(1)),
+    /** The service account the push subscription authenticates as (the token's `email`). */
+    serviceAccount: z.optional(z.string().check(z.minLength(3))),
+    jwksUrl: z._default(KEY_URL, 'https://www.googleapis.com/oauth2/v3/certs'),
+  }),
+  z.strictObject({
+    push: z.literal('sns'),
+    topicArn: z.string().check(z.regex(/^arn:aws[a-z-]*:sns:/, 'an SNS topic ARN')),
+    /** Allow-list for the message's SigningCertURL (a regular expression anchored with ^ and $). */
+    certUrlPattern: z._default(
+      z.string().check(z.refine(isAnchoredRegex, 'a regular expression anchored with ^ and $')),
+      '^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/SimpleNotificationService-[A-Za-z0-9]+\\.pem$',
+    ),
+  }),
+]);
+type CommercetoolsOptions = z.infer<typeof Options>;
+
+function isAnchoredRegex(text: string): boolean {
+  try {
+    return text.startsWith('^') && text.endsWith('$') && new RegExp(text) instanceof RegExp;
+  } catch {
+    return false;
+  }
+}
+
+/** The commercetools message inside the push envelope. */
+function unwrap(payload: unknown, push: CommercetoolsOptions['push']): Record<string, unknown> {
+  try {
+    const text = push === 'sns' ? str(record(payload).Message) : decodeUtf8(fromBase64(str(pick(payload, 'message.data')) ?? '') ?? new Uint8Array());
+    const message: unknown = JSON.parse(text ?? '');
+    if (isRecord(message)) return message;
+  } catch {
+    // Reported below.
+  }
+  if (push === 'sns' && record(payload).Type === 'SubscriptionConfirmation') {
+    throw badRequest('SNS subscription confirmations are not handled: confirm the subscription in the AWS console');
+  }
+  throw badRequest('the push message does not carry a commercetools message');
+}
+
+export const commercetools: WebhookProvider<CommercetoolsOptions> = {
+  name: 'commercetools',
+  options: Options,
+  usesSecrets: () => false,
+  // Google's push tokens live an hour; SNS retries within that by default.
+  defaultToleranceMs: 3_600_000,
+
+  verify: (request, { options, toleranceMs, now }) =>
+    options.push === 'sns' ? verifySnsMessage(request, options, toleranceMs, now) : verifyPubSubPush(request, options, toleranceMs, now),
+
+  normalize(_request, payload, options) {
+    const message = unwrap(payload, options.push);
+    const resource = record(message.resource);
+    // Messages carry what changed (productProjection, slug, oldSlug); change notifications only ids.
+    const fields = { ...record(message.resourceUserProvidedIdentifiers), ...record(message.productProjection), ...message };
+    delete fields.productProjection;
+    const localized = splitLocalized(fields);
+    const type = str(message.type) ?? str(message.notificationType) ?? 'ResourceUpdated';
+    return {
+      action: verbAction(type),
+      topic: type,
+      contentType: str(resource.typeId),
+      documentId: str(resource.id),
+      locales: localized ? Object.keys(localized) : [],
+      fields: localized ? (Object.values(localized)[0] ?? fields) : fields,
+      localized,
+      previous: isRecord(message.oldSlug) ? { slug: message.oldSlug } : undefined,
+      deliveryId: str(message.id) ?? str(pick(payload, 'message.messageId')) ?? str(record(payload).MessageId),
+    };
+  },
+};

@@ -1,0 +1,52 @@
+// Kontent.ai: `X-Kontent-ai-Signature` (legacy `X-KC-Signature`), base64 HMAC-SHA256 of the raw body,
+// keyed by the secret's UTF-8 bytes (not base64-decoded). The body is pretty-printed with CRLF line
+// breaks: only the raw bytes verify. https://kontent.ai/learn/docs/webhooks
+import * as z from 'zod/mini';
+import { unauthorized } from '../errors';
+import { fromBase64 } from '../lib/bytes';
+import { verifyHmacAny } from './crypto';
+import { localeList, parsePayload, pick, record, str, verbAction } from './support';
+import type { WebhookProvider } from './types';
+
+const Payload = z.looseObject({
+  notifications: z.optional(z.array(z.unknown())),
+  data: z.optional(z.record(z.string(), z.unknown())),
+  message: z.optional(z.record(z.string(), z.unknown())),
+});
+
+export const kontentAi: WebhookProvider<Record<string, never>> = {
+  name: 'kontent-ai',
+  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  defaultToleranceMs: undefined,
+
+  async verify(request, { secrets }) {
+    const header = request.headers.get('x-kontent-ai-signature') ?? request.headers.get('x-kc-signature');
+    if (!header) throw unauthorized('missing x-kontent-ai-signature header');
+    const signature = fromBase64(header.trim());
+    if (!signature || signature.length !== 32) throw unauthorized('malformed x-kontent-ai-signature');
+    if (!(await verifyHmacAny('SHA-256', secrets, request.body, [signature]))) {
+      throw unauthorized('signature does not match');
+    }
+  },
+
+  normalize(_request, payload) {
+    const body = parsePayload(Payload, payload, 'Kontent.ai');
+    // Current webhooks batch notifications ({data.system, message}); legacy ones list data.items.
+    // The event describes the first; rules that must cover a batch purge a pattern.
+    const first = record(body.notifications?.[0]);
+    const legacy = !body.notifications;
+    const system = legacy ? record(pick(body, 'data.items.0')) : record(pick(first, 'data.system'));
+    const message = legacy ? record(body.message) : record(first.message);
+    const verb = str(message.action) ?? str(message.operation) ?? 'changed';
+    const objectType = str(message.object_type) ?? str(message.type) ?? 'content_item';
+    return {
+      action: verbAction(verb),
+      topic: `${objectType}.${verb}`,
+      contentType: str(system.type) ?? objectType,
+      documentId: str(system.id),
+      locales: localeList(system.language),
+      fields: system,
+      deliveryId: legacy ? str(message.id) : undefined,
+    };
+  },
+};

@@ -1,0 +1,61 @@
+// Payload CMS: no built-in webhooks; an afterChange/afterDelete hook posts `{collection, operation, doc,
+// previousDoc}` with a token header, or signs it with the `standardwebhooks` package.
+// https://payloadcms.com/docs/hooks/collections
+import * as z from 'zod/mini';
+import { keyBytes, verifyStandardWebhook } from './standard-webhooks';
+import { TOKEN_OPTIONS, verifyToken } from './shared-secret';
+import { idString, localeList, parsePayload, str, verbAction } from './support';
+import type { ContentAction, WebhookProvider } from './types';
+
+const Options = z.strictObject({
+  ...TOKEN_OPTIONS,
+  /** `token` (default): a header carries the secret. `standard-webhooks`: the hook signs with that library. */
+  auth: z._default(z.enum(['token', 'standard-webhooks']), 'token'),
+});
+type PayloadOptions = z.infer<typeof Options>;
+
+const Doc = z.record(z.string(), z.unknown());
+const Payload = z.looseObject({
+  collection: z.string(),
+  operation: z.string(),
+  doc: z.optional(z.nullable(Doc)),
+  previousDoc: z.optional(z.nullable(Doc)),
+  locale: z.optional(z.string()),
+});
+
+/** With drafts enabled, `_status` moving to or from `published` is a publish or unpublish. */
+function actionOf(operation: string, doc: Record<string, unknown>, previous: Record<string, unknown>): ContentAction {
+  const action = verbAction(operation);
+  if (action === 'delete' || doc._status === previous._status) return action;
+  if (doc._status === 'published') return 'publish';
+  return previous._status === 'published' ? 'unpublish' : action;
+}
+
+export const payloadCms: WebhookProvider<PayloadOptions> = {
+  name: 'payload',
+  options: Options,
+  defaultToleranceMs: 300_000,
+
+  verify: (request, { secrets, options, toleranceMs, now }) =>
+    options.auth === 'standard-webhooks'
+      ? verifyStandardWebhook(request, secrets.map(keyBytes), toleranceMs, now)
+      : verifyToken(request.headers, secrets, options),
+
+  normalize(request, payload) {
+    const body = parsePayload(Payload, payload, 'Payload');
+    const doc = body.doc ?? {};
+    const previous = body.previousDoc ?? undefined;
+    const action = actionOf(body.operation, doc, previous ?? {});
+    const document = action === 'delete' && previous ? previous : doc;
+    return {
+      action,
+      topic: `${body.collection}.${body.operation}`,
+      contentType: body.collection,
+      documentId: idString(document.id),
+      locales: localeList(body.locale ?? str(document.locale)),
+      fields: document,
+      previous,
+      deliveryId: request.headers.get('webhook-id') ?? undefined,
+    };
+  },
+};

@@ -1,0 +1,70 @@
+// The cloud push destinations commercetools subscriptions deliver through: Google Pub/Sub push (an OIDC
+// JWT in Authorization) and AWS SNS (a signature in the message, checked with the signing certificate).
+import { unauthorized } from '../errors';
+import { utf8 } from '../lib/bytes';
+import { fromBase64 } from '../lib/bytes';
+import { verifyWithAny } from './crypto';
+import { decodeJsonPart, verifyRs256 } from './jws';
+import { isKeyUrl, keyRing } from './keys';
+import { checkTimestamp, parseJsonBody, record, requireHeader, str } from './support';
+import type { WebhookRequest } from './types';
+
+export interface PubSubOptions {
+  jwksUrl: string;
+  audience: string;
+  serviceAccount?: string | undefined;
+}
+
+// https://cloud.google.com/pubsub/docs/authenticate-push-subscriptions
+const GOOGLE_ISSUERS = new Set(['accounts.google.com', 'https://accounts.google.com']);
+/** Clock skew allowed on `exp`. */
+const LEEWAY_MS = 60_000;
+
+export async function verifyPubSubPush(request: WebhookRequest, options: PubSubOptions, toleranceMs: number, now: number): Promise<void> {
+  const [scheme, token = ''] = requireHeader(request.headers, 'authorization').split(' ');
+  const [head = '', body = '', signature = ''] = token.split('.');
+  const header = decodeJsonPart(head);
+  const claims = decodeJsonPart(body);
+  if (scheme?.toLowerCase() !== 'bearer' || !header || !claims) throw unauthorized('authorization must be a Bearer JWT');
+  await verifyRs256(header, signature, utf8(`${head}.${body}`), options.jwksUrl, now);
+  if (!GOOGLE_ISSUERS.has(String(claims.iss))) throw unauthorized('token issuer is not Google');
+  if (claims.aud !== options.audience) throw unauthorized('token audience is not the configured audience');
+  if (options.serviceAccount !== undefined && (claims.email !== options.serviceAccount || claims.email_verified !== true)) {
+    throw unauthorized('token was not issued to the configured service account');
+  }
+  if (typeof claims.exp !== 'number' || claims.exp * 1000 + LEEWAY_MS < now) throw unauthorized('token has expired (too old)');
+  checkTimestamp(typeof claims.iat === 'number' ? claims.iat * 1000 : NaN, now, toleranceMs);
+}
+
+export interface SnsOptions {
+  topicArn: string;
+  certUrlPattern: string;
+}
+
+// https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html: `Key\nValue\n` for
+// these keys in this order (Subject only when present).
+const SIGNED_KEYS: Record<string, string[]> = {
+  Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
+  SubscriptionConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
+  UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
+};
+
+export async function verifySnsMessage(request: WebhookRequest, options: SnsOptions, toleranceMs: number, now: number): Promise<void> {
+  const message = record(parseJsonBody(request.body));
+  const signature = str(message.Signature);
+  if (!signature) throw unauthorized('missing Signature field in the SNS message');
+  const keys = SIGNED_KEYS[String(message.Type)];
+  if (!keys) throw unauthorized('unknown SNS message Type');
+  if (message.TopicArn !== options.topicArn) throw unauthorized('TopicArn is not the configured topic');
+  // The certificate URL comes from the request, so it must match the configured allow-list.
+  const certUrl = str(message.SigningCertURL) ?? '';
+  if (!new RegExp(options.certUrlPattern).test(certUrl) || !isKeyUrl(certUrl)) throw unauthorized('SigningCertURL is not allowed');
+  const hash = message.SignatureVersion === '1' ? 'SHA-1' : message.SignatureVersion === '2' ? 'SHA-256' : undefined;
+  if (!hash) throw unauthorized('unsupported SNS SignatureVersion');
+  checkTimestamp(Date.parse(String(message.Timestamp)), now, toleranceMs);
+  const text = keys.filter((k) => typeof message[k] === 'string').map((k) => `${k}\n${message[k] as string}\n`).join('');
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash };
+  const ring = await keyRing(certUrl, algorithm, now);
+  const bytes = fromBase64(signature);
+  if (!bytes || !(await verifyWithAny(algorithm, ring.all, bytes, utf8(text)))) throw unauthorized('signature does not match');
+}

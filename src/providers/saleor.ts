@@ -1,0 +1,59 @@
+// Saleor: `Saleor-Signature`, a JWS with detached payload (`<b64 header>..<b64 signature>`), RS256 over
+// `<b64 header>.<raw body>`, keys from the instance's JWKS; or, deprecated, hex HMAC-SHA256 of the body.
+// https://docs.saleor.io/developer/extending/webhooks/payload-signature
+import * as z from 'zod/mini';
+import { unauthorized } from '../errors';
+import { concatBytes, fromHex, utf8 } from '../lib/bytes';
+import { verifyHmacAny } from './crypto';
+import { decodeJsonPart, verifyRs256 } from './jws';
+import { KEY_URL } from './keys';
+import { idString, isRecord, parsePayload, requireHeader, str, verbAction } from './support';
+import type { WebhookProvider } from './types';
+
+const Options = z.strictObject({
+  /** `<your Saleor API origin>/.well-known/jwks.json`. Without it, the deprecated HMAC with `secrets`. */
+  jwksUrl: z.optional(KEY_URL),
+});
+type SaleorOptions = z.infer<typeof Options>;
+
+// Subscription payloads put the object under its own key; these keys are the envelope's.
+const ENVELOPE = new Set(['issuedAt', 'version', 'issuingPrincipal', 'recipient', '__typename']);
+
+export const saleor: WebhookProvider<SaleorOptions> = {
+  name: 'saleor',
+  options: Options,
+  usesSecrets: (options) => options.jwksUrl === undefined,
+  defaultToleranceMs: undefined,
+
+  async verify(request, { secrets, options, now }) {
+    const value = requireHeader(request.headers, 'saleor-signature');
+    if (!options.jwksUrl) {
+      const signature = fromHex(value);
+      if (!signature || signature.length !== 32) throw unauthorized('malformed saleor-signature');
+      if (!(await verifyHmacAny('SHA-256', secrets, request.body, [signature]))) throw unauthorized('signature does not match');
+      return;
+    }
+    const [head = '', payload, signature = ''] = value.split('.');
+    const header = decodeJsonPart(head);
+    if (payload !== '' || !header) throw unauthorized('malformed saleor-signature (a detached JWS is expected)');
+    // The signing input is the header and the raw body as sent (Saleor's PyJWT call, b64 or not).
+    await verifyRs256(header, signature, concatBytes(utf8(`${head}.`), request.body), options.jwksUrl, now);
+  },
+
+  normalize(request, payload) {
+    const body = parsePayload(z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]), payload, 'Saleor');
+    // Legacy payloads are a list of objects; subscription payloads are `{product: {...}}` and the like.
+    const entry = Array.isArray(body) ? undefined : Object.entries(body).find(([k, v]) => !ENVELOPE.has(k) && isRecord(v));
+    const found = Array.isArray(body) ? body[0] : entry?.[1];
+    const object = isRecord(found) ? found : {};
+    const event = request.headers.get('saleor-event') ?? 'unknown_updated';
+    return {
+      action: verbAction(event),
+      topic: event,
+      contentType: entry?.[0] ?? str(object.type)?.toLowerCase() ?? event.replace(/_[a-z]+$/, ''),
+      documentId: idString(object.id),
+      locales: [],
+      fields: object,
+    };
+  },
+};

@@ -1,0 +1,39 @@
+// WooCommerce: `X-WC-Webhook-Signature`, base64 HMAC-SHA256 of the raw body keyed by the webhook secret.
+// https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks
+import * as z from 'zod/mini';
+import { unauthorized } from '../errors';
+import { fromBase64 } from '../lib/bytes';
+import { verifyHmacAny } from './crypto';
+import { idString, parsePayload, requireHeader, verbAction } from './support';
+import type { WebhookProvider } from './types';
+
+export const woocommerce: WebhookProvider<Record<string, never>> = {
+  name: 'woocommerce',
+  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  defaultToleranceMs: undefined,
+
+  async verify(request, { secrets }) {
+    const signature = fromBase64(requireHeader(request.headers, 'x-wc-webhook-signature'));
+    if (!signature || signature.length !== 32) throw unauthorized('malformed x-wc-webhook-signature');
+    if (!(await verifyHmacAny('SHA-256', secrets, request.body, [signature]))) {
+      throw unauthorized('signature does not match');
+    }
+  },
+
+  normalize(request, payload) {
+    const body = parsePayload(z.record(z.string(), z.unknown()), payload, 'WooCommerce');
+    // Topics are `<resource>.<event>`: product.updated, product.deleted, order.created, ...
+    const topic = request.headers.get('x-wc-webhook-topic') ?? 'unknown.updated';
+    const action = verbAction(topic);
+    return {
+      // A product saved as anything but published has left the storefront.
+      action: action === 'update' && typeof body.status === 'string' && body.status !== 'publish' && topic.startsWith('product.') ? 'unpublish' : action,
+      topic,
+      contentType: request.headers.get('x-wc-webhook-resource') ?? topic.split('.')[0],
+      documentId: idString(body.id),
+      locales: [],
+      fields: body,
+      deliveryId: request.headers.get('x-wc-webhook-delivery-id') ?? undefined,
+    };
+  },
+};
