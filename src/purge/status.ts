@@ -14,7 +14,7 @@ export function describeStatus(store: QueueStore, state: SchedulerState, config:
   const byStatus: Record<string, number> = {};
   for (const call of lastHour) byStatus[call.status] = (byStatus[call.status] ?? 0) + 1;
   const escalations = store.escalations(10).map((e) => ({ ...e, at: iso(e.at) }));
-  const kinds = (f: (kind: CallKind) => number | undefined) => Object.fromEntries(KIND_ORDER.map((k) => [k, f(k)]));
+  const kinds = (f: (kind: CallKind) => number) => Object.fromEntries(KIND_ORDER.map((k) => [k, f(k)])) as Record<CallKind, number>;
   return {
     health: state.health,
     pending: kinds((k) => counts.find((c) => c.kind === k)?.pending ?? 0),
