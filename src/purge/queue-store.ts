@@ -189,8 +189,8 @@ export class QueueStore {
       .toArray();
     for (const d of chosen) {
       this.sql.exec(`DELETE FROM dead_letters WHERE kind = ? AND path = ?`, d.kind, d.path);
-      this.ledger.note({ at: now, step: action === 'retry' ? 'retried' : 'dropped', kind: d.kind, path: d.path, rule: d.rule ?? undefined });
       if (action === 'retry') this.enqueue([{ kind: d.kind, path: d.path, priority: d.priority, ruleId: d.rule ?? undefined }], d.event ?? 'retry', now);
+      this.ledger.note({ at: now, step: action === 'retry' ? 'retried' : 'dropped', kind: d.kind, path: d.path, rule: d.rule ?? undefined });
     }
     return chosen.length;
   }
