@@ -91,7 +91,12 @@ export async function flush(o: FlushOptions): Promise<number | undefined> {
     }
     const next = plan({ queue, calls: store.calls(now - config.limits.windowMs), limits: config.limits, now, blockedUntil: state.blockedUntil, suspects: state.suspects });
     if (next.batches.length === 0) return next.wakeAt;
-    for (const batch of next.batches) if (!(await send(o, batch))) break;
+    for (const batch of next.batches) {
+      const ok = await send(o, batch);
+      // Saved after every call, so a pass cut short never forgets a Retry-After, a backoff or a bisection.
+      store.setMeta('state', state);
+      if (!ok) break;
+    }
     if (state.health === 'unauthorized') return state.probeAt;
   }
 }

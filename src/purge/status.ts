@@ -9,7 +9,7 @@ const iso = (at: number | null | undefined) => (at ? new Date(at).toISOString() 
 
 export function describeStatus(store: QueueStore, state: SchedulerState, config: DistributionConfig, alarm: number | null, now: number) {
   const counts = store.counts();
-  const lastHour = store.calls(now - HOUR_MS).filter((c) => c.at <= now);
+  const lastHour = store.calls(now - HOUR_MS);
   const oldest = counts.length > 0 ? Math.min(...counts.map((c) => c.oldest)) : undefined;
   const byStatus: Record<string, number> = {};
   for (const call of lastHour) byStatus[call.status] = (byStatus[call.status] ?? 0) + 1;

@@ -6,7 +6,7 @@ import { QueueStore } from '../../src/purge/queue-store';
 import { items, maxInAnyWindow, range, scheduler, sentCounts, testDistribution, violations } from './scheduler-harness';
 
 // Both events land within the coalescing window, so the first call already sees every path.
-const burst = scheduler('burst', testDistribution('sched-limits-burst', { coalesceMs: 300 }));
+const burst = scheduler('burst', testDistribution('sched-limits-burst', { coalesceMs: 1_000 }));
 const limited = scheduler('limited', testDistribution('sched-limits-429'));
 
 afterEach(async () => {

@@ -29,13 +29,10 @@ describe('prefetch through the API', () => {
     await api.driveUntil(async () => (await api.calls()).filter((c) => c.status === 503).length >= 2);
     await api.clearFaults();
     await api.drain();
-    const calls = (await api.calls()).filter((c) => c.paths.includes('/warm/held'));
-    expect(calls.map((c) => [c.kind, c.status])).toEqual([
-      ['url', 503],
-      ['url', 503],
-      ['url', 200],
-      ['prefetch', 200],
-    ]);
+    const calls = (await api.calls()).filter((c) => c.paths.includes('/warm/held')).map((c) => `${c.kind} ${c.status}`);
+    // However many refusals slipped in before the fault was lifted, the prefetch came only after the purge went.
+    expect(calls.slice(-2)).toEqual(['url 200', 'prefetch 200']);
+    expect(new Set(calls.slice(0, -2))).toEqual(new Set(['url 503']));
   });
 });
 
