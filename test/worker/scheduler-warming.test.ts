@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { warmPaths } from '../../src/purge/warm';
+import { parseConfig } from '../../src/rules/schema';
 import { accepted, items, scheduler, sleep, testDistribution, type StandinCall } from './scheduler-harness';
 
 const api = scheduler('api', testDistribution('sched-warm-api', { warming: { delayMs: 600 } }));
@@ -50,6 +51,11 @@ describe('warming by http-get', () => {
     // The stand-in answers a public URL 401 (no API credentials): an answer, so the path counts as warmed.
     expect(gets.map((c) => c.path).sort()).toEqual(['/pub-warm/x/1', '/pub-warm/x/2', '/pub-warm/x/3']);
     for (const get of gets) expect(get.at).toBeGreaterThanOrEqual(purge.at);
+  });
+
+  it('needs the public base URL in the config', () => {
+    const parsed = parseConfig({ distributions: { www: { id: 'x', warming: { mode: 'http-get' } } } });
+    expect(parsed).toEqual({ ok: false, issues: [{ path: 'distributions.www.publicBaseUrl', message: 'warming.mode "http-get" needs publicBaseUrl' }] });
   });
 
   it('keeps at most `concurrency` GETs in flight and reports each status, 0 when no answer came', async () => {
