@@ -264,6 +264,11 @@ export async function startGotipathStandin(options = {}) {
   const calls = [];
   /** @type {Faults} */
   let faults = mergeFaults({}, options.faults ?? {});
+  /** Faults set for one distribution id only (POST faults with "distribution"); they win over the global ones. */
+  /** @type {Map<string, Faults>} */
+  const scoped = new Map();
+  /** The faults a request to `pathname` meets. @param {string} pathname @returns {Faults} */
+  const faultsFor = (pathname) => ({ ...faults, ...scoped.get(ROUTE_RE.exec(pathname)?.[1] ?? '') });
   let violations = 0;
   let closing = false;
   /** @type {Set<() => void>} */
@@ -280,8 +285,8 @@ export async function startGotipathStandin(options = {}) {
       sleepers.add(wake);
     });
 
-  /** Answer every call the same way while an outage or forced 401 is set. @param {Call} call @returns {Outcome | null} */
-  function forcedFailure(call) {
+  /** Answer every call the same way while an outage or forced 401 is set. @param {Call} call @param {Faults} faults @returns {Outcome | null} */
+  function forcedFailure(call, faults) {
     if (faults.outageUntil !== undefined && call.at < faults.outageUntil) {
       return { status: 503, error: 'Service Unavailable: outage (stand-in fault)' };
     }
@@ -307,6 +312,7 @@ export async function startGotipathStandin(options = {}) {
     /** @type {http.IncomingMessage} */ req,
     /** @type {RawBody} */ raw,
     /** @type {Call} */ call,
+    /** @type {Faults} */ faults,
   ) {
     if (call.kind === 'distribution') return null;
     const { reject, body } = parseBody(raw, req.headers['content-type']);
@@ -322,8 +328,8 @@ export async function startGotipathStandin(options = {}) {
     return bad < 0 ? null : { status: 422, error: `paths[${bad}] is invalid: ${call.paths[bad]}` };
   }
 
-  /** The errorRate fault, decided before the rate check. @returns {Outcome | null} */
-  function injectedError() {
+  /** The errorRate fault, decided before the rate check. @param {Faults} faults @returns {Outcome | null} */
+  function injectedError(faults) {
     if (!chance(faults.errorRate)) return null;
     return {
       status: faults.errorStatus ?? 503,
@@ -347,14 +353,14 @@ export async function startGotipathStandin(options = {}) {
     return { status: 429, error, headers: { 'Retry-After': String(wait) } };
   }
 
-  /** Run the checks in order, filling in `call`. @param {http.IncomingMessage} req @param {RawBody} raw @param {Call} call @returns {Outcome | 'reset'} */
-  function decide(req, raw, call) {
+  /** Run the checks in order, filling in `call`. @param {http.IncomingMessage} req @param {RawBody} raw @param {Call} call @param {Faults} faults @returns {Outcome | 'reset'} */
+  function decide(req, raw, call, faults) {
     if (chance(faults.resetRate)) return 'reset';
     return (
-      forcedFailure(call) ??
+      forcedFailure(call, faults) ??
       checkAccess(req, call) ??
-      checkPayload(req, raw, call) ??
-      injectedError() ??
+      checkPayload(req, raw, call, faults) ??
+      injectedError(faults) ??
       admit(call)
     );
   }
@@ -381,7 +387,10 @@ export async function startGotipathStandin(options = {}) {
     const { reject, body } = parseBody(await readBody(req), req.headers['content-type']);
     if (reject) return send(res, reject.status, { error: reject.error });
     try {
-      return send(res, 200, { faults: handle.setFaults(body) });
+      const { distribution, ...patch } = body;
+      if (distribution === undefined) return send(res, 200, { faults: handle.setFaults(patch) });
+      if (typeof distribution !== 'string') throw new TypeError('distribution must be a distribution id');
+      return send(res, 200, { distribution, faults: handle.setFaults(patch, distribution) });
     } catch (err) {
       return send(res, 400, { error: `Bad Request: ${/** @type {Error} */ (err).message}` });
     }
@@ -392,6 +401,7 @@ export async function startGotipathStandin(options = {}) {
     const { pathname } = new URL(req.url ?? '/', `http://${HOST}`);
     if (pathname.startsWith('/__standin/')) return handleControl(req, res, pathname);
     const raw = await readBody(req);
+    const faults = faultsFor(pathname);
     if (faults.delayMs) await sleep(faults.delayMs);
     if (closing) return;
     /** @type {Call} */
@@ -405,7 +415,7 @@ export async function startGotipathStandin(options = {}) {
       paths: [],
       status: 0,
     };
-    const outcome = decide(req, raw, call);
+    const outcome = decide(req, raw, call, faults);
     if (outcome === 'reset') call.error = 'connection reset (stand-in fault)';
     else call.status = outcome.status;
     if (outcome !== 'reset' && outcome.error) call.error = outcome.error;
@@ -432,9 +442,18 @@ export async function startGotipathStandin(options = {}) {
     get violations() {
       return violations;
     },
-    /** Merge faults over the current ones (null/undefined removes one); returns the active faults. @param {Faults | unknown} f */
-    setFaults: (f) => (faults = mergeFaults(faults, f)),
-    resetFaults: () => void (faults = {}),
+    /**
+     * Merge faults over the current ones (null/undefined removes one); returns the active faults. With a
+     * distribution id, the faults apply to that distribution's calls only, so test files sharing one stand-in
+     * do not disturb each other. @param {Faults | unknown} f @param {string} [distribution]
+     */
+    setFaults: (f, distribution) => {
+      if (distribution === undefined) return (faults = mergeFaults(faults, f));
+      const merged = mergeFaults(scoped.get(distribution) ?? {}, f);
+      scoped.set(distribution, merged);
+      return merged;
+    },
+    resetFaults: () => void ((faults = {}), scoped.clear()),
     /** Forget recorded calls, the violation count and the rate-window history. */
     clear: () => void ((calls.length = 0), (violations = 0), limiter.clear()),
     /** summarize() of the recorded calls, using this stand-in's window. */

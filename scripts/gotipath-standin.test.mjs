@@ -212,6 +212,19 @@ describe('gotipath stand-in', () => {
     assert.equal(s.calls.length, 0);
     assert.equal((await post(purgeUrl(s), { type: 'all' })).status, 200);
   });
+
+  it('faults scoped to one distribution leave the others alone', async () => {
+    const set = await fetch(`${s.url}/__standin/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ distribution: 'd2', unauthorized: true }),
+    });
+    assert.deepEqual(await set.json(), { distribution: 'd2', faults: { unauthorized: true } });
+    assert.equal((await post(purgeUrl(s, 'd2'), { type: 'all' })).status, 401);
+    assert.equal((await post(purgeUrl(s, 'd1'), { type: 'all' })).status, 200);
+    s.setFaults({ unauthorized: null }, 'd2');
+    assert.equal((await post(purgeUrl(s, 'd2'), { type: 'all' })).status, 200);
+  });
 });
 
 describe('gotipath stand-in: separate instances', () => {

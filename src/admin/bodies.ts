@@ -12,12 +12,23 @@ export const PreviewBody = z.strictObject({
   body: z.unknown(),
 });
 
+const PATH = z.string().check(z.regex(/^\//, 'a path must start with "/"'), z.maxLength(2048));
+const PATHS = z._default(z.array(PATH).check(z.maxLength(10_000)), []);
+
 export const PurgeBody = z.strictObject({
   distribution: z.string().check(z.minLength(1)),
-  paths: z._default(z.array(z.string().check(z.regex(/^\//, 'a path must start with "/"'), z.maxLength(2048))), []),
-  prefetch: z._default(z.array(z.string().check(z.regex(/^\//, 'a path must start with "/"'), z.maxLength(2048))), []),
+  paths: PATHS,
+  /** Gotipath patterns: a path with `*` wildcards, e.g. "/blog/*". */
+  patterns: PATHS,
+  prefetch: PATHS,
   all: z._default(z.boolean(), false),
 });
+
+/** Which dead letters to retry or drop: some paths, or all of them (said explicitly). */
+export const DeadLetterBody = z.union([
+  z.strictObject({ paths: z.array(z.string()).check(z.minLength(1)) }),
+  z.strictObject({ all: z.literal(true) }),
+]);
 
 /** Parses a JSON body with a schema; errors are 400 with each field's path. */
 export async function readJson<T>(request: Request, schema: z.ZodMiniType<T>): Promise<T> {

@@ -1,31 +1,71 @@
-// Admin: the purge schedulers — status per distribution and manual purges through the same queue.
+// Admin: the purge schedulers — status, manual purges, event journeys, dead letters and resuming a held queue.
 import { Hono } from 'hono';
 import { badRequest, notFound } from '../errors';
 import { newId } from '../lib/log';
-import { addPurgeAll, collectWork, enqueueWork, schedulerFor } from '../purge/enqueue';
-import { PurgeBody, readJson } from './bodies';
+import { enqueueWork, schedulerFor } from '../purge/enqueue';
+import type { EnqueueItem } from '../purge/queue-store';
+import type { CallKind } from '../rules/schema';
+import { DeadLetterBody, PurgeBody, readJson } from './bodies';
 import { requireConfig } from './config';
+
+/** A distribution named in the live config, with its scheduler; 404 when the config has no such name. */
+async function distribution(env: Env, name: string) {
+  const loaded = await requireConfig(env);
+  const config = loaded.config.distributions[name];
+  if (!config) throw notFound(`unknown distribution "${name}"`);
+  return { loaded, config, scheduler: schedulerFor(env, config.id) };
+}
 
 export const schedulerRoutes = new Hono<{ Bindings: Env }>()
   .get('/status', async (c) => {
     const loaded = await requireConfig(c.env);
     const distributions = await Promise.all(
       Object.entries(loaded.config.distributions).map(async ([name, d]) => ({
-        ...(await schedulerFor(c.env, d.id).status()),
         distribution: name,
         distributionId: d.id,
+        ...(await schedulerFor(c.env, d.id).status(d)),
       })),
     );
     return c.json({ configVersion: loaded.version, distributions });
   })
   .post('/purge', async (c) => {
     const input = await readJson(c.req.raw, PurgeBody);
-    const loaded = await requireConfig(c.env);
-    if (!(input.distribution in loaded.config.distributions)) throw notFound(`unknown distribution "${input.distribution}"`);
-    if (!input.all && input.paths.length === 0 && input.prefetch.length === 0) throw badRequest('give paths, prefetch paths or "all": true');
-    const work = collectWork([{ ruleId: 'manual', distribution: input.distribution, purge: input.paths, prefetch: input.prefetch, skipped: [] }]);
-    if (input.all) addPurgeAll(work, input.distribution);
+    const { loaded } = await distribution(c.env, input.distribution);
+    const items = (kind: CallKind, paths: string[]): EnqueueItem[] => paths.map((path) => ({ kind, path, priority: 0, ruleId: 'manual' }));
+    const all = input.all ? items('all', ['']) : [];
+    const work = [...all, ...items('url', input.paths), ...items('pattern', input.patterns), ...items('prefetch', input.prefetch)];
+    if (work.length === 0) throw badRequest('give paths, patterns, prefetch paths or "all": true');
     const eventId = newId('man');
-    await enqueueWork(c.env, loaded.config, work, eventId);
-    return c.json({ eventId, paths: input.paths.length, prefetch: input.prefetch.length, all: input.all }, 202);
+    await enqueueWork(c.env, loaded.config, [{ distribution: input.distribution, items: work }], eventId);
+    const { paths, patterns, prefetch } = input;
+    return c.json({ eventId, paths: paths.length, patterns: patterns.length, prefetch: prefetch.length, all: input.all }, 202);
+  })
+  .get('/events/:id', async (c) => {
+    const loaded = await requireConfig(c.env);
+    const eventId = c.req.param('id');
+    const found = await Promise.all(
+      Object.entries(loaded.config.distributions).map(async ([name, d]) => ({
+        distribution: name,
+        paths: await schedulerFor(c.env, d.id).journey(eventId),
+      })),
+    );
+    const distributions = found.filter((d) => d.paths.length > 0);
+    if (distributions.length === 0) throw notFound(`no record of event "${eventId}": unknown, or older than the ledger keeps`);
+    return c.json({ eventId, distributions });
+  })
+  .get('/distributions/:name/dead-letters', async (c) => {
+    const { scheduler } = await distribution(c.env, c.req.param('name'));
+    return c.json({ deadLetters: await scheduler.deadLetters() });
+  })
+  .post('/distributions/:name/dead-letters/:action{retry|drop}', async (c) => {
+    const input = await readJson(c.req.raw, DeadLetterBody);
+    const { scheduler } = await distribution(c.env, c.req.param('name'));
+    const action = c.req.param('action') as 'retry' | 'drop';
+    const count = await scheduler.resolveDeadLetters(action, 'paths' in input ? input.paths : undefined);
+    return c.json({ [action === 'retry' ? 'retried' : 'dropped']: count });
+  })
+  .post('/distributions/:name/resume', async (c) => {
+    const { scheduler, config } = await distribution(c.env, c.req.param('name'));
+    await scheduler.resume();
+    return c.json(await scheduler.status(config));
   });

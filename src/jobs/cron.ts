@@ -21,6 +21,8 @@ export function scheduleWork(schedule: ScheduleConfig, scheduledTime: number): P
     { ruleId: schedule.id, distribution: schedule.distribution, purge: expand(schedule.purge), prefetch: expand(schedule.prefetch), skipped: [] },
   ]);
   if (schedule.purgeAll) addPurgeAll(work, schedule.distribution);
+  // The ledger names the schedule as the rule behind each path.
+  for (const item of work.flatMap((w) => w.items)) item.ruleId = `schedule:${schedule.id}`;
   return work;
 }
 

@@ -1,94 +1,102 @@
-// One pass of a distribution's scheduler: plan the calls the limits allow, make them, record outcomes.
-import type { CallKind } from '../rules/schema';
-import type { CallOutcome, GotipathClient } from './gotipath';
-import { backoffDelay, plan, type Batch, type Limits } from './planner';
+// One pass of a distribution's scheduler: probe while held, escalate when behind, send what the limits allow.
+import { log } from '../lib/log';
+import type { DistributionConfig } from '../rules/schema';
+import { planEscalation } from './escalate';
+import type { GotipathClient } from './gotipath';
+import { applyOutcome, applyWarming, resumeState, type SchedulerState } from './outcome';
+import { plan, type Batch, type QueuedPath } from './planner';
 import type { QueueStore } from './queue-store';
-
-export type Health = 'ok' | 'failing' | 'unauthorized';
-
-export interface SchedulerState {
-  blockedUntil: Partial<Record<CallKind, number>>;
-  failures: Partial<Record<CallKind, number>>;
-  splitSize: Partial<Record<CallKind, number>>;
-  health: Health;
-  lastError?: { at: number; kind: CallKind; status: number; message: string };
-}
-
-export const initialState = (): SchedulerState => ({ blockedUntil: {}, failures: {}, splitSize: {}, health: 'ok' });
+import { warmPaths } from './warm';
 
 export interface FlushOptions {
   store: QueueStore;
   client: GotipathClient;
+  state: SchedulerState;
   distributionId: string;
-  limits: Limits;
+  config: DistributionConfig;
+  /** The client's per-call timeout (also used for warming GETs). */
+  timeoutMs: number;
   now?: () => number;
   random?: () => number;
+  fetch?: typeof fetch;
 }
 
 // Rows read per kind for one plan: far more than the calls a window allows can carry.
 const PLAN_ROWS = 2_000;
-const ALL_KINDS: CallKind[] = ['all', 'pattern', 'url', 'prefetch'];
-/** After a 401/403, wait this long before trying the credentials again (doubling, capped). */
-const AUTH_RETRY_MS = 60_000;
 
-function send(client: GotipathClient, distributionId: string, batch: Batch): Promise<CallOutcome> {
-  return batch.kind === 'prefetch'
-    ? client.prefetch(distributionId, batch.paths)
-    : client.purge(distributionId, batch.kind, batch.paths);
+/** Makes one call (or one round of warming GETs) and applies its answer; false when it failed. */
+async function send(o: FlushOptions, batch: Batch): Promise<boolean> {
+  const clock = o.now ?? Date.now;
+  const sentAt = clock();
+  const context = () => ({ ...o, now: clock(), random: (o.random ?? Math.random)() });
+  if (batch.kind === 'prefetch' && o.config.warming.mode === 'http-get') {
+    const { publicBaseUrl = '', warming } = o.config;
+    const statuses = await warmPaths(batch.paths, { baseUrl: publicBaseUrl, concurrency: warming.concurrency, timeoutMs: o.timeoutMs, fetch: o.fetch });
+    applyWarming(context(), batch, statuses, sentAt);
+    return o.state.failures.prefetch === 0;
+  }
+  const outcome =
+    batch.kind === 'prefetch' ? await o.client.prefetch(o.distributionId, batch.paths) : await o.client.purge(o.distributionId, batch.kind, batch.paths);
+  applyOutcome(context(), batch, outcome, sentAt);
+  return outcome.ok;
 }
 
-function applyOutcome(options: FlushOptions, state: SchedulerState, batch: Batch, outcome: CallOutcome, sentAt: number) {
-  const { store, limits } = options;
-  const now = options.now?.() ?? Date.now();
-  const random = options.random ?? Math.random;
-  store.recordCall(batch.kind, outcome.status, batch.paths.length, outcome.ok ? undefined : outcome.message, now);
+/** While unauthorized: checks the credentials (GET the distribution) when due; true once they work again. */
+async function probe(o: FlushOptions): Promise<boolean> {
+  const clock = o.now ?? Date.now;
+  if (clock() < (o.state.probeAt ?? 0)) return false;
+  const outcome = await o.client.getDistribution(o.distributionId);
   if (outcome.ok) {
-    store.complete(batch.kind, batch.paths, sentAt);
-    state.failures[batch.kind] = 0;
-    state.health = 'ok';
-    return;
+    resumeState(o.state);
+    log('info', 'credentials work again; queue resumed', { distributionId: o.distributionId });
+    return true;
   }
-  state.lastError = { at: now, kind: batch.kind, status: outcome.status, message: outcome.message };
-  const failures = (state.failures[batch.kind] ?? 0) + 1;
-  if (outcome.status === 429) {
-    state.blockedUntil[batch.kind] = now + (outcome.retryAfterMs ?? limits.windowMs);
-  } else if (outcome.status === 401 || outcome.status === 403) {
-    // Credentials are wrong for every kind: hold the whole queue rather than storm the API.
-    state.health = 'unauthorized';
-    state.failures[batch.kind] = failures;
-    const wait = Math.min(AUTH_RETRY_MS * 2 ** (failures - 1), 600_000);
-    for (const kind of ALL_KINDS) state.blockedUntil[kind] = now + wait;
-  } else if (outcome.status === 400 || outcome.status === 413 || outcome.status === 422) {
-    // Gotipath rejected something in this batch: halve until the bad path stands alone.
-    if (batch.paths.length > 1) state.splitSize[batch.kind] = Math.ceil(batch.paths.length / 2);
-    else store.deadLetter(batch.kind, batch.kind === 'all' ? [''] : batch.paths, outcome.status, outcome.message, now);
-  } else {
-    state.health = 'failing';
-    state.failures[batch.kind] = failures;
-    state.blockedUntil[batch.kind] = now + backoffDelay(failures, random());
-  }
+  o.state.lastError = { at: clock(), kind: 'probe', status: outcome.status, message: outcome.message };
+  o.state.probeAt = clock() + o.config.retry.authProbeMs;
+  return false;
 }
 
-/** Sends what may be sent now; returns when to run again (undefined: nothing left). */
-export async function flush(options: FlushOptions): Promise<number | undefined> {
-  const { store, client, distributionId, limits } = options;
-  const clock = options.now ?? Date.now;
-  const state = store.getMeta<SchedulerState>('state') ?? initialState();
-  // Each batch uses a rate slot, so this ends within the handful of slots a window has.
+/** Applies the escalation policy when the URL backlog is behind its target; true when something changed. */
+function escalate(o: FlushOptions, queue: readonly QueuedPath[], now: number): boolean {
+  if (o.state.health !== 'ok' || queue.some((q) => q.kind === 'all')) return false;
+  const escalation = planEscalation({
+    urls: queue.filter((q) => q.kind === 'url'),
+    patternsQueued: queue.filter((q) => q.kind === 'pattern').length,
+    calls: o.store.calls(now - o.config.limits.windowMs),
+    config: o.config,
+    now,
+    urlBlockedUntil: o.state.blockedUntil.url,
+  });
+  if (!escalation) return false;
+  const priorities = new Map(queue.map((q) => [q.path, q.priority]));
+  o.store.escalate(escalation, (path) => priorities.get(path) ?? 0, now);
+  log('warn', 'purge escalated', { distributionId: o.distributionId, action: escalation.action, reason: escalation.reason });
+  return true;
+}
+
+/** Sends what may be sent now, re-planning after every failure; returns when to run again (undefined: nothing left). */
+export async function flush(o: FlushOptions): Promise<number | undefined> {
+  const { store, state, config } = o;
+  const clock = o.now ?? Date.now;
+  if (state.health === 'unauthorized' && !(await probe(o))) return state.probeAt;
+  // Each batch uses a rate slot or backs its kind off, so this ends within the handful of slots a window has.
   for (;;) {
     const now = clock();
-    const queue = store.queued(PLAN_ROWS);
-    for (const kind of ALL_KINDS) if (!queue.some((q) => q.kind === kind)) delete state.splitSize[kind];
-    const next = plan({ queue, calls: store.calls(now - limits.windowMs), limits, now, blockedUntil: state.blockedUntil, splitSize: state.splitSize });
-    if (next.batches.length === 0) {
-      store.setMeta('state', state);
-      return next.wakeAt;
+    store.releasePrefetch(now + config.warming.delayMs);
+    let queue = store.queued(PLAN_ROWS);
+    if (escalate(o, queue, now)) queue = store.queued(PLAN_ROWS);
+    const present = new Set(queue.map((q) => `${q.kind} ${q.path}`));
+    for (const [kind, groups = []] of Object.entries(state.suspects)) {
+      state.suspects[kind as Batch['kind']] = groups.filter((g) => g.some((p) => present.has(`${kind} ${p}`)));
     }
+    const next = plan({ queue, calls: store.calls(now - config.limits.windowMs), limits: config.limits, now, blockedUntil: state.blockedUntil, suspects: state.suspects });
+    if (next.batches.length === 0) return next.wakeAt;
     for (const batch of next.batches) {
-      const sentAt = clock();
-      const outcome = await send(client, distributionId, batch);
-      applyOutcome(options, state, batch, outcome, sentAt);
+      const ok = await send(o, batch);
+      // Saved after every call, so a pass cut short never forgets a Retry-After, a backoff or a bisection.
       store.setMeta('state', state);
+      if (!ok) break;
     }
+    if (state.health === 'unauthorized') return state.probeAt;
   }
 }

@@ -21,6 +21,8 @@ export type CallOutcome =
       /** Gotipath's message, or what went wrong on the wire; never includes credentials. */
       message: string;
       retryAfterMs?: number;
+      /** No answer within the timeout: Gotipath may still act on the call. */
+      timedOut?: true;
     };
 
 export interface GotipathClient {
@@ -71,8 +73,8 @@ export function createGotipathClient(options: GotipathClientOptions): GotipathCl
         retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
       };
     } catch (error) {
-      const name = (error as Error).name;
-      return { ok: false, status: 0, message: name === 'TimeoutError' ? `no answer within ${options.api.timeoutMs} ms` : `network error: ${(error as Error).message}` };
+      if ((error as Error).name === 'TimeoutError') return { ok: false, status: 0, message: `no answer within ${options.api.timeoutMs} ms`, timedOut: true };
+      return { ok: false, status: 0, message: `network error: ${(error as Error).message}` };
     }
   }
 

@@ -1,4 +1,4 @@
-// Decides which Gotipath calls to make now: rate windows, batching by priority, backoff. Pure, no I/O.
+// Decides which Gotipath calls to make now: rate windows, batching by priority, bisection, backoff. Pure, no I/O.
 import type { CallKind, DistributionConfig } from '../rules/schema';
 
 export type Limits = DistributionConfig['limits'];
@@ -9,6 +9,8 @@ export interface QueuedPath {
   /** Lower goes first: the changed page before its listings. */
   priority: number;
   enqueuedAt: number;
+  /** Prefetch only: not before this time; null while a purge of the path is still queued. */
+  notBefore?: number | null;
 }
 
 /** One call already made, counted at the moment its answer (or failure) came back. */
@@ -17,6 +19,7 @@ export interface CallRecord {
   at: number;
 }
 
+/** One call to make. A purge-all carries the single path "" (the body sends `paths: []`). */
 export interface Batch {
   kind: CallKind;
   paths: string[];
@@ -29,8 +32,8 @@ export interface PlanInput {
   now: number;
   /** No call of a kind before this time (a 429's Retry-After, backoff after failures). */
   blockedUntil: Partial<Record<CallKind, number>>;
-  /** Largest batch while a rejected batch is being split to find bad paths. */
-  splitSize?: Partial<Record<CallKind, number>>;
+  /** Groups of paths under suspicion after a 400/422: each is sent alone until the bad path stands alone. */
+  suspects?: Partial<Record<CallKind, string[][]>>;
 }
 
 export interface Plan {
@@ -43,9 +46,9 @@ export interface Plan {
 export const KIND_ORDER: readonly CallKind[] = ['all', 'pattern', 'url', 'prefetch'];
 
 /**
- * Calls of `kind` still allowed now in the sliding window, and when the next one frees up.
- * Gotipath counts calls per window; a call is counted here when its answer arrived, which is no
- * earlier than Gotipath saw it, so our window never undercounts theirs.
+ * Calls of `kind` still allowed now in the sliding window (a bucket of `calls` tokens, each one back
+ * `windowMs` after it was spent), and when the next one frees up. A call is counted when its answer
+ * arrived, no earlier than Gotipath saw it, so our window never undercounts theirs.
  */
 export function windowState(calls: readonly CallRecord[], kind: CallKind, limits: Limits, now: number) {
   const inWindow = calls
@@ -60,50 +63,50 @@ export function windowState(calls: readonly CallRecord[], kind: CallKind, limits
   return { available, nextSlotAt };
 }
 
-const byPriority = (a: QueuedPath, b: QueuedPath) =>
+export const byPriority = (a: QueuedPath, b: QueuedPath) =>
   a.priority - b.priority || a.enqueuedAt - b.enqueuedAt || (a.path < b.path ? -1 : 1);
 
-function batchesFor(kind: CallKind, items: QueuedPath[], slots: number, size: number): Batch[] {
-  if (kind === 'all') return items.length > 0 && slots > 0 ? [{ kind, paths: [] }] : [];
-  const sorted = [...items].sort(byPriority);
-  const batches: Batch[] = [];
-  for (let i = 0; i < sorted.length && batches.length < slots; i += size) {
-    batches.push({ kind, paths: sorted.slice(i, i + size).map((q) => q.path) });
-  }
-  return batches;
+/** Suspect groups first (each alone), then the rest in priority order, each call filled to its cap. */
+function batchesFor(kind: CallKind, items: QueuedPath[], slots: number, size: number, suspects: string[][]): Batch[] {
+  const queued = new Set(items.map((q) => q.path));
+  const groups = suspects.map((g) => g.filter((p) => queued.has(p))).filter((g) => g.length > 0);
+  const held = new Set(groups.flat());
+  const rest = items.filter((q) => !held.has(q.path)).sort(byPriority).map((q) => q.path);
+  for (let i = 0; i < rest.length && groups.length < slots; i += size) groups.push(rest.slice(i, i + size));
+  return groups.slice(0, slots).map((paths) => ({ kind, paths }));
 }
 
 export function plan(input: PlanInput): Plan {
-  const { queue, calls, limits, now, blockedUntil, splitSize = {} } = input;
-  const purgePending = new Set(queue.filter((q) => q.kind === 'url').map((q) => q.path));
+  const { queue, calls, limits, now, blockedUntil, suspects = {} } = input;
   const batches: Batch[] = [];
   let wakeAt: number | undefined;
+  const wake = (at: number) => (wakeAt = Math.min(wakeAt ?? at, at));
+  // A queued purge-all covers every other purge and would undo any prefetch: it goes alone.
+  const allQueued = queue.some((q) => q.kind === 'all');
   for (const kind of KIND_ORDER) {
-    // A path is prefetched only once its purge is no longer queued; a queued purge-all holds
-    // every prefetch until it has gone.
-    const items = queue.filter(
-      (q) => q.kind === kind && (kind !== 'prefetch' || (!purgePending.has(q.path) && !queue.some((a) => a.kind === 'all'))),
-    );
+    if (allQueued && kind !== 'all') break;
+    let items = queue.filter((q) => q.kind === kind);
+    if (kind === 'prefetch') {
+      for (const q of items) if (q.notBefore != null && q.notBefore > now) wake(q.notBefore);
+      items = items.filter((q) => q.notBefore != null && q.notBefore <= now);
+    }
     if (items.length === 0) continue;
     const blocked = blockedUntil[kind] ?? 0;
     const { available } = windowState(calls, kind, limits, now);
-    const size = Math.max(1, Math.min(limits[kind].paths, splitSize[kind] ?? Infinity));
-    const sent = blocked > now ? [] : batchesFor(kind, items, available, size);
+    const sent = blocked > now ? [] : batchesFor(kind, items, available, Math.max(1, limits[kind].paths), suspects[kind] ?? []);
     batches.push(...sent);
-    const sentPaths = kind === 'all' ? items.length * sent.length : sent.reduce((n, b) => n + b.paths.length, 0);
-    if (items.length > sentPaths) {
+    if (items.length > sent.reduce((n, b) => n + b.paths.length, 0)) {
       const after = [...calls, ...sent.map(() => ({ kind, at: now }))];
-      const at = Math.max(windowState(after, kind, limits, now).nextSlotAt, blocked);
-      wakeAt = Math.min(wakeAt ?? at, at);
+      wake(Math.max(windowState(after, kind, limits, now).nextSlotAt, blocked));
     }
   }
   return { batches, wakeAt };
 }
 
-/** Exponential backoff with full jitter, capped: attempt 1 waits up to `baseMs`. */
+/** Exponential backoff with full jitter, capped: attempt 1 waits between `baseMs / 2` and `baseMs`. */
 export function backoffDelay(attempt: number, random: number, baseMs = 2_000, capMs = 300_000): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.max(baseMs / 2, Math.round(ceiling * random));
+  return Math.max(Math.min(baseMs, capMs) / 2, Math.round(ceiling * random));
 }
 
 /** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), in ms from now; undefined if absent. */

@@ -14,6 +14,7 @@ const TEMPLATE = z.string().check(z.regex(/^\//, 'a path template must start wit
 
 const CallLimit = (calls: number, paths: number) =>
   z._default(z.strictObject({ calls: positiveInt, paths: z._default(positiveInt, paths) }), { calls, paths });
+const intBetween = (min: number, max: number, fallback: number) => z._default(z.number().check(z.int(), z.gte(min), z.lte(max)), fallback);
 
 const Limits = z.strictObject({
   /** Length of the rate window in ms (Gotipath: one minute). */
@@ -24,13 +25,43 @@ const Limits = z.strictObject({
   prefetch: CallLimit(1, 100),
 });
 
-const Distribution = z.strictObject({
-  /** The Gotipath distribution id (a UUID in the Gotipath console). */
-  id: z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'a Gotipath distribution id')),
-  /** How long to gather paths before the first call, in ms. */
-  coalesceMs: z._default(z.number().check(z.int(), z.gte(0), z.lte(600_000)), 2_000),
-  limits: z.prefault(Limits, {}),
+/** Backoff after failures and the credential probe while unauthorized (see docs/scheduler.md). */
+const Retry = z.strictObject({
+  baseMs: intBetween(100, 60_000, 2_000),
+  maxMs: intBetween(100, 3_600_000, 300_000),
+  authProbeMs: intBetween(100, 3_600_000, 60_000),
 });
+
+/** Cache warming after a purge: Gotipath's prefetch API, or plain GETs of the public URLs. */
+const Warming = z.strictObject({
+  mode: z._default(z.enum(['prefetch', 'http-get']), 'prefetch'),
+  delayMs: intBetween(0, 3_600_000, 10_000),
+  concurrency: intBetween(1, 16, 4),
+});
+
+const Distribution = z
+  .strictObject({
+    /** The Gotipath distribution id (a UUID in the Gotipath console). */
+    id: z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'a Gotipath distribution id')),
+    /** How long to gather paths before the first call, in ms. */
+    coalesceMs: intBetween(0, 600_000, 2_000),
+    limits: z.prefault(Limits, {}),
+    /** A queued path should be purged within this; past it, the escalation policy applies. */
+    targetStalenessMs: intBetween(1_000, 86_400_000, 300_000),
+    escalation: z._default(z.enum(['off', 'patterns', 'patterns-then-all', 'all']), 'patterns'),
+    /** Path segments a folded pattern keeps at least: 1 allows "/blog*", never "/*". */
+    foldDepth: intBetween(1, 16, 1),
+    warming: z.prefault(Warming, {}),
+    /** Public origin of the distribution's site, for `warming.mode: "http-get"`. */
+    publicBaseUrl: z.optional(z.url({ protocol: /^https?$/ })),
+    retry: z.prefault(Retry, {}),
+  })
+  .check(
+    z.refine((d) => d.warming.mode !== 'http-get' || d.publicBaseUrl !== undefined, {
+      message: 'warming.mode "http-get" needs publicBaseUrl',
+      path: ['publicBaseUrl'],
+    }),
+  );
 
 const Source = z.strictObject({
   provider: z.enum(PROVIDER_NAMES),
@@ -60,8 +91,8 @@ const Gotipath = z.strictObject({
   ),
   /** Prefetch endpoint under the distribution (undocumented in our copy of the API). */
   prefetchPath: z._default(z.string().check(z.regex(/^\/[a-z-]+$/)), '/prefetches'),
-  /** Per-call timeout in ms. */
-  timeoutMs: z._default(z.number().check(z.int(), z.gte(1000), z.lte(60_000)), 15_000),
+  /** Per-call timeout in ms; a call that times out is counted as made one timeout later. */
+  timeoutMs: intBetween(100, 60_000, 15_000),
 });
 
 /** The Gotipath API settings when the config names none (also used before any config exists). */
