@@ -18,7 +18,7 @@ export interface WorkInput {
   paths?: readonly ProducedPath[];
   purge?: readonly string[];
   prefetch?: readonly string[];
-  /** Carried by rule matches; not used here. */
+  /** The rule (or schedule) that produced the paths, for the ledger. */
   ruleId?: string;
   skipped?: readonly unknown[];
 }
@@ -26,20 +26,20 @@ export interface WorkInput {
 /** Groups paths by distribution; a path listed twice keeps its most urgent priority. */
 export function collectWork(inputs: readonly WorkInput[]): PurgeWork[] {
   const byDistribution = new Map<string, Map<string, EnqueueItem>>();
-  const add = (distribution: string, kind: CallKind, path: string, priority: number) => {
+  const add = (distribution: string, kind: CallKind, path: string, priority: number, ruleId?: string) => {
     const items = byDistribution.get(distribution) ?? new Map<string, EnqueueItem>();
     byDistribution.set(distribution, items);
     const key = `${kind} ${path}`;
     const existing = items.get(key);
-    if (!existing || existing.priority > priority) items.set(key, { kind, path, priority });
+    if (!existing || existing.priority > priority) items.set(key, { kind, path, priority, ...(ruleId ? { ruleId } : {}) });
   };
   for (const input of inputs) {
     for (const p of input.paths ?? []) {
-      add(input.distribution, p.kind, p.path, p.priority);
-      if (p.prefetch && p.kind === 'url') add(input.distribution, 'prefetch', p.path, p.priority);
+      add(input.distribution, p.kind, p.path, p.priority, input.ruleId);
+      if (p.prefetch && p.kind === 'url') add(input.distribution, 'prefetch', p.path, p.priority, input.ruleId);
     }
-    input.purge?.forEach((path, i) => add(input.distribution, 'url', path, i));
-    input.prefetch?.forEach((path, i) => add(input.distribution, 'prefetch', path, i));
+    input.purge?.forEach((path, i) => add(input.distribution, 'url', path, i, input.ruleId));
+    input.prefetch?.forEach((path, i) => add(input.distribution, 'prefetch', path, i, input.ruleId));
   }
   return [...byDistribution].map(([distribution, items]) => ({ distribution, items: [...items.values()] }));
 }

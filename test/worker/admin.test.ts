@@ -88,7 +88,7 @@ describe('POST /admin/preview', () => {
     expect(preview.matches.map((m) => [m.ruleId, m.paths.map((p) => p.path)])).toEqual([['blog-post', ['/blog/a%20b%2Fc', '/blog/%C3%A4', '/blog']]]);
     const status = await admin('/status');
     const { distributions } = await status.json<{ distributions: { pending: Record<string, number> }[] }>();
-    expect(distributions[0]?.pending).toEqual({});
+    expect(Object.values(distributions[0]?.pending ?? {}).every((n) => n === 0)).toBe(true);
   });
 
   it('answers 404 for an unknown source and 400 for a body without one', async () => {

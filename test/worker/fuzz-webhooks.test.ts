@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { schedulerFor } from '../../src/purge/enqueue';
 import { utf8 } from '../../src/lib/bytes';
-import { postWebhook, putConfig } from './helpers';
+import { distributionConfig, postWebhook, putConfig } from './helpers';
 import { casesConfig, delivery, PROVIDER_CASES, type ProviderCase } from './provider-cases';
 
 const RUNS = Number(env.FUZZ_RUNS);
@@ -44,14 +44,16 @@ function mutations(c: ProviderCase, signedNames: string[]) {
   return signedNames.length > 0 ? [drop, garble, ...body] : body;
 }
 
+const CONFIG = { ...casesConfig(), distributions: { main: { id: DIST, coalesceMs: 600_000 } } };
+
 async function pendingPaths(): Promise<number> {
-  const { pending } = await schedulerFor(env, DIST).status();
+  const { pending } = await schedulerFor(env, DIST).status(await distributionConfig(CONFIG));
   return Object.values(pending).reduce((n, v) => n + v, 0);
 }
 
 beforeAll(async () => {
   // A long coalescing window: anything wrongly accepted would still be queued when checked.
-  await putConfig({ ...casesConfig(), distributions: { main: { id: DIST, coalesceMs: 600_000 } } });
+  await putConfig(CONFIG);
 });
 
 // Prismic carries its secret inside the JSON body among unsigned content, so no byte of it is

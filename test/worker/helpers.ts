@@ -84,3 +84,11 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** A distribution's config as the scheduler sees it (defaults filled in), from a config document. */
+export async function distributionConfig(document: unknown, name = 'main') {
+  const { parseConfig } = await import('../../src/rules/schema');
+  const parsed = parseConfig(document);
+  if (!parsed.ok) throw new Error(`invalid config: ${JSON.stringify(parsed.issues)}`);
+  return parsed.config.distributions[name]!;
+}

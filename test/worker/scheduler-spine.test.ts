@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { schedulerFor } from '../../src/purge/enqueue';
-import { admin, baseConfig, postWebhook, putConfig, secret, standinFaults, waitFor } from './helpers';
+import { admin, baseConfig, distributionConfig, postWebhook, putConfig, secret, standinFaults, waitFor } from './helpers';
 
 const DIST = 'dist-spine';
 interface StandinCall { distributionId: string; kind: string; type: string; paths: string[]; status: number; at: number }
@@ -19,22 +19,26 @@ const strapiPublish = (slug: string) =>
     authorization: `Bearer ${secret('STRAPI_TOKEN')}`,
   });
 
+// The stand-in's rate window is 1 s in tests; this one is slightly longer, as the real one is 60 s.
+const CONFIG = baseConfig({ distributions: { main: { id: DIST, coalesceMs: 60_000, limits: { windowMs: 1_100 } } } });
+let distribution: Awaited<ReturnType<typeof distributionConfig>>;
+
 beforeAll(async () => {
-  // The stand-in's rate window is 1 s in tests; this one is slightly longer, as the real one is 60 s.
-  await putConfig(baseConfig({ distributions: { main: { id: DIST, coalesceMs: 60_000, limits: { windowMs: 1_100 } } } }));
+  await putConfig(CONFIG);
+  distribution = await distributionConfig(CONFIG);
 });
 
 describe('PurgeScheduler', () => {
   it('batches 250 distinct paths into calls of at most 100, two per window, and purges each exactly once', async () => {
     for (let i = 0; i < 250; i++) expect((await strapiPublish(`post-${i}`)).status).toBe(202);
     const stub = schedulerFor(env, DIST);
-    expect((await stub.status()).pending).toEqual({ url: 250 });
+    expect((await stub.status(distribution)).pending).toMatchObject({ url: 250, pattern: 0, all: 0 });
 
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     let calls = await standinCalls();
     expect(calls.map((c) => [c.status, c.type, c.paths.length])).toEqual([[200, 'url', 100], [200, 'url', 100]]);
     // The third batch waits for the window: the scheduler set its alarm rather than sending.
-    expect((await stub.status()).pending).toEqual({ url: 50 });
+    expect((await stub.status(distribution)).pending).toMatchObject({ url: 50, pattern: 0, all: 0 });
 
     // Its alarm fires on its own once the window has moved on.
     calls = await waitFor(async () => {
@@ -47,7 +51,7 @@ describe('PurgeScheduler', () => {
     expect(new Set(purged).size).toBe(250);
     expect(purged).toHaveLength(250);
     expect(purged).toContain('/articles/post-249');
-    expect((await stub.status()).pending).toEqual({});
+    expect(Object.values((await stub.status(distribution)).pending).every((n) => n === 0)).toBe(true);
   });
 
   it('keeps the paths and tries again later when Gotipath fails', async () => {
@@ -55,10 +59,10 @@ describe('PurgeScheduler', () => {
     const stub = schedulerFor(env, DIST);
     try {
       await strapiPublish('retry-me');
-      await waitFor(async () => (await stub.status()).oldestPendingAgeMs! > 1_200);
+      await waitFor(async () => (await stub.status(distribution)).oldestPendingAgeMs! > 1_200);
       await runDurableObjectAlarm(stub);
-      const status = await stub.status();
-      expect(status.pending).toEqual({ url: 1 });
+      const status = await stub.status(distribution);
+      expect(status.pending).toMatchObject({ url: 1, pattern: 0, all: 0 });
       expect(status.health).toBe('failing');
       expect(status.lastError).toMatchObject({ status: 503 });
       expect(status.nextSendAt).toBeDefined();
@@ -66,7 +70,7 @@ describe('PurgeScheduler', () => {
       await standinFaults({ errorRate: 0 });
     }
     // Backoff after one failure is at most 2 s; the alarm then sends it.
-    await waitFor(async () => Object.keys((await stub.status()).pending).length === 0, 5_000);
+    await waitFor(async () => Object.values((await stub.status(distribution)).pending).every((n) => n === 0), 5_000);
     expect((await standinCalls()).filter((c) => c.status === 200).flatMap((c) => c.paths)).toContain('/articles/retry-me');
   });
 
