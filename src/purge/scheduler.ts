@@ -7,6 +7,7 @@ import { flush, initialState, type SchedulerState } from './flush';
 import { createGotipathClient } from './gotipath';
 import { windowState, KIND_ORDER } from './planner';
 import { QueueStore, type EnqueueItem } from './queue-store';
+import { callTimeline, type Timeline } from './timeline';
 
 /** What the scheduler needs to know about its distribution, sent with every enqueue. */
 export interface DistributionSnapshot {
@@ -64,6 +65,11 @@ export class PurgeScheduler extends DurableObject<Env> {
     });
     const wakeAt = await flush({ store: this.store, client, distributionId: snapshot.config.id, limits });
     if (wakeAt !== undefined) await this.ctx.storage.setAlarm(Math.max(wakeAt, Date.now() + 50));
+  }
+
+  /** Calls and purged paths per minute over the last hour (the console's chart). */
+  async timeline(bucketMs = 60_000): Promise<Timeline> {
+    return callTimeline(this.ctx.storage.sql, Date.now(), bucketMs);
   }
 
   async status(): Promise<SchedulerStatus> {

@@ -2,13 +2,26 @@
 // (KV is not): the delivery ids already handled.
 import { DurableObject } from 'cloudflare:workers';
 import { DeliveryLog, type PriorDelivery } from './deliveries';
+import { RecentDeliveries, type DeliveryEntry } from './deliveries-log';
 
 export class SourceState extends DurableObject<Env> {
   private readonly deliveries: DeliveryLog;
+  private readonly recent: RecentDeliveries;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.deliveries = new DeliveryLog(ctx.storage.sql);
+    this.recent = new RecentDeliveries(ctx.storage.sql);
+  }
+
+  /** Adds a webhook to the source's recent deliveries (the console's Deliveries page). */
+  async logDelivery(entry: DeliveryEntry): Promise<void> {
+    this.recent.add(entry);
+  }
+
+  /** The newest deliveries first, or those that carried one event id. */
+  async recentDeliveries(limit = 100, eventId?: string): Promise<DeliveryEntry[]> {
+    return eventId === undefined ? this.recent.newest(limit) : this.recent.byEvent(eventId);
   }
 
   /** The receipt given for this delivery id before, or undefined when it is new. */

@@ -9,6 +9,7 @@ import { matchEvent } from '../rules/matcher';
 import { loadConfig, type LoadedConfig } from '../rules/store';
 import { sourceStateFor } from '../sources/state';
 import { readBodyLimited } from './body';
+import { withDeliveryLog, type NoteEvent } from './record-delivery';
 import { readSecrets, type Settings } from '../settings';
 
 export interface Receipt {
@@ -27,7 +28,9 @@ export async function loadConfigOr503(kv: KVNamespace): Promise<LoadedConfig | u
   }
 }
 
-export async function receiveWebhook(env: Env, settings: Settings, request: Request, sourceId: string): Promise<Receipt> {
+export const receiveWebhook = withDeliveryLog(receiveAndQueue);
+
+async function receiveAndQueue(env: Env, settings: Settings, request: Request, sourceId: string, note: NoteEvent): Promise<Receipt> {
   const loaded = await loadConfigOr503(env.CONFIG);
   const source = loaded?.config.sources[sourceId];
   const provider = source && getProvider(source.provider);
@@ -47,6 +50,7 @@ export async function receiveWebhook(env: Env, settings: Settings, request: Requ
     now: Date.now(),
   });
   const event = createEvent(provider, sourceId, source, webhook, parseJsonBody(webhook.body));
+  note(event);
   const deliveryId = source.dedupeSeconds > 0 ? event.deliveryId : undefined;
   const state = deliveryId === undefined ? undefined : sourceStateFor(env, sourceId);
   const prior = deliveryId && (await state?.priorDelivery(deliveryId).catch((cause) => {
