@@ -36,7 +36,7 @@ export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[
     let j = 0;
     while (i < n || j < m) {
       if (i < n && j < m && midA[i] === midB[j]) (middle.push({ op: ' ', text: midA[i]! }), i++, j++);
-      else if (j < m && (i === n || lcs[i * (m + 1) + j + 1]! >= lcs[(i + 1) * (m + 1) + j]!)) middle.push({ op: '+', text: midB[j++]! });
+      else if (j < m && (i === n || lcs[i * (m + 1) + j + 1]! > lcs[(i + 1) * (m + 1) + j]!)) middle.push({ op: '+', text: midB[j++]! });
       else middle.push({ op: '-', text: midA[i++]! });
     }
   }
