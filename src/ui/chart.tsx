@@ -41,7 +41,11 @@ export function ActivityChart({ buckets, id }: { buckets: readonly TimelineBucke
       )}
       <polyline points={line} fill="none" stroke="#e37400" stroke-width="1.5" />
       {buckets.map((b, i) => (b.failed > 0 ? <circle cx={(x(i) + step / 2).toFixed(1)} cy={TOP + 2} r="3" fill="#b3261e" /> : null))}
-      <text x={W - 2} y={TOP + 8} text-anchor="end" font-size="10" fill="#e37400">{`calls (max ${maxCalls}/min)`}</text>
+      <text x={(LEFT + W) / 2} y={H - 4} text-anchor="middle" font-size="10">
+        <tspan fill="#0b57d0">{`▮ paths purged (max ${maxPaths}/min)`}</tspan>
+        <tspan fill="#e37400">{`  ― calls (max ${maxCalls}/min)`}</tspan>
+        <tspan fill="#b3261e">  ● failed</tspan>
+      </text>
     </svg>
   );
 }

@@ -14,6 +14,17 @@ type Operation = {
 
 const refName = (schema: JsonSchema) => (typeof schema.$ref === 'string' ? schema.$ref.split('/').pop() : undefined);
 
+/** `1–5 items`, `≥ 1`, `> 0`, `≤ 2048 characters`, or '' (zod's "no maximum" is left out). */
+function range(min: unknown, max: unknown, unit: string, exclusive = false): string {
+  const hasMax = typeof max === 'number' && max < Number.MAX_SAFE_INTEGER;
+  if (typeof min === 'number' && hasMax && !exclusive) return `${min}–${max}${unit}`;
+  if (typeof min === 'number') return `${exclusive ? '>' : '≥'} ${min}${unit}${hasMax ? `, ≤ ${max}` : ''}`;
+  return hasMax ? `≤ ${max}${unit}` : '';
+}
+
+/** Text with `code` spans, as the OpenAPI descriptions write them. */
+const Prose = ({ text }: { text: string }) => <>{text.split('`').map((part, i) => (i % 2 ? <code>{part}</code> : part))}</>;
+
 /** A schema's type and constraints in a few words: `integer, 0–600000, default 2000`. */
 export function describeSchema(schema: JsonSchema): string {
   const name = refName(schema);
@@ -24,9 +35,12 @@ export function describeSchema(schema: JsonSchema): string {
   else if (schema.type === 'array' && items) parts.push(`list of ${describeSchema(items)}`);
   else if (Array.isArray(schema.anyOf)) parts.push((schema.anyOf as JsonSchema[]).map(describeSchema).join(' or '));
   else parts.push(typeof schema.type === 'string' ? schema.type : 'any');
-  const min = schema.minimum ?? schema.exclusiveMinimum ?? schema.minLength ?? schema.minItems;
-  const max = schema.maximum ?? schema.maxLength ?? schema.maxItems;
-  if (min !== undefined || (max !== undefined && max !== Number.MAX_SAFE_INTEGER)) parts.push(`${min ?? ''}–${max === Number.MAX_SAFE_INTEGER ? '' : (max ?? '')}`);
+  const bounds = [
+    range(schema.minimum ?? schema.exclusiveMinimum, schema.maximum, '', schema.exclusiveMinimum !== undefined),
+    range(schema.minLength, schema.maxLength, ' characters'),
+    range(schema.minItems, schema.maxItems, ' items'),
+  ];
+  parts.push(...bounds.filter(Boolean));
   if (schema.pattern) parts.push(`matching ${String(schema.pattern)}`);
   if (schema.default !== undefined) parts.push(`default ${JSON.stringify(schema.default)}`);
   return parts.join(', ');
@@ -45,7 +59,11 @@ export function Fields({ schema, depth = 0 }: { schema: JsonSchema; depth?: numb
       {entries.map(([name, field]) => (
         <li>
           <code>{name}</code> {required.has(name) && <strong>required</strong>} <span class="muted">{describeSchema(field)}</span>
-          {typeof field.description === 'string' && <div>{field.description}</div>}
+          {typeof field.description === 'string' && (
+            <div>
+              <Prose text={field.description} />
+            </div>
+          )}
           <Fields schema={field} depth={depth + 1} />
         </li>
       ))}
@@ -61,10 +79,14 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
       <h2 id={id}>
         <code>{`${method.toUpperCase()} ${path}`}</code> {op.summary}
       </h2>
-      {op.description && <p>{op.description}</p>}
+      {op.description && (
+        <p>
+          <Prose text={op.description} />
+        </p>
+      )}
       {(op.parameters ?? []).map((p) => (
         <p>
-          Query <code>{p.name}</code>: {p.description}
+          Query <code>{p.name}</code>: <Prose text={p.description ?? ''} />
         </p>
       ))}
       {requestSchema && (
@@ -83,7 +105,7 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
           const schema = r.content?.['application/json']?.schema;
           return (
             <li>
-              <strong>{status}</strong> {r.description} {schema && <a href={`#schema-${refName(schema)}`}>{describeSchema(schema)}</a>}
+              <strong>{status}</strong> <Prose text={r.description} /> {schema && <a href={`#schema-${refName(schema)}`}>{describeSchema(schema)}</a>}
             </li>
           );
         })}
@@ -99,7 +121,7 @@ export function DocsPage({ c, doc }: { c: ConsoleContext; doc: JsonSchema }) {
   return (
     <Page c={c} title={info.title}>
       <p>
-        {info.description} The machine-readable document: <a href="/admin/openapi.json">/admin/openapi.json</a> (OpenAPI {String(doc.openapi)}).
+        <Prose text={info.description} /> The machine-readable document: <a href="/admin/openapi.json">/admin/openapi.json</a> (OpenAPI {String(doc.openapi)}).
       </p>
       {Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => <OperationView method={method} path={path} op={op} />))}
       <h2>Schemas</h2>

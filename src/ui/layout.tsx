@@ -12,7 +12,7 @@ main{max-width:72rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem}h2{font-size
 table{border-collapse:collapse;width:100%;background:#fff;margin:.5rem 0}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #dde1e6;vertical-align:top}
 th{background:#eef0f3;font-weight:600}code,pre,textarea,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}
 pre{background:#fff;border:1px solid #dde1e6;padding:.6rem;overflow:auto;max-height:30rem}
-textarea{width:100%;padding:.5rem}input,select,textarea,button{font:inherit}input[type=text],input[type=password],select{padding:.3rem;min-width:16rem}
+input,select,button{font:inherit}textarea{width:100%;padding:.5rem}input[type=text],input[type=password],select{padding:.3rem;min-width:16rem}
 button{padding:.35rem .9rem;border:1px solid #0b57d0;background:#0b57d0;color:#fff;border-radius:4px;cursor:pointer}
 button.plain{background:none;border:none}button.secondary{background:#fff;color:#0b57d0}button.danger{background:#b3261e;border-color:#b3261e}
 label{display:block;font-weight:600;margin:.7rem 0 .2rem}label.inline{display:inline}.row{display:flex;gap:1rem;flex-wrap:wrap;align-items:end}
@@ -20,7 +20,7 @@ label{display:block;font-weight:600;margin:.7rem 0 .2rem}label.inline{display:in
 .ok{background:#e6f4ea;border-color:#9fcfad}.info{background:#e8f0fe;border-color:#a8c1ef}
 .badge{display:inline-block;padding:0 .45rem;border-radius:9px;font-size:12px;font-weight:600;background:#dde1e6}
 .b-ok,.b-accepted{background:#c4eed0}.b-failing,.b-failed,.b-rejected{background:#f6c6c2}.b-unauthorized{background:#f9d88f}.b-duplicate{background:#d3e3fd}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:1rem}.card{background:#fff;border:1px solid #dde1e6;padding:.8rem;border-radius:6px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:1rem}.card{background:#fff;border:1px solid #dde1e6;padding:.8rem;border-radius:6px}.card h2{margin-top:0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.4rem 0}dt{color:#5f6368}dd{margin:0}
 ol.code{background:#fff;border:1px solid #dde1e6;padding:.4rem .4rem .4rem 3.5rem;margin:.5rem 0;max-height:36rem;overflow:auto}
 ol.code li{white-space:pre-wrap}ol.code li.bad{background:#fce8e6}ol.code .msg{display:block;color:#b3261e;font-family:system-ui,sans-serif;font-weight:600}

@@ -131,7 +131,9 @@ describe('OpenAPI document', () => {
 
   it('describes a schema in a few words for the docs page', () => {
     expect(describeSchema({ type: 'integer', minimum: 0, maximum: 600000, default: 2000 })).toBe('integer, 0–600000, default 2000');
-    expect(describeSchema({ type: 'array', items: { type: 'string', pattern: '^\\/' } })).toBe('list of string, matching ^\\/');
+    expect(describeSchema({ type: 'array', items: { type: 'string', pattern: '^\\/' }, minItems: 1 })).toBe('list of string, matching ^\\/, ≥ 1 items');
+    expect(describeSchema({ type: 'integer', exclusiveMinimum: 0, maximum: Number.MAX_SAFE_INTEGER })).toBe('integer, > 0');
+    expect(describeSchema({ type: 'string', maxLength: 2048 })).toBe('string, ≤ 2048 characters');
     expect(describeSchema({ $ref: '#/components/schemas/Config' })).toBe('Config');
   });
 });

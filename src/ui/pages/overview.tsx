@@ -31,7 +31,7 @@ async function timelineOf(c: ConsoleContext, id: string | undefined): Promise<Ti
 const pairs = (record: Record<string, number> | undefined) =>
   Object.entries(record ?? {})
     .map(([k, v]) => `${k} ${v}`)
-    .join(' · ') || 'none';
+    .join(' · ') || '–';
 
 function Distribution({ d, timeline }: { d: DistributionStatus; timeline: Timeline | undefined }) {
   const pending = Object.values(d.pending ?? {}).reduce((n, v) => n + v, 0);

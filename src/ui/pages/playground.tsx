@@ -83,6 +83,7 @@ function Result({ preview }: { preview: Preview }) {
         </tbody>
       </table>
       <h2>Rules that did not match</h2>
+      {(preview.misses ?? []).length === 0 && <p>Every rule matched.</p>}
       <ul>
         {(preview.misses ?? []).map((m) => (
           <li>
