@@ -35,7 +35,13 @@ async function platformHeaders(provider, secret, body, path) {
  * Throws an Error with a clear message when it cannot; resolves with the relay's answer otherwise.
  * @param {{ provider: string, url?: string, source?: string, config?: string, env?: Record<string, string | undefined> }} options
  */
-export async function sendSample({ provider, url = 'http://127.0.0.1:8787', source, config = `${ROOT}examples/config.json`, env = process.env }) {
+export async function sendSample({
+  provider,
+  url = 'http://127.0.0.1:8787',
+  source,
+  config = `${ROOT}examples/config.json`,
+  env = process.env,
+}) {
   if (!SAMPLE_PROVIDERS.includes(provider)) throw new Error(`name a provider: ${SAMPLE_PROVIDERS.join(', ')}`);
   const sample = JSON.parse(readFileSync(`${ROOT}examples/samples/${provider}.json`, 'utf8'));
   if (!existsSync(config)) throw new Error(`no config file at ${config}`);
@@ -47,7 +53,11 @@ export async function sendSample({ provider, url = 'http://127.0.0.1:8787', sour
   if (!secret) throw new Error(`secret ${secretName} is in neither the environment nor .dev.vars`);
   const body = JSON.stringify(sample.body);
   const path = `/webhooks/${sourceId}`;
-  const headers = { 'content-type': 'application/json', ...sample.headers, ...(await platformHeaders(provider, secret, body, path)) };
+  const headers = {
+    'content-type': 'application/json',
+    ...sample.headers,
+    ...(await platformHeaders(provider, secret, body, path)),
+  };
   let response;
   try {
     response = await fetch(`${url}${path}`, { method: 'POST', headers, body });

@@ -27,7 +27,9 @@ export function formatStatus(status) {
 
 export function formatPreview(preview) {
   const e = preview.event;
-  const lines = [`event    ${e.action} ${e.contentType ?? '(no content type)'} ${e.documentId ?? ''} (source ${e.source}, topic ${e.topic}${e.locales?.length ? `, locales ${e.locales.join(' ')}` : ''})`];
+  const lines = [
+    `event    ${e.action} ${e.contentType ?? '(no content type)'} ${e.documentId ?? ''} (source ${e.source}, topic ${e.topic}${e.locales?.length ? `, locales ${e.locales.join(' ')}` : ''})`,
+  ];
   if (preview.matches.length === 0) lines.push('matched  no rule: nothing would be purged');
   for (const m of preview.matches) {
     lines.push(`matched  ${m.ruleId} → ${m.distribution}`);
@@ -41,7 +43,8 @@ export function formatPreview(preview) {
 
 function readPayload(file) {
   if (!file || file === '-') {
-    if (process.stdin.isTTY) throw new CliError('give the payload as a file, or pipe it: `purge-relay preview --source x payload.json`', 2);
+    if (process.stdin.isTTY)
+      throw new CliError('give the payload as a file, or pipe it: `purge-relay preview --source x payload.json`', 2);
     return readFileSync(0, 'utf8');
   }
   if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
@@ -68,15 +71,22 @@ async function waitUntilSent(relay, distribution, timeoutMs, out) {
     const status = await relay.call('GET', '/admin/status');
     const d = status.distributions?.find((x) => x.distribution === distribution);
     const pending = pendingOf(d);
-    if (pending === 0) return out.progress.done(`${distribution}: queue empty, everything sent (last hour: ${d?.lastHour?.calls ?? 0} calls, ${d?.lastHour?.paths ?? 0} paths)`);
+    if (pending === 0)
+      return out.progress.done(
+        `${distribution}: queue empty, everything sent (last hour: ${d?.lastHour?.calls ?? 0} calls, ${d?.lastHour?.paths ?? 0} paths)`,
+      );
     if (d?.health === 'unauthorized' && !warned) {
       warned = true;
       out.progress.done(`warning: Gotipath refuses the relay's credentials (401/403); the paths stay queued`);
     }
-    out.progress.update(`${distribution}: ${pending} pending (${list(d?.pending)}), oldest ${seconds(d?.oldestPendingAgeMs)}, next send ${d?.nextSendAt ?? '–'}`);
+    out.progress.update(
+      `${distribution}: ${pending} pending (${list(d?.pending)}), oldest ${seconds(d?.oldestPendingAgeMs)}, next send ${d?.nextSendAt ?? '–'}`,
+    );
     if (Date.now() > deadline) {
       out.progress.done();
-      throw new CliError(`${distribution} still has ${pending} path(s) queued after ${Math.round(timeoutMs / 1000)} s (they stay queued; see \`purge-relay status\`)`);
+      throw new CliError(
+        `${distribution} still has ${pending} path(s) queued after ${Math.round(timeoutMs / 1000)} s (they stay queued; see \`purge-relay status\`)`,
+      );
     }
     await new Promise((r) => setTimeout(r, 1_000));
   }
@@ -84,11 +94,24 @@ async function waitUntilSent(relay, distribution, timeoutMs, out) {
 
 export async function purgeCommand(relay, paths, options, out) {
   if (!options.distribution) throw new CliError('purge needs --distribution <name>', 2);
-  const fromFile = options.file ? readFileSync(options.file, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) : [];
-  const body = { distribution: options.distribution, paths: [...paths, ...fromFile], prefetch: options.prefetch ?? [], all: Boolean(options.all) };
-  if (!body.all && body.paths.length === 0 && body.prefetch.length === 0) throw new CliError('give paths, --file, --prefetch or --all', 2);
+  const fromFile = options.file
+    ? readFileSync(options.file, 'utf8')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
+    : [];
+  const body = {
+    distribution: options.distribution,
+    paths: [...paths, ...fromFile],
+    prefetch: options.prefetch ?? [],
+    all: Boolean(options.all),
+  };
+  if (!body.all && body.paths.length === 0 && body.prefetch.length === 0)
+    throw new CliError('give paths, --file, --prefetch or --all', 2);
   const queued = await relay.call('POST', '/admin/purge', body);
-  out.log(`queued ${queued.all ? 'a purge of everything' : `${queued.paths} path(s)`}${queued.prefetch ? ` and ${queued.prefetch} prefetch(es)` : ''} on ${body.distribution} as ${queued.eventId}`);
+  out.log(
+    `queued ${queued.all ? 'a purge of everything' : `${queued.paths} path(s)`}${queued.prefetch ? ` and ${queued.prefetch} prefetch(es)` : ''} on ${body.distribution} as ${queued.eventId}`,
+  );
   if (options.wait) await waitUntilSent(relay, body.distribution, Number(options.timeout ?? 300) * 1000, out);
 }
 

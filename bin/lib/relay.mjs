@@ -33,7 +33,9 @@ export function resolveToken(url, env = process.env) {
   // A local development token is never sent to a remote relay.
   const local = isLoopback(url) ? devVar('ADMIN_TOKEN') : undefined;
   if (local) return local;
-  throw new CliError(`set PURGE_RELAY_TOKEN to the relay's ADMIN_TOKEN${isLoopback(url) ? ' (or run from a checkout with a .dev.vars)' : ''}`);
+  throw new CliError(
+    `set PURGE_RELAY_TOKEN to the relay's ADMIN_TOKEN${isLoopback(url) ? ' (or run from a checkout with a .dev.vars)' : ''}`,
+  );
 }
 
 /** A client for `/admin/...`: `call(method, path, body?)` resolves with the JSON answer or throws a CliError. */
@@ -56,7 +58,8 @@ export function createRelay({ url, env = process.env }) {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      const why = error.name === 'TimeoutError' ? 'no answer within 30 s' : (error.cause?.code ?? error.cause?.message ?? error.message);
+      const why =
+        error.name === 'TimeoutError' ? 'no answer within 30 s' : (error.cause?.code ?? error.cause?.message ?? error.message);
       throw new CliError(`could not reach the relay at ${base} (${why}); is it running (\`npm start\`) and is --url right?`);
     }
     const text = await response.text();

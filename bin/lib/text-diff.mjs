@@ -18,7 +18,8 @@ export function diffLines(a, b) {
     const lcs = new Uint32Array((n + 1) * (m + 1));
     const at = (i, j) => lcs[i * (m + 1) + j];
     for (let i = n - 1; i >= 0; i--) {
-      for (let j = m - 1; j >= 0; j--) lcs[i * (m + 1) + j] = midA[i] === midB[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
+      for (let j = m - 1; j >= 0; j--)
+        lcs[i * (m + 1) + j] = midA[i] === midB[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
     }
     let i = 0;
     let j = 0;

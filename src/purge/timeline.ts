@@ -35,7 +35,9 @@ export function callTimeline(sql: SqlStorage, now: number, bucketMs = 60_000): T
               sum(status NOT BETWEEN 200 AND 299) AS failed,
               sum(CASE WHEN status BETWEEN 200 AND 299 AND kind != 'prefetch' THEN paths ELSE 0 END) AS paths
          FROM calls WHERE at >= ? GROUP BY bucket ORDER BY bucket`,
-      bucketMs, bucketMs, Math.floor(from / bucketMs) * bucketMs,
+      bucketMs,
+      bucketMs,
+      Math.floor(from / bucketMs) * bucketMs,
     )
     .toArray()
     .map(({ bucket, ...counts }) => ({ at: bucket, ...counts }));

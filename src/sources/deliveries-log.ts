@@ -38,14 +38,22 @@ export class RecentDeliveries {
   }
 
   add(entry: DeliveryEntry): void {
-    this.sql.exec(`INSERT INTO recent_deliveries (at, event_id, entry) VALUES (?, ?, ?)`, entry.at, entry.eventId ?? null, JSON.stringify(entry));
+    this.sql.exec(
+      `INSERT INTO recent_deliveries (at, event_id, entry) VALUES (?, ?, ?)`,
+      entry.at,
+      entry.eventId ?? null,
+      JSON.stringify(entry),
+    );
     this.sql.exec(`DELETE FROM recent_deliveries WHERE seq <= (SELECT max(seq) FROM recent_deliveries) - ?`, DELIVERY_LOG_LIMIT);
   }
 
   /** The newest entries first. */
   newest(limit: number): DeliveryEntry[] {
     return this.sql
-      .exec<{ entry: string }>(`SELECT entry FROM recent_deliveries ORDER BY seq DESC LIMIT ?`, Math.min(limit, DELIVERY_LOG_LIMIT))
+      .exec<{ entry: string }>(
+        `SELECT entry FROM recent_deliveries ORDER BY seq DESC LIMIT ?`,
+        Math.min(limit, DELIVERY_LOG_LIMIT),
+      )
       .toArray()
       .map((r) => JSON.parse(r.entry) as DeliveryEntry);
   }

@@ -18,8 +18,7 @@ export interface ApiIssue {
 }
 
 export type ApiResult<T> =
-  | { ok: true; status: number; body: T }
-  | { ok: false; status: number; error: string; issues: ApiIssue[]; unavailable: boolean };
+  { ok: true; status: number; body: T } | { ok: false; status: number; error: string; issues: ApiIssue[]; unavailable: boolean };
 
 /** Calls an admin route (`/admin/...`) as the logged-in operator; never throws on an HTTP error. */
 export async function adminCall<T>(c: ConsoleContext, method: string, path: string, body?: unknown): Promise<ApiResult<T>> {

@@ -11,7 +11,8 @@ import { SESSION_COOKIE, SESSION_TTL_MS, csrfMatches, issueSession, readSession 
 const COOKIE = { path: '/admin', httpOnly: true, secure: true, sameSite: 'Strict' } as const;
 
 /** Where to go after login: only a console or docs page of this relay, never another site. */
-const safeNext = (next: unknown) => (typeof next === 'string' && /^\/admin\/(ui|docs)(\/[\w./%?=&-]*)?$/.test(next) ? next : '/admin/ui');
+const safeNext = (next: unknown) =>
+  typeof next === 'string' && /^\/admin\/(ui|docs)(\/[\w./%?=&-]*)?$/.test(next) ? next : '/admin/ui';
 
 export const currentSession = (c: ConsoleContext) => readSession(readSettings(c.env).ADMIN_TOKEN, getCookie(c, SESSION_COOKIE));
 
@@ -41,7 +42,8 @@ async function fromThisOrigin(c: ConsoleContext): Promise<boolean> {
 
 const CROSS_ORIGIN = "Refused: this form was not submitted from the console's own origin.";
 
-const sameOrigin: MiddlewareHandler<ConsoleEnv> = async (c, next) => ((await fromThisOrigin(c)) ? next() : c.text(CROSS_ORIGIN, 403));
+const sameOrigin: MiddlewareHandler<ConsoleEnv> = async (c, next) =>
+  (await fromThisOrigin(c)) ? next() : c.text(CROSS_ORIGIN, 403);
 
 /** POST, PUT, DELETE: the request must come from this origin and carry the session's CSRF token. */
 export const requireCsrf: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
@@ -61,7 +63,11 @@ function LoginPage({ nonce, next, error }: { nonce: string; next: string; error?
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Log in · purge-relay</title>
-        <style nonce={nonce}>{'body{font:15px system-ui,sans-serif;max-width:26rem;margin:4rem auto;padding:0 1rem}input,button{font:inherit;padding:.4rem;width:100%;margin:.3rem 0}.error{color:#b3261e}'}</style>
+        <style nonce={nonce}>
+          {
+            'body{font:15px system-ui,sans-serif;max-width:26rem;margin:4rem auto;padding:0 1rem}input,button{font:inherit;padding:.4rem;width:100%;margin:.3rem 0}.error{color:#b3261e}'
+          }
+        </style>
       </head>
       <body>
         <main>
@@ -77,7 +83,9 @@ function LoginPage({ nonce, next, error }: { nonce: string; next: string; error?
             <input id="token" name="token" type="password" autocomplete="current-password" required autofocus />
             <button>Log in</button>
           </form>
-          <p>The token is the relay's <code>ADMIN_TOKEN</code> secret. The session lasts {SESSION_TTL_MS / 3_600_000} hours.</p>
+          <p>
+            The token is the relay's <code>ADMIN_TOKEN</code> secret. The session lasts {SESSION_TTL_MS / 3_600_000} hours.
+          </p>
         </main>
       </body>
     </html>
@@ -95,7 +103,10 @@ export const loginRoutes = new Hono<ConsoleEnv>()
     const token = readSettings(c.env).ADMIN_TOKEN;
     const next = safeNext(form.next);
     if (typeof form.token !== 'string' || !(await tokensEqual(form.token, token))) {
-      return c.html(<LoginPage nonce={c.get('nonce')} next={next} error="That token does not match the relay's ADMIN_TOKEN." />, 401);
+      return c.html(
+        <LoginPage nonce={c.get('nonce')} next={next} error="That token does not match the relay's ADMIN_TOKEN." />,
+        401,
+      );
     }
     const { cookie } = await issueSession(token);
     setCookie(c, SESSION_COOKIE, cookie, { ...COOKIE, maxAge: SESSION_TTL_MS / 1000 });

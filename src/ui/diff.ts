@@ -28,7 +28,10 @@ export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[
     const lcs = new Uint32Array((n + 1) * (m + 1));
     for (let i = n - 1; i >= 0; i--) {
       for (let j = m - 1; j >= 0; j--) {
-        lcs[i * (m + 1) + j] = midA[i] === midB[j] ? lcs[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(lcs[(i + 1) * (m + 1) + j]!, lcs[i * (m + 1) + j + 1]!);
+        lcs[i * (m + 1) + j] =
+          midA[i] === midB[j]
+            ? lcs[(i + 1) * (m + 1) + j + 1]! + 1
+            : Math.max(lcs[(i + 1) * (m + 1) + j]!, lcs[i * (m + 1) + j + 1]!);
       }
     }
     middle = [];
@@ -36,7 +39,8 @@ export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[
     let j = 0;
     while (i < n || j < m) {
       if (i < n && j < m && midA[i] === midB[j]) (middle.push({ op: ' ', text: midA[i]! }), i++, j++);
-      else if (j < m && (i === n || lcs[i * (m + 1) + j + 1]! > lcs[(i + 1) * (m + 1) + j]!)) middle.push({ op: '+', text: midB[j++]! });
+      else if (j < m && (i === n || lcs[i * (m + 1) + j + 1]! > lcs[(i + 1) * (m + 1) + j]!))
+        middle.push({ op: '+', text: midB[j++]! });
       else middle.push({ op: '-', text: midA[i++]! });
     }
   }

@@ -53,7 +53,10 @@ export function Fields({ schema, depth = 0 }: { schema: JsonSchema; depth?: numb
   const extra = target.additionalProperties as JsonSchema | undefined;
   if (depth > 6 || (properties.length === 0 && (typeof extra !== 'object' || !extra.properties))) return null;
   const required = new Set((target.required ?? []) as string[]);
-  const entries: [string, JsonSchema][] = [...properties, ...(typeof extra === 'object' && extra.properties ? [['<name>', extra] as [string, JsonSchema]] : [])];
+  const entries: [string, JsonSchema][] = [
+    ...properties,
+    ...(typeof extra === 'object' && extra.properties ? [['<name>', extra] as [string, JsonSchema]] : []),
+  ];
   return (
     <ul>
       {entries.map(([name, field]) => (
@@ -105,7 +108,8 @@ function OperationView({ method, path, op }: { method: string; path: string; op:
           const schema = r.content?.['application/json']?.schema;
           return (
             <li>
-              <strong>{status}</strong> <Prose text={r.description} /> {schema && <a href={`#schema-${refName(schema)}`}>{describeSchema(schema)}</a>}
+              <strong>{status}</strong> <Prose text={r.description} />{' '}
+              {schema && <a href={`#schema-${refName(schema)}`}>{describeSchema(schema)}</a>}
             </li>
           );
         })}
@@ -121,9 +125,12 @@ export function DocsPage({ c, doc }: { c: ConsoleContext; doc: JsonSchema }) {
   return (
     <Page c={c} title={info.title}>
       <p>
-        <Prose text={info.description} /> The machine-readable document: <a href="/admin/openapi.json">/admin/openapi.json</a> (OpenAPI {String(doc.openapi)}).
+        <Prose text={info.description} /> The machine-readable document: <a href="/admin/openapi.json">/admin/openapi.json</a>{' '}
+        (OpenAPI {String(doc.openapi)}).
       </p>
-      {Object.entries(paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => <OperationView method={method} path={path} op={op} />))}
+      {Object.entries(paths).flatMap(([path, ops]) =>
+        Object.entries(ops).map(([method, op]) => <OperationView method={method} path={path} op={op} />),
+      )}
       <h2>Schemas</h2>
       {Object.entries(schemas).map(([name, schema]) => (
         <section aria-labelledby={`schema-${name}`}>

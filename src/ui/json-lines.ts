@@ -47,7 +47,7 @@ export function indexLines(text: string): Map<string, number> {
 
 /** The line of `path`, or of its nearest enclosing field that exists (a missing key points at its object). */
 export function lineOf(lines: Map<string, number>, path: string): number | undefined {
-  for (let p = path; ; ) {
+  for (let p = path; ;) {
     const found = lines.get(p);
     if (found !== undefined) return found;
     const parent = p.replace(/(\.[^.[\]]*|\[\d+\])$/, '');

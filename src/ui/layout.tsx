@@ -124,7 +124,8 @@ export const Json = ({ value }: { value: unknown }) => <pre>{JSON.stringify(valu
 
 export const Badge = ({ value }: { value: string }) => <span class={`badge b-${value}`}>{value}</span>;
 
-const cell = (v: unknown): Child => (v === undefined || v === null ? '' : typeof v === 'object' ? <code>{JSON.stringify(v)}</code> : String(v));
+const cell = (v: unknown): Child =>
+  v === undefined || v === null ? '' : typeof v === 'object' ? <code>{JSON.stringify(v)}</code> : String(v);
 
 /** A table of records whose shape is not fixed (routes of newer versions): one column per key seen. */
 export function DataTable({ rows }: { rows: Record<string, unknown>[] }) {
@@ -132,11 +133,19 @@ export function DataTable({ rows }: { rows: Record<string, unknown>[] }) {
   return (
     <table>
       <thead>
-        <tr>{keys.map((k) => <th scope="col">{k}</th>)}</tr>
+        <tr>
+          {keys.map((k) => (
+            <th scope="col">{k}</th>
+          ))}
+        </tr>
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr>{keys.map((k) => <td>{cell(r[k])}</td>)}</tr>
+          <tr>
+            {keys.map((k) => (
+              <td>{cell(r[k])}</td>
+            ))}
+          </tr>
         ))}
       </tbody>
     </table>
@@ -159,4 +168,8 @@ export function age(ms: number | undefined): string {
 }
 
 export const Time = ({ at }: { at: number | string | undefined }) =>
-  at === undefined ? <span>–</span> : <time datetime={new Date(at).toISOString()}>{new Date(at).toISOString().replace('T', ' ').slice(0, 19)}Z</time>;
+  at === undefined ? (
+    <span>–</span>
+  ) : (
+    <time datetime={new Date(at).toISOString()}>{new Date(at).toISOString().replace('T', ' ').slice(0, 19)}Z</time>
+  );

@@ -32,7 +32,11 @@ export async function issueSession(adminToken: string, now = Date.now()): Promis
 }
 
 /** Verifies a cookie value (MAC compared in constant time) and its expiry; undefined when either fails. */
-export async function readSession(adminToken: string, cookie: string | undefined, now = Date.now()): Promise<Session | undefined> {
+export async function readSession(
+  adminToken: string,
+  cookie: string | undefined,
+  now = Date.now(),
+): Promise<Session | undefined> {
   const match = /^(v1\.([0-9a-z]{1,12})\.([\w-]{22}))\.([\w-]{43})$/.exec(cookie ?? '');
   const signature = match?.[4] && fromBase64(match[4]);
   if (!match?.[1] || !match[2] || !match[3] || !signature) return undefined;

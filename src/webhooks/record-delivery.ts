@@ -19,7 +19,9 @@ async function record(env: Env, entry: DeliveryEntry): Promise<void> {
   if (!loaded?.config.sources[entry.source]) return;
   await sourceStateFor(env, entry.source)
     .logDelivery(entry)
-    .catch((error) => log('warn', 'could not record a delivery in the recent deliveries', { source: entry.source, error: String(error) }));
+    .catch((error) =>
+      log('warn', 'could not record a delivery in the recent deliveries', { source: entry.source, error: String(error) }),
+    );
 }
 
 function describe(event: ContentEvent | undefined): Partial<DeliveryEntry> {
@@ -37,14 +39,21 @@ export function withDeliveryLog(receive: Receive) {
     try {
       const receipt = await receive(env, settings, request, sourceId, (e) => (event = e));
       const outcome = receipt.duplicate ? 'duplicate' : 'accepted';
-      await record(env, { ...base(), status: receipt.duplicate ? 200 : 202, outcome, eventId: receipt.eventId, paths: receipt.paths });
+      await record(env, {
+        ...base(),
+        status: receipt.duplicate ? 200 : 202,
+        outcome,
+        eventId: receipt.eventId,
+        paths: receipt.paths,
+      });
       return receipt;
     } catch (error) {
       const status = error instanceof RelayError ? error.status : 500;
       const message = error instanceof RelayError ? error.message : 'internal error';
       const entry: DeliveryEntry = { ...base(), status, outcome: status >= 500 ? 'failed' : 'rejected', message };
       // 5xx are logged by the app's error handler; a refusal is logged here, once.
-      if (status < 500) log('warn', 'webhook rejected', { source: sourceId, status, error: message, deliveryId: entry.deliveryId });
+      if (status < 500)
+        log('warn', 'webhook rejected', { source: sourceId, status, error: message, deliveryId: entry.deliveryId });
       await record(env, entry);
       throw error;
     }

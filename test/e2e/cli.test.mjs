@@ -21,7 +21,10 @@ const SECRETS = {
   ADMIN_TOKEN: 'cli-admin-token-0123456789',
 };
 const EXAMPLE = JSON.parse(readFileSync(`${ROOT}examples/config.json`, 'utf8'));
-const CONFIG = { ...EXAMPLE, distributions: { main: { id: 'dist-cli', coalesceMs: 300, limits: { windowMs: WINDOW_MS + 100 } } } };
+const CONFIG = {
+  ...EXAMPLE,
+  distributions: { main: { id: 'dist-cli', coalesceMs: 300, limits: { windowMs: WINDOW_MS + 100 } } },
+};
 
 let standin;
 let relay;
@@ -31,7 +34,11 @@ before(async () => {
   standin = await startGotipathStandin({
     log: false,
     windowMs: WINDOW_MS,
-    credentials: { clientId: SECRETS.GOTIPATH_CLIENT_ID, libraryId: SECRETS.GOTIPATH_LIBRARY_ID, apiKey: SECRETS.GOTIPATH_API_KEY },
+    credentials: {
+      clientId: SECRETS.GOTIPATH_CLIENT_ID,
+      libraryId: SECRETS.GOTIPATH_LIBRARY_ID,
+      apiKey: SECRETS.GOTIPATH_API_KEY,
+    },
   });
   dir = mkdtempSync(join(tmpdir(), 'purge-relay-cli-'));
   const port = 20_000 + Math.floor(Math.random() * 2_000);
@@ -69,7 +76,8 @@ const file = (name, value) => {
 };
 
 const liveVersion = async () =>
-  (await (await fetch(`${relay.url}/admin/config`, { headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` } })).json()).version;
+  (await (await fetch(`${relay.url}/admin/config`, { headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` } })).json())
+    .version;
 
 describe('purge-relay status', () => {
   it('prints each distribution with its health, queue and calls left', async () => {
@@ -99,7 +107,10 @@ describe('purge-relay config', () => {
     const bad = { ...CONFIG, rules: [{ ...CONFIG.rules[0], match: { actions: ['publsh'] } }] };
     const { code, stderr } = await cli(['config', 'validate', file('bad.json', bad)]);
     assert.equal(code, 1);
-    assert.match(stderr, /bad\.json is invalid \(1 problem\):\n {2}.*bad\.json: rules\[0\]\.match\.actions\[0\]: expected one of "publish"/);
+    assert.match(
+      stderr,
+      /bad\.json is invalid \(1 problem\):\n {2}.*bad\.json: rules\[0\]\.match\.actions\[0\]: expected one of "publish"/,
+    );
   });
 
   it('fails on a file that is not JSON', async () => {
@@ -142,8 +153,18 @@ describe('purge-relay config', () => {
 
 describe('purge-relay preview', () => {
   it('shows the matched rules and their paths for a payload file and headers', async () => {
-    const payload = file('entry.json', { sys: { id: 'p1', type: 'Entry', contentType: { sys: { id: 'blogPost' } } }, fields: { slug: { 'en-US': 'cli post' } } });
-    const { code, stdout } = await cli(['preview', '--source', 'contentful', '--header', 'X-Contentful-Topic: ContentManagement.Entry.publish', payload]);
+    const payload = file('entry.json', {
+      sys: { id: 'p1', type: 'Entry', contentType: { sys: { id: 'blogPost' } } },
+      fields: { slug: { 'en-US': 'cli post' } },
+    });
+    const { code, stdout } = await cli([
+      'preview',
+      '--source',
+      'contentful',
+      '--header',
+      'X-Contentful-Topic: ContentManagement.Entry.publish',
+      payload,
+    ]);
     assert.equal(code, 0);
     assert.match(stdout, /^event {4}publish blogPost p1 \(source contentful/m);
     assert.match(stdout, /^matched  blog-post → main\n {2}purge {5}\/blog\/cli%20post\n/m);
@@ -160,7 +181,16 @@ describe('purge-relay preview', () => {
 
 describe('purge-relay purge --wait', () => {
   it('queues the paths, shows progress, and returns once the stand-in has them', async () => {
-    const { code, stdout, stderr } = await cli(['purge', '--distribution', 'main', '/cli/one', '/cli/two', '--wait', '--timeout', '30']);
+    const { code, stdout, stderr } = await cli([
+      'purge',
+      '--distribution',
+      'main',
+      '/cli/one',
+      '/cli/two',
+      '--wait',
+      '--timeout',
+      '30',
+    ]);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^queued 2 path\(s\) on main as man_\w+$/m);
     assert.match(stderr, /^main: 2 pending \(url 2\)/m);
@@ -178,7 +208,9 @@ describe('purge-relay purge --wait', () => {
 
 describe('purge-relay send-sample', () => {
   it('sends a webhook signed by the platform’s SDK and reports the 202', async () => {
-    const { code, stdout, stderr } = await cli(['send-sample', 'contentful'], { env: { CONTENTFUL_WEBHOOK_SECRET: SECRETS.CONTENTFUL_WEBHOOK_SECRET } });
+    const { code, stdout, stderr } = await cli(['send-sample', 'contentful'], {
+      env: { CONTENTFUL_WEBHOOK_SECRET: SECRETS.CONTENTFUL_WEBHOOK_SECRET },
+    });
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^POST \/webhooks\/contentful → 202 \{"eventId":"evt_\w+","paths":4\}$/m);
   });

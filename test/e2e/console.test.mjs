@@ -16,7 +16,16 @@ import { SIGNERS } from '../../scripts/sdk-signers.mjs';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SECRETS = {
   GOTIPATH_CLIENT_ID: 'ui-client',
   GOTIPATH_LIBRARY_ID: 'ui-library',
@@ -28,7 +37,12 @@ const CONFIG = {
   distributions: { main: { id: 'dist-ui', coalesceMs: 300, limits: { windowMs: 2_100 } } },
   sources: { contentful: { provider: 'contentful', secrets: ['CONTENTFUL_SECRET'] } },
   rules: [
-    { id: 'post', distribution: 'main', match: { contentTypes: ['blogPost'], actions: ['publish', 'unpublish'] }, purge: ['/blog/{fields.slug}', '/blog'] },
+    {
+      id: 'post',
+      distribution: 'main',
+      match: { contentTypes: ['blogPost'], actions: ['publish', 'unpublish'] },
+      purge: ['/blog/{fields.slug}', '/blog'],
+    },
   ],
 };
 
@@ -37,7 +51,10 @@ function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
   if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM} is missing: install it with \`sudo apt-get install -y chromium\``);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
     const run = spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
     if (run.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${run.status ?? run.error})`);
   }
@@ -59,7 +76,8 @@ async function shot(t, name) {
   t.diagnostic(`screenshot: ${path.replace(ROOT, '')}`);
 }
 
-const api = async (path) => (await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` } })).json();
+const api = async (path) =>
+  (await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` } })).json();
 
 before(async () => {
   ensureChromium();
@@ -69,14 +87,23 @@ before(async () => {
   standin = await startGotipathStandin({
     log: false,
     windowMs: 2_000,
-    credentials: { clientId: SECRETS.GOTIPATH_CLIENT_ID, libraryId: SECRETS.GOTIPATH_LIBRARY_ID, apiKey: SECRETS.GOTIPATH_API_KEY },
+    credentials: {
+      clientId: SECRETS.GOTIPATH_CLIENT_ID,
+      libraryId: SECRETS.GOTIPATH_LIBRARY_ID,
+      apiKey: SECRETS.GOTIPATH_API_KEY,
+    },
   });
   dir = mkdtempSync(join(tmpdir(), 'purge-relay-ui-'));
   const port = 22_000 + Math.floor(Math.random() * 2_000);
   relay = await startLocalRelay({ port, persistTo: join(dir, 'state'), vars: { ...SECRETS, GOTIPATH_API_BASE: standin.url } });
   await putConfig(relay.url, SECRETS.ADMIN_TOKEN, CONFIG);
   // A fresh profile each run: no cookies, cache or extensions carried over.
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
   page = context.pages()[0] ?? (await context.newPage());
   context.on('request', (r) => requests.push(r.url()));
   page.on('console', (m) => m.type() === 'error' && /Content Security Policy/i.test(m.text()) && cspViolations.push(m.text()));
@@ -88,7 +115,8 @@ after(async () => {
   await relay?.stop();
   await standin?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  if (shots.length) console.log(`screenshots kept in test-results/screenshots/:\n${shots.map((s) => `  ${s.replace(ROOT, '')}`).join('\n')}`);
+  if (shots.length)
+    console.log(`screenshots kept in test-results/screenshots/:\n${shots.map((s) => `  ${s.replace(ROOT, '')}`).join('\n')}`);
 });
 
 describe('the console in Chromium', { timeout: 180_000 }, () => {
@@ -103,17 +131,31 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     const cookie = (await context.cookies()).find((c) => c.name === 'purge_relay_session');
-    assert.deepEqual({ httpOnly: cookie.httpOnly, secure: cookie.secure, sameSite: cookie.sameSite, path: cookie.path }, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/admin' });
+    assert.deepEqual(
+      { httpOnly: cookie.httpOnly, secure: cookie.secure, sameSite: cookie.sameSite, path: cookie.path },
+      { httpOnly: true, secure: true, sameSite: 'Strict', path: '/admin' },
+    );
     await shot(t, 'overview');
   });
 
   it('lists deliveries with their verification result and opens an event', async (t) => {
-    const body = JSON.stringify({ sys: { id: 'ui-1', type: 'Entry', contentType: { sys: { id: 'blogPost' } } }, fields: { slug: { 'en-US': 'from the browser test' } } });
+    const body = JSON.stringify({
+      sys: { id: 'ui-1', type: 'Entry', contentType: { sys: { id: 'blogPost' } } },
+      fields: { slug: { 'en-US': 'from the browser test' } },
+    });
     const headers = { 'content-type': 'application/json', 'x-contentful-topic': 'ContentManagement.Entry.publish' };
     const signed = SIGNERS.contentful({ secret: SECRETS.CONTENTFUL_SECRET, body, path: '/webhooks/contentful', headers });
-    const accepted = await fetch(`${relay.url}/webhooks/contentful`, { method: 'POST', headers: { ...headers, ...signed }, body });
+    const accepted = await fetch(`${relay.url}/webhooks/contentful`, {
+      method: 'POST',
+      headers: { ...headers, ...signed },
+      body,
+    });
     const { eventId } = await accepted.json();
-    await fetch(`${relay.url}/webhooks/contentful`, { method: 'POST', headers: { ...headers, ...signed }, body: body.replace('ui-1', 'ui-2') });
+    await fetch(`${relay.url}/webhooks/contentful`, {
+      method: 'POST',
+      headers: { ...headers, ...signed },
+      body: body.replace('ui-1', 'ui-2'),
+    });
     await page.getByRole('link', { name: 'Deliveries' }).click();
     const rows = page.locator('tbody tr');
     assert.match(await rows.nth(0).innerText(), /contentful\s+rejected 401.*signature does not match/s);
@@ -121,7 +163,10 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     await shot(t, 'deliveries');
     await page.getByRole('link', { name: eventId }).click();
     await page.getByRole('heading', { name: `Event ${eventId}` }).waitFor();
-    assert.match(await page.locator('main').innerText(), /Journey\s+The event ledger is not available in this version|Journey\s+\S/);
+    assert.match(
+      await page.locator('main').innerText(),
+      /Journey\s+The event ledger is not available in this version|Journey\s+\S/,
+    );
     await shot(t, 'event');
   });
 
@@ -129,14 +174,20 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     await page.getByRole('link', { name: 'Playground' }).click();
     await page.getByLabel('Source').selectOption('contentful');
     await page.getByLabel(/^Headers/).fill('X-Contentful-Topic: ContentManagement.Entry.unpublish');
-    const payload = { sys: { id: 'pg-1', type: 'Entry', contentType: { sys: { id: 'blogPost' } } }, fields: { slug: { 'en-US': 'playground post' } } };
+    const payload = {
+      sys: { id: 'pg-1', type: 'Entry', contentType: { sys: { id: 'blogPost' } } },
+      fields: { slug: { 'en-US': 'playground post' } },
+    };
     await page.getByLabel(/^Payload/).fill(JSON.stringify(payload, null, 2));
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByRole('heading', { name: 'Matched rules' }).waitFor();
     assert.match(await page.locator('tbody tr').first().innerText(), /^post\s+main\s+\/blog\/playground%20post\s+\/blog/);
     assert.match(await page.locator('pre').first().innerText(), /"action": "unpublish"/);
     await shot(t, 'playground');
-    assert.equal(standin.calls.some((c) => c.paths.includes('/blog/playground%20post')), false);
+    assert.equal(
+      standin.calls.some((c) => c.paths.includes('/blog/playground%20post')),
+      false,
+    );
   });
 
   it('shows a config error at its field, jumps to it in the editor, and saves nothing', async (t) => {
@@ -173,9 +224,14 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
   it('rolls back to an earlier version (or, without the versions routes, says so)', async (t) => {
     await page.getByRole('link', { name: 'Config' }).click();
     const history = page.locator('section[aria-labelledby="versions"]');
-    const routes = await fetch(`${relay.url}/admin/config/versions`, { headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` } });
+    const routes = await fetch(`${relay.url}/admin/config/versions`, {
+      headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` },
+    });
     if (routes.status === 404 && (await routes.json()).error?.startsWith('no route for')) {
-      assert.match(await history.innerText(), /Version history is not available in this version of the relay \(it needs GET \/admin\/config\/versions\)/);
+      assert.match(
+        await history.innerText(),
+        /Version history is not available in this version of the relay \(it needs GET \/admin\/config\/versions\)/,
+      );
       await shot(t, 'versions-unavailable');
       return;
     }

@@ -8,7 +8,9 @@ import { ADMIN, ORIGIN, baseConfig, putConfig } from './helpers';
 import { form, login, postLogin } from './console-helpers';
 
 const page = (path: string, cookie = '', headers: Record<string, string> = {}) =>
-  exports.default.fetch(new Request(`${ORIGIN}${path}`, { headers: { cookie, accept: 'text/html', ...headers }, redirect: 'manual' }));
+  exports.default.fetch(
+    new Request(`${ORIGIN}${path}`, { headers: { cookie, accept: 'text/html', ...headers }, redirect: 'manual' }),
+  );
 
 beforeAll(async () => {
   await putConfig(baseConfig());
@@ -25,7 +27,9 @@ describe('console login', () => {
     const response = await page('/admin/ui/login');
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<input id="token" name="token" type="password"');
-    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'; style-src 'nonce-[^']+'; script-src 'nonce-/);
+    expect(response.headers.get('content-security-policy')).toMatch(
+      /default-src 'none'; style-src 'nonce-[^']+'; script-src 'nonce-/,
+    );
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
@@ -42,7 +46,8 @@ describe('console login', () => {
     expect(response.headers.get('location')).toBe('/admin/ui');
     const cookie = response.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=v1\\.`));
-    for (const flag of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/admin', `Max-Age=${SESSION_TTL_MS / 1000}`]) expect(cookie).toContain(flag);
+    for (const flag of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/admin', `Max-Age=${SESSION_TTL_MS / 1000}`])
+      expect(cookie).toContain(flag);
     expect(cookie).not.toContain(TEST_BINDINGS.ADMIN_TOKEN);
   });
 
@@ -54,7 +59,9 @@ describe('console login', () => {
 
   it('never redirects after login to another site', async () => {
     const body = form({ token: TEST_BINDINGS.ADMIN_TOKEN, next: '//evil.example/admin/ui' });
-    const response = await exports.default.fetch(new Request(`${ORIGIN}/admin/ui/login`, { method: 'POST', body, headers: { origin: ORIGIN }, redirect: 'manual' }));
+    const response = await exports.default.fetch(
+      new Request(`${ORIGIN}/admin/ui/login`, { method: 'POST', body, headers: { origin: ORIGIN }, redirect: 'manual' }),
+    );
     expect(response.headers.get('location')).toBe('/admin/ui');
   });
 });
@@ -85,7 +92,9 @@ describe('console sessions', () => {
     const browser = await login();
     const response = await browser.post('/admin/ui/logout', {});
     expect(response.status).toBe(303);
-    expect(response.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=; Max-Age=0; Path=/admin; HttpOnly; Secure; SameSite=Strict`));
+    expect(response.headers.get('set-cookie')).toMatch(
+      new RegExp(`^${SESSION_COOKIE}=; Max-Age=0; Path=/admin; HttpOnly; Secure; SameSite=Strict`),
+    );
   });
 
   it('does not open the admin API to the cookie: it still needs the bearer token', async () => {
@@ -106,7 +115,11 @@ describe('CSRF protection on every form that changes something', () => {
     const browser = await login();
     const other = await login();
     const missing = await exports.default.fetch(
-      new Request(`${ORIGIN}/admin/ui/purge`, { method: 'POST', body: form({ distribution: 'main', paths: '/x' }), headers: { cookie: browser.cookie, origin: ORIGIN } }),
+      new Request(`${ORIGIN}/admin/ui/purge`, {
+        method: 'POST',
+        body: form({ distribution: 'main', paths: '/x' }),
+        headers: { cookie: browser.cookie, origin: ORIGIN },
+      }),
     );
     expect(missing.status).toBe(403);
     const foreign = await exports.default.fetch(
@@ -122,14 +135,23 @@ describe('CSRF protection on every form that changes something', () => {
 
   it('refuses a form from another origin even with the right token', async () => {
     const browser = await login();
-    const response = await browser.post('/admin/ui/purge', { distribution: 'main', paths: '/x' }, { origin: 'https://evil.example' });
+    const response = await browser.post(
+      '/admin/ui/purge',
+      { distribution: 'main', paths: '/x' },
+      { origin: 'https://evil.example' },
+    );
     expect(response.status).toBe(403);
     expect(await response.text()).toContain("not submitted from the console's own origin");
   });
 
   it('answers a form posted after the session ended with 401, not a redirect', async () => {
     const response = await exports.default.fetch(
-      new Request(`${ORIGIN}/admin/ui/purge`, { method: 'POST', body: form({ paths: '/x' }), headers: { origin: ORIGIN }, redirect: 'manual' }),
+      new Request(`${ORIGIN}/admin/ui/purge`, {
+        method: 'POST',
+        body: form({ paths: '/x' }),
+        headers: { origin: ORIGIN },
+        redirect: 'manual',
+      }),
     );
     expect(response.status).toBe(401);
   });

@@ -20,14 +20,22 @@ export function form(fields: Record<string, string | string[]>): URLSearchParams
 }
 
 export const postLogin = (token: string, headers: Record<string, string> = { origin: ORIGIN }) =>
-  exports.default.fetch(new Request(`${ORIGIN}/admin/ui/login`, { method: 'POST', body: form({ token, next: '/admin/ui' }), headers, redirect: 'manual' }));
+  exports.default.fetch(
+    new Request(`${ORIGIN}/admin/ui/login`, {
+      method: 'POST',
+      body: form({ token, next: '/admin/ui' }),
+      headers,
+      redirect: 'manual',
+    }),
+  );
 
 /** A logged-in browser: the session cookie, and the CSRF token read from a page as a form would carry it. */
 export async function login(): Promise<Browser> {
   const response = await postLogin(TEST_BINDINGS.ADMIN_TOKEN);
   if (response.status !== 303) throw new Error(`login failed: ${response.status} ${await response.text()}`);
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const get = (path: string) => exports.default.fetch(new Request(`${ORIGIN}${path}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' }));
+  const get = (path: string) =>
+    exports.default.fetch(new Request(`${ORIGIN}${path}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' }));
   const csrf = csrfIn(await (await get('/admin/ui/purge')).text());
   return {
     cookie,
@@ -35,7 +43,12 @@ export async function login(): Promise<Browser> {
     get,
     post: (path, fields, headers = {}) =>
       exports.default.fetch(
-        new Request(`${ORIGIN}${path}`, { method: 'POST', body: form({ _csrf: csrf, ...fields }), headers: { cookie, origin: ORIGIN, ...headers }, redirect: 'manual' }),
+        new Request(`${ORIGIN}${path}`, {
+          method: 'POST',
+          body: form({ _csrf: csrf, ...fields }),
+          headers: { cookie, origin: ORIGIN, ...headers },
+          redirect: 'manual',
+        }),
       ),
   };
 }

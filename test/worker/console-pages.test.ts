@@ -69,7 +69,15 @@ describe('deliveries', () => {
       ['rejected', 401, 'token does not match'],
       ['accepted', 202, undefined],
     ]);
-    expect(entries[1]).toMatchObject({ source: 'strapi', provider: 'strapi', action: 'publish', contentType: 'article', documentId: '7', paths: 1, eventId });
+    expect(entries[1]).toMatchObject({
+      source: 'strapi',
+      provider: 'strapi',
+      action: 'publish',
+      contentType: 'article',
+      documentId: '7',
+      paths: 1,
+      eventId,
+    });
     const html = await text(await browser.get('/admin/ui/deliveries?source=strapi'));
     expect(html).toContain('<span class="badge b-rejected">rejected</span> 401');
     expect(html).toContain(`href="/admin/ui/events/${eventId}"`);
@@ -92,7 +100,14 @@ describe('deliveries', () => {
     const stub = env.SOURCE_STATE.get(env.SOURCE_STATE.idFromName('bounded'));
     await runInDurableObject(stub, async (instance: SourceState) => {
       for (let i = 0; i < DELIVERY_LOG_LIMIT + 20; i++) {
-        const entry: DeliveryEntry = { at: i, source: 'bounded', status: 202, outcome: 'accepted', eventId: `evt_${i}`, durationMs: 1 };
+        const entry: DeliveryEntry = {
+          at: i,
+          source: 'bounded',
+          status: 202,
+          outcome: 'accepted',
+          eventId: `evt_${i}`,
+          durationMs: 1,
+        };
         await instance.logDelivery(entry);
       }
       const kept = await instance.recentDeliveries(1_000);
@@ -105,11 +120,20 @@ describe('deliveries', () => {
 
 describe('playground', () => {
   it('shows the normalized event, the matched rules and their paths, and queues nothing', async () => {
-    const payload = JSON.stringify({ sys: { id: 'e9', type: 'Entry', contentType: { sys: { id: 'blogPost' } } }, fields: { slug: { 'en-US': 'from the playground' } } });
-    const response = await browser.post('/admin/ui/playground', { source: 'contentful', headers: 'X-Contentful-Topic: ContentManagement.Entry.publish', payload });
+    const payload = JSON.stringify({
+      sys: { id: 'e9', type: 'Entry', contentType: { sys: { id: 'blogPost' } } },
+      fields: { slug: { 'en-US': 'from the playground' } },
+    });
+    const response = await browser.post('/admin/ui/playground', {
+      source: 'contentful',
+      headers: 'X-Contentful-Topic: ContentManagement.Entry.publish',
+      payload,
+    });
     expect(response.status).toBe(200);
     const html = await text(response);
-    expect(html).toContain('<td>blog-post</td><td>main</td><td class="mono"><div>/blog/from%20the%20playground</div><div>/blog</div>');
+    expect(html).toContain(
+      '<td>blog-post</td><td>main</td><td class="mono"><div>/blog/from%20the%20playground</div><div>/blog</div>',
+    );
     expect(html).toContain('<strong>product</strong>: source "contentful" is not in ["shopify"]');
     expect(html).toContain('"action": "publish"');
     const status = await (await admin('/status')).json<{ distributions: { pending: Record<string, number> }[] }>();
@@ -128,18 +152,30 @@ describe('config editor', () => {
 
   it('shows each problem at its line and saves nothing', async () => {
     const before = await liveVersion();
-    const document = JSON.stringify(baseConfig({ rules: [{ id: 'r', distribution: 'main', match: { actions: ['publsh'] }, purge: ['/ok'] }] }), null, 2);
+    const document = JSON.stringify(
+      baseConfig({ rules: [{ id: 'r', distribution: 'main', match: { actions: ['publsh'] }, purge: ['/ok'] }] }),
+      null,
+      2,
+    );
     const response = await browser.post('/admin/ui/config', { document, base: String(before), intent: 'save' });
     expect(response.status).toBe(422);
     const html = await text(response);
     const line = document.split('\n').findIndex((l) => l.includes('"publsh"')) + 1;
     expect(html).toContain(`<a href="#L${line}" data-line="${line}">line ${line}</a> <code>rules[0].match.actions[0]</code>`);
-    expect(html).toMatch(new RegExp(`<li id="L${line}" class="bad">\\s*"publsh"<span class="msg">↑ rules\\[0\\]\\.match\\.actions\\[0\\]: expected one of "publish"`));
+    expect(html).toMatch(
+      new RegExp(
+        `<li id="L${line}" class="bad">\\s*"publsh"<span class="msg">↑ rules\\[0\\]\\.match\\.actions\\[0\\]: expected one of "publish"`,
+      ),
+    );
     expect(await liveVersion()).toBe(before);
   });
 
   it('points a JSON syntax error at its line', async () => {
-    const response = await browser.post('/admin/ui/config', { document: '{\n  "distributions": {},\n  oops\n}', base: '1', intent: 'check' });
+    const response = await browser.post('/admin/ui/config', {
+      document: '{\n  "distributions": {},\n  oops\n}',
+      base: '1',
+      intent: 'check',
+    });
     expect(response.status).toBe(422);
     expect(await text(response)).toMatch(/line 3<\/a> <code>\(root\)<\/code>: not valid JSON/);
   });
@@ -164,7 +200,11 @@ describe('config editor', () => {
   it('refuses to save over a version saved since the editor was loaded, and shows the diff', async () => {
     const stale = (await liveVersion()) ?? 0;
     await putConfig(baseConfig({ schedules: [] }));
-    const response = await browser.post('/admin/ui/config', { document: JSON.stringify(baseConfig()), base: String(stale), intent: 'save' });
+    const response = await browser.post('/admin/ui/config', {
+      document: JSON.stringify(baseConfig()),
+      base: String(stale),
+      intent: 'save',
+    });
     expect(response.status).toBe(409);
     expect(await text(response)).toContain(`The live config changed (version ${stale} → ${stale + 1})`);
     expect(await liveVersion()).toBe(stale + 1);
@@ -173,7 +213,9 @@ describe('config editor', () => {
 
 describe('manual purge form', () => {
   it('queues paths through POST /admin/purge and links the event', async () => {
-    const html = await text(await browser.post('/admin/ui/purge', { distribution: 'main', paths: '/one\n\n/two\n', prefetch: '/one' }));
+    const html = await text(
+      await browser.post('/admin/ui/purge', { distribution: 'main', paths: '/one\n\n/two\n', prefetch: '/one' }),
+    );
     expect(html).toMatch(/Queued 2 path\(s\) and 1 prefetch\(es\) as event <a href="\/admin\/ui\/events\/man_\w+"/);
   });
 

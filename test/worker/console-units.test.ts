@@ -43,13 +43,20 @@ describe('sessions', () => {
     const a = await issueSession(TOKEN);
     const b = await issueSession(TOKEN);
     expect(await csrfMatches(TOKEN, a.session, a.session.csrf)).toBe(true);
-    for (const given of [b.session.csrf, '', undefined, 'x'.repeat(43)]) expect(await csrfMatches(TOKEN, a.session, given)).toBe(false);
+    for (const given of [b.session.csrf, '', undefined, 'x'.repeat(43)])
+      expect(await csrfMatches(TOKEN, a.session, given)).toBe(false);
   });
 });
 
 describe('line diff', () => {
   it('aligns unchanged lines and marks what was removed and added', () => {
-    expect(diffLines(['a', 'b', 'c', 'd'], ['a', 'c', 'x', 'd']).map((l) => l.op + l.text)).toEqual([' a', '-b', ' c', '+x', ' d']);
+    expect(diffLines(['a', 'b', 'c', 'd'], ['a', 'c', 'x', 'd']).map((l) => l.op + l.text)).toEqual([
+      ' a',
+      '-b',
+      ' c',
+      '+x',
+      ' d',
+    ]);
   });
 
   it('groups changes into hunks with three lines of context and their line numbers', () => {
@@ -58,7 +65,16 @@ describe('line diff', () => {
     const [hunk, ...rest] = hunks(diffLines(before, after));
     expect(rest).toEqual([]);
     expect(hunk).toMatchObject({ oldStart: 7, newStart: 7 });
-    expect(hunk?.lines.map((l) => l.op + l.text)).toEqual([' line 7', ' line 8', ' line 9', '-line 10', '+changed', ' line 11', ' line 12', ' line 13']);
+    expect(hunk?.lines.map((l) => l.op + l.text)).toEqual([
+      ' line 7',
+      ' line 8',
+      ' line 9',
+      '-line 10',
+      '+changed',
+      ' line 11',
+      ' line 12',
+      ' line 13',
+    ]);
   });
 
   it('finds no hunks between equal documents however they were formatted', () => {
@@ -67,7 +83,8 @@ describe('line diff', () => {
 });
 
 describe('JSON line index', () => {
-  const text = '{\n  "rules": [\n    {\n      "id": "a.b",\n      "match": { "actions": ["publsh"] }\n    }\n  ],\n  "distributions": {\n    "my.dist": { "id": "x" }\n  }\n}';
+  const text =
+    '{\n  "rules": [\n    {\n      "id": "a.b",\n      "match": { "actions": ["publsh"] }\n    }\n  ],\n  "distributions": {\n    "my.dist": { "id": "x" }\n  }\n}';
   const lines = indexLines(text);
 
   it('finds the line of a field, a list element and a key containing dots', () => {
@@ -119,19 +136,37 @@ describe('playground headers', () => {
 });
 
 describe('OpenAPI document', () => {
-  const doc = openApiDocument() as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, Record<string, unknown>> } };
+  const doc = openApiDocument() as {
+    openapi: string;
+    paths: Record<string, unknown>;
+    components: { schemas: Record<string, Record<string, unknown>> };
+  };
 
   it('is OpenAPI 3.1 with every admin route and the request bodies generated from the zod schemas', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/admin/config', '/admin/preview', '/admin/status', '/admin/purge', '/admin/openapi.json']);
+    expect(Object.keys(doc.paths)).toEqual([
+      '/admin/config',
+      '/admin/preview',
+      '/admin/status',
+      '/admin/purge',
+      '/admin/openapi.json',
+    ]);
     const generated = z.toJSONSchema(PurgeBody, { io: 'input' }) as { properties: Record<string, Record<string, unknown>> };
     expect(doc.components.schemas.PurgeRequest?.properties).toMatchObject({ paths: generated.properties.paths });
-    expect(doc.components.schemas.Config).toMatchObject({ type: 'object', required: ['distributions'], additionalProperties: false });
+    expect(doc.components.schemas.Config).toMatchObject({
+      type: 'object',
+      required: ['distributions'],
+      additionalProperties: false,
+    });
   });
 
   it('describes a schema in a few words for the docs page', () => {
-    expect(describeSchema({ type: 'integer', minimum: 0, maximum: 600000, default: 2000 })).toBe('integer, 0–600000, default 2000');
-    expect(describeSchema({ type: 'array', items: { type: 'string', pattern: '^\\/' }, minItems: 1 })).toBe('list of string, matching ^\\/, ≥ 1 items');
+    expect(describeSchema({ type: 'integer', minimum: 0, maximum: 600000, default: 2000 })).toBe(
+      'integer, 0–600000, default 2000',
+    );
+    expect(describeSchema({ type: 'array', items: { type: 'string', pattern: '^\\/' }, minItems: 1 })).toBe(
+      'list of string, matching ^\\/, ≥ 1 items',
+    );
     expect(describeSchema({ type: 'integer', exclusiveMinimum: 0, maximum: Number.MAX_SAFE_INTEGER })).toBe('integer, > 0');
     expect(describeSchema({ type: 'string', maxLength: 2048 })).toBe('string, ≤ 2048 characters');
     expect(describeSchema({ $ref: '#/components/schemas/Config' })).toBe('Config');
@@ -169,7 +204,8 @@ describe('scheduler timeline', () => {
 });
 
 describe('structured logs', () => {
-  const lines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
+  const lines = (spy: { mock: { calls: unknown[][] } }) =>
+    spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
 
   it('logs one line per Gotipath call with its outcome and never the credentials', async () => {
     const info = vi.spyOn(console, 'log').mockImplementation(() => {});
@@ -186,8 +222,20 @@ describe('structured logs', () => {
     await client.purge('dist-1', 'url', ['/a', '/b']);
     answer = 422;
     await client.purge('dist-1', 'url', ['/c']);
-    expect(lines(info)).toEqual([expect.objectContaining({ level: 'info', message: 'gotipath call', method: 'POST', path: '/v1/distributions/dist-1/purges', type: 'url', paths: 2, status: 200 })]);
-    expect(lines(warn)).toEqual([expect.objectContaining({ level: 'warn', message: 'gotipath call', status: 422, paths: 1, error: 'bad path' })]);
+    expect(lines(info)).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        message: 'gotipath call',
+        method: 'POST',
+        path: '/v1/distributions/dist-1/purges',
+        type: 'url',
+        paths: 2,
+        status: 200,
+      }),
+    ]);
+    expect(lines(warn)).toEqual([
+      expect.objectContaining({ level: 'warn', message: 'gotipath call', status: 422, paths: 1, error: 'bad path' }),
+    ]);
     const all = JSON.stringify([...info.mock.calls, ...warn.mock.calls]);
     for (const secret of ['client-id-secret', 'library-id-secret', 'api-key-secret']) expect(all).not.toContain(secret);
   });
@@ -197,7 +245,9 @@ describe('structured logs', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const response = await postWebhook('strapi', '{}', { authorization: 'Bearer a-wrong-token-value' });
     expect(response.status).toBe(401);
-    expect(lines(warn)).toEqual([expect.objectContaining({ message: 'webhook rejected', source: 'strapi', status: 401, error: 'token does not match' })]);
+    expect(lines(warn)).toEqual([
+      expect.objectContaining({ message: 'webhook rejected', source: 'strapi', status: 401, error: 'token does not match' }),
+    ]);
     expect(JSON.stringify(warn.mock.calls)).not.toContain('a-wrong-token-value');
   });
 });

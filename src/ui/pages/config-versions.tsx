@@ -26,9 +26,15 @@ export const loadVersions = (c: ConsoleContext) => adminCall<unknown>(c, 'GET', 
 
 function RollbackButton({ c, version }: { c: ConsoleContext; version: number }) {
   return (
-    <form method="post" action={`/admin/ui/config/versions/${version}/rollback`} data-confirm={`Make version ${version} live again (as a new version)?`}>
+    <form
+      method="post"
+      action={`/admin/ui/config/versions/${version}/rollback`}
+      data-confirm={`Make version ${version} live again (as a new version)?`}
+    >
       <CsrfField c={c} />
-      <button class="secondary" aria-label={`Roll back to version ${version}`}>Roll back</button>
+      <button class="secondary" aria-label={`Roll back to version ${version}`}>
+        Roll back
+      </button>
     </form>
   );
 }
@@ -49,17 +55,20 @@ export function VersionHistory({ c, result, live }: { c: ConsoleContext; result:
             </tr>
           </thead>
           <tbody>
-            {[...versions].sort((a, b) => b.version - a.version).map((v) => (
-              <tr>
-                <td>
-                  <a href={`/admin/ui/config/versions/${v.version}`}>{v.version}</a> {v.version === live && <strong>(live)</strong>}
-                </td>
-                <td>
-                  <Time at={v.savedAt} />
-                </td>
-                <td>{v.version !== live && <RollbackButton c={c} version={v.version} />}</td>
-              </tr>
-            ))}
+            {[...versions]
+              .sort((a, b) => b.version - a.version)
+              .map((v) => (
+                <tr>
+                  <td>
+                    <a href={`/admin/ui/config/versions/${v.version}`}>{v.version}</a>{' '}
+                    {v.version === live && <strong>(live)</strong>}
+                  </td>
+                  <td>
+                    <Time at={v.savedAt} />
+                  </td>
+                  <td>{v.version !== live && <RollbackButton c={c} version={v.version} />}</td>
+                </tr>
+              ))}
           </tbody>
         </table>
       )}
@@ -89,7 +98,12 @@ export const versionsPage = new Hono<ConsoleEnv>()
             <p>
               Saved <Time at={one.body.savedAt} />. {live.ok && live.body.version !== n && <RollbackButton c={c} version={n} />}
             </p>
-            {live.ok && <DiffView hunks={diffJson(live.body.config, documentOf(one.body))} against={`the live version (${live.body.version})`} />}
+            {live.ok && (
+              <DiffView
+                hunks={diffJson(live.body.config, documentOf(one.body))}
+                against={`the live version (${live.body.version})`}
+              />
+            )}
             <h2>Document</h2>
             <Json value={documentOf(one.body)} />
           </>

@@ -27,7 +27,9 @@ function Listing({ text, problems }: { text: string; problems: Problem[] }) {
           {w.map((n) => (
             <li id={`L${n}`} class={at.has(n) ? 'bad' : undefined}>
               {lines[n - 1]}
-              {(at.get(n) ?? []).map((m) => <span class="msg">{`↑ ${m}`}</span>)}
+              {(at.get(n) ?? []).map((m) => (
+                <span class="msg">{`↑ ${m}`}</span>
+              ))}
             </li>
           ))}
         </ol>
@@ -76,12 +78,23 @@ async function render(c: ConsoleContext, state: EditorState, status: 200 | 409 |
         <CsrfField c={c} />
         <input type="hidden" name="base" value={state.base === undefined ? '' : String(state.base)} />
         <label for="doc">Config document (JSON)</label>
-        <textarea id="doc" name="document" rows={28} spellcheck={false} aria-invalid={state.problems?.length ? 'true' : undefined} aria-describedby={state.problems?.length ? 'problems' : undefined}>
+        <textarea
+          id="doc"
+          name="document"
+          rows={28}
+          spellcheck={false}
+          aria-invalid={state.problems?.length ? 'true' : undefined}
+          aria-describedby={state.problems?.length ? 'problems' : undefined}
+        >
           {state.text}
         </textarea>
         <p>
-          <button name="intent" value="check" class="secondary">Check and show the diff</button>{' '}
-          <button name="intent" value="save">Save as a new version</button>
+          <button name="intent" value="check" class="secondary">
+            Check and show the diff
+          </button>{' '}
+          <button name="intent" value="save">
+            Save as a new version
+          </button>
         </p>
       </form>
       <VersionHistory c={c} result={versions} live={state.base} />
@@ -97,21 +110,44 @@ async function submit(c: ConsoleContext, text: string, save: boolean) {
     document = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
-    return { document: undefined, problems: [{ path: '(root)', message: `not valid JSON: ${message}`, line: syntaxErrorLine(text, message) }] };
+    return {
+      document: undefined,
+      problems: [{ path: '(root)', message: `not valid JSON: ${message}`, line: syntaxErrorLine(text, message) }],
+    };
   }
-  const result = await adminCall<{ version?: number; warnings?: string[] }>(c, 'PUT', save ? '/admin/config' : '/admin/config?dryRun=1', document);
+  const result = await adminCall<{ version?: number; warnings?: string[] }>(
+    c,
+    'PUT',
+    save ? '/admin/config' : '/admin/config?dryRun=1',
+    document,
+  );
   const lines = indexLines(text);
-  const problems = result.ok ? [] : (result.issues.length ? result.issues : [{ path: '(root)', message: result.error }]).map((i) => ({ ...i, line: lineOf(lines, i.path) }));
+  const problems = result.ok
+    ? []
+    : (result.issues.length ? result.issues : [{ path: '(root)', message: result.error }]).map((i) => ({
+        ...i,
+        line: lineOf(lines, i.path),
+      }));
   return { document, problems, result };
 }
 
 export const configPage = new Hono<ConsoleEnv>()
   .get('/config', async (c) => {
     const live = await loadLive(c);
-    if (!live.ok && !live.unavailable && live.status !== 404) return c.html(<Page c={c} title="Config"><Failure result={live} what="Config" route="GET /admin/config" /></Page>, 502);
+    if (!live.ok && !live.unavailable && live.status !== 404)
+      return c.html(
+        <Page c={c} title="Config">
+          <Failure result={live} what="Config" route="GET /admin/config" />
+        </Page>,
+        502,
+      );
     const text = live.ok ? JSON.stringify(live.body.config, null, 2) : '{\n  "distributions": {}\n}';
     const rolledBack = c.req.query('rolledBack');
-    const notice = !live.ok ? 'No config has been saved yet.' : rolledBack ? `Version ${rolledBack} is live again, as version ${live.body.version}.` : undefined;
+    const notice = !live.ok
+      ? 'No config has been saved yet.'
+      : rolledBack
+        ? `Version ${rolledBack} is live again, as version ${live.body.version}.`
+        : undefined;
     return render(c, { text, base: live.ok ? live.body.version : undefined, notice });
   })
   .post('/config', async (c) => {

@@ -47,7 +47,13 @@ function Table({ c, list }: { c: ConsoleContext; list: DeadLetter[] }) {
           {list.map((d, i) => (
             <tr>
               <td>
-                <input type="checkbox" name="item" id={`dl${i}`} value={JSON.stringify({ distribution: d.distribution, kind: d.kind, path: d.path })} aria-label={`Select ${d.path}`} />
+                <input
+                  type="checkbox"
+                  name="item"
+                  id={`dl${i}`}
+                  value={JSON.stringify({ distribution: d.distribution, kind: d.kind, path: d.path })}
+                  aria-label={`Select ${d.path}`}
+                />
               </td>
               <td>{d.distribution}</td>
               <td>{d.kind}</td>
@@ -60,7 +66,9 @@ function Table({ c, list }: { c: ConsoleContext; list: DeadLetter[] }) {
           ))}
         </tbody>
       </table>
-      <button name="action" value="retry">Retry selected</button>{' '}
+      <button name="action" value="retry">
+        Retry selected
+      </button>{' '}
       <button name="action" value="drop" class="danger" data-confirm="Drop the selected paths? They will not be purged.">
         Drop selected
       </button>
@@ -74,7 +82,10 @@ async function act(c: ConsoleContext, action: 'retry' | 'drop', selected: DeadLe
   for (const d of selected) byDistribution.set(d.distribution, [...(byDistribution.get(d.distribution) ?? []), d]);
   return Promise.all(
     [...byDistribution].map(([distribution, items]) =>
-      adminCall<unknown>(c, 'POST', `${DEAD_LETTERS_ROUTE}/${action}`, { distribution, items: items.map(({ kind, path }) => ({ kind, path })) }),
+      adminCall<unknown>(c, 'POST', `${DEAD_LETTERS_ROUTE}/${action}`, {
+        distribution,
+        items: items.map(({ kind, path }) => ({ kind, path })),
+      }),
     ),
   );
 }
@@ -85,8 +96,16 @@ async function render(c: ConsoleContext, outcome?: { action: string; results: Ap
   const failed = outcome?.results.find((r) => !r.ok);
   return c.html(
     <Page c={c} title="Dead letters" active="dead-letters">
-      {outcome && !failed && <Notice kind="ok">{`${outcome.action === 'retry' ? 'Queued again' : 'Dropped'}: ${outcome.count} path(s).`}</Notice>}
-      {failed && <Failure result={failed} what={`Dead-letter ${outcome?.action}`} route={`POST ${DEAD_LETTERS_ROUTE}/${outcome?.action}`} />}
+      {outcome && !failed && (
+        <Notice kind="ok">{`${outcome.action === 'retry' ? 'Queued again' : 'Dropped'}: ${outcome.count} path(s).`}</Notice>
+      )}
+      {failed && (
+        <Failure
+          result={failed}
+          what={`Dead-letter ${outcome?.action}`}
+          route={`POST ${DEAD_LETTERS_ROUTE}/${outcome?.action}`}
+        />
+      )}
       <Failure result={result} what="The dead-letter list" route={`GET ${DEAD_LETTERS_ROUTE}`} />
       {list && <Table c={c} list={list} />}
     </Page>,

@@ -27,7 +27,12 @@ async function readLogs(c: ConsoleContext, sources: string[], eventId?: string) 
   return { entries: lists.flat().sort((a, b) => b.at - a.at), failed };
 }
 
-const EventLink = ({ id }: { id: string | undefined }) => (id ? <a href={`/admin/ui/events/${encodeURIComponent(id)}`} class="mono">{id}</a> : null);
+const EventLink = ({ id }: { id: string | undefined }) =>
+  id ? (
+    <a href={`/admin/ui/events/${encodeURIComponent(id)}`} class="mono">
+      {id}
+    </a>
+  ) : null;
 
 function DeliveryTable({ entries }: { entries: DeliveryEntry[] }) {
   return (
@@ -78,32 +83,49 @@ export const deliveriesPage = new Hono<ConsoleEnv>()
             <label for="source">Source</label>
             <select id="source" name="source">
               <option value="">all</option>
-              {all.map((s) => <option selected={s === source}>{s}</option>)}
+              {all.map((s) => (
+                <option selected={s === source}>{s}</option>
+              ))}
             </select>
           </div>
           <div>
             <label for="outcome">Result</label>
             <select id="outcome" name="outcome">
               <option value="">all</option>
-              {OUTCOMES.map((o) => <option selected={o === outcome}>{o}</option>)}
+              {OUTCOMES.map((o) => (
+                <option selected={o === outcome}>{o}</option>
+              ))}
             </select>
           </div>
           <button class="secondary">Filter</button>
         </form>
         {failed.length > 0 && <Notice kind="error">Could not read the log of: {failed.join(', ')}.</Notice>}
-        {shown.length === 0 ? <p>No webhooks received yet{all.length === 0 ? ' (no sources are configured)' : ''}.</p> : <DeliveryTable entries={shown} />}
-        <p class="muted">The newest {SHOWN} shown; each source keeps its last 500 webhooks, signatures and bodies never stored.</p>
+        {shown.length === 0 ? (
+          <p>No webhooks received yet{all.length === 0 ? ' (no sources are configured)' : ''}.</p>
+        ) : (
+          <DeliveryTable entries={shown} />
+        )}
+        <p class="muted">
+          The newest {SHOWN} shown; each source keeps its last 500 webhooks, signatures and bodies never stored.
+        </p>
       </Page>,
     );
   })
   .get('/events/:id', async (c) => {
     const id = c.req.param('id');
-    const [{ entries }, journey] = await Promise.all([readLogs(c, await sourceIds(c), id), adminCall<unknown>(c, 'GET', `/admin/events/${encodeURIComponent(id)}`)]);
+    const [{ entries }, journey] = await Promise.all([
+      readLogs(c, await sourceIds(c), id),
+      adminCall<unknown>(c, 'GET', `/admin/events/${encodeURIComponent(id)}`),
+    ]);
     const steps = journey.ok ? listIn(journey.body, 'journey', 'steps', 'entries', 'ledger', 'paths') : undefined;
     return c.html(
       <Page c={c} title={`Event ${id}`} active="deliveries">
         <h2>Deliveries</h2>
-        {entries.length > 0 ? <DeliveryTable entries={entries} /> : <p>No webhook in the recent deliveries carried this event (a manual purge or a schedule has none).</p>}
+        {entries.length > 0 ? (
+          <DeliveryTable entries={entries} />
+        ) : (
+          <p>No webhook in the recent deliveries carried this event (a manual purge or a schedule has none).</p>
+        )}
         <h2>Journey</h2>
         <Failure result={journey} what="The event ledger" route="GET /admin/events/{id}" />
         {steps && <DataTable rows={steps} />}

@@ -57,9 +57,7 @@ function Distribution({ d, timeline }: { d: DistributionStatus; timeline: Timeli
         <dt>Calls left now</dt>
         <dd>{pairs(d.tokens)}</dd>
         <dt>Last hour</dt>
-        <dd>
-          {d.lastHour ? `${d.lastHour.calls} calls, ${d.lastHour.paths} paths (${pairs(d.lastHour.byStatus)})` : '–'}
-        </dd>
+        <dd>{d.lastHour ? `${d.lastHour.calls} calls, ${d.lastHour.paths} paths (${pairs(d.lastHour.byStatus)})` : '–'}</dd>
         <dt>Dead letters</dt>
         <dd>{d.deadLetters ? <a href="/admin/ui/dead-letters">{d.deadLetters}</a> : 0}</dd>
         {d.lastError && (
@@ -71,7 +69,11 @@ function Distribution({ d, timeline }: { d: DistributionStatus; timeline: Timeli
           </>
         )}
       </dl>
-      {timeline ? <ActivityChart id={`c-${name}`} buckets={timeline.buckets} /> : <p class="muted">No activity chart in this version.</p>}
+      {timeline ? (
+        <ActivityChart id={`c-${name}`} buckets={timeline.buckets} />
+      ) : (
+        <p class="muted">No activity chart in this version.</p>
+      )}
     </section>
   );
 }
@@ -85,8 +87,8 @@ export const overviewPage = new Hono<ConsoleEnv>().get('/', async (c) => {
       <Failure result={status} what="The status" route="GET /admin/status" />
       {status.ok && (
         <p>
-          Config version {status.body.configVersion ?? '?'} · {distributions.length} distribution(s) · as of <Time at={Date.now()} />{' '}
-          <a href="/admin/ui">Refresh</a>
+          Config version {status.body.configVersion ?? '?'} · {distributions.length} distribution(s) · as of{' '}
+          <Time at={Date.now()} /> <a href="/admin/ui">Refresh</a>
         </p>
       )}
       <div class="cards">

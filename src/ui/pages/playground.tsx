@@ -6,7 +6,13 @@ import { CsrfField, Failure, Json, Page } from '../layout';
 
 interface Preview {
   event: Record<string, unknown>;
-  matches?: { ruleId: string; distribution: string; purge: string[]; prefetch: string[]; skipped?: { template: string; missing: string }[] }[];
+  matches?: {
+    ruleId: string;
+    distribution: string;
+    purge: string[];
+    prefetch: string[];
+    skipped?: { template: string; missing: string }[];
+  }[];
   misses?: { ruleId: string; reason: string }[];
   work?: { distribution: string; items: unknown[] }[];
 }
@@ -42,7 +48,9 @@ function Form({ c, input, choices }: { c: ConsoleContext; input: Input; choices:
           <option value={id} selected={id === input.source}>{`${id} (${provider})`}</option>
         ))}
       </select>
-      <label for="headers">Headers, one <code>Name: value</code> a line (the platform's topic or event headers; no signature needed)</label>
+      <label for="headers">
+        Headers, one <code>Name: value</code> a line (the platform's topic or event headers; no signature needed)
+      </label>
       <textarea id="headers" name="headers" rows={3} spellcheck={false}>
         {input.headers}
       </textarea>
@@ -75,9 +83,21 @@ function Result({ preview }: { preview: Preview }) {
             <tr>
               <td>{m.ruleId}</td>
               <td>{m.distribution}</td>
-              <td class="mono">{m.purge.map((p) => <div>{p}</div>)}</td>
-              <td class="mono">{m.prefetch.map((p) => <div>{p}</div>)}</td>
-              <td>{(m.skipped ?? []).map((s) => <div>{`${s.template}: no value for ${s.missing}`}</div>)}</td>
+              <td class="mono">
+                {m.purge.map((p) => (
+                  <div>{p}</div>
+                ))}
+              </td>
+              <td class="mono">
+                {m.prefetch.map((p) => (
+                  <div>{p}</div>
+                ))}
+              </td>
+              <td>
+                {(m.skipped ?? []).map((s) => (
+                  <div>{`${s.template}: no value for ${s.missing}`}</div>
+                ))}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -107,17 +127,29 @@ export const playgroundPage = new Hono<ConsoleEnv>()
     const input = { source: c.req.query('source') ?? choices[0]?.[0] ?? '', headers: '', payload: '' };
     return c.html(
       <Page c={c} title="Playground" active="playground">
-        {choices.length === 0 ? <p>No sources are configured yet: add one on the Config page.</p> : <Form c={c} input={input} choices={choices} />}
+        {choices.length === 0 ? (
+          <p>No sources are configured yet: add one on the Config page.</p>
+        ) : (
+          <Form c={c} input={input} choices={choices} />
+        )}
       </Page>,
     );
   })
   .post('/playground', async (c) => {
     const form = await c.req.parseBody();
-    const input: Input = { source: String(form.source ?? ''), headers: String(form.headers ?? ''), payload: String(form.payload ?? '') };
+    const input: Input = {
+      source: String(form.source ?? ''),
+      headers: String(form.headers ?? ''),
+      payload: String(form.payload ?? ''),
+    };
     const [choices, preview] = await Promise.all([
       sources(c),
       // The payload goes as the raw string: the provider parses it exactly as it would a webhook body.
-      adminCall<Preview>(c, 'POST', '/admin/preview', { source: input.source, headers: parseHeaderLines(input.headers), body: input.payload }),
+      adminCall<Preview>(c, 'POST', '/admin/preview', {
+        source: input.source,
+        headers: parseHeaderLines(input.headers),
+        body: input.payload,
+      }),
     ]);
     return c.html(
       <Page c={c} title="Playground" active="playground">

@@ -45,7 +45,9 @@ async function render(c: ConsoleContext, input: Input, result?: ApiResult<Accept
           <CsrfField c={c} />
           <label for="distribution">Distribution</label>
           <select id="distribution" name="distribution">
-            {names.map((n) => <option selected={n === input.distribution}>{n}</option>)}
+            {names.map((n) => (
+              <option selected={n === input.distribution}>{n}</option>
+            ))}
           </select>
           <label for="paths">Paths to purge, one a line (starting with /, no domain)</label>
           <textarea id="paths" name="paths" rows={6} spellcheck={false}>
@@ -56,7 +58,10 @@ async function render(c: ConsoleContext, input: Input, result?: ApiResult<Accept
             {input.prefetch}
           </textarea>
           <p>
-            <input type="checkbox" id="all" name="all" value="1" checked={input.all} /> <label for="all" class="inline">Purge everything cached for this distribution</label>
+            <input type="checkbox" id="all" name="all" value="1" checked={input.all} />{' '}
+            <label for="all" class="inline">
+              Purge everything cached for this distribution
+            </label>
           </p>
           <button data-confirm="Queue this purge?">Purge</button>
         </form>
@@ -70,7 +75,12 @@ export const purgePage = new Hono<ConsoleEnv>()
   .get('/purge', (c) => render(c, { distribution: '', paths: '', prefetch: '', all: false }))
   .post('/purge', async (c) => {
     const form = await c.req.parseBody();
-    const input: Input = { distribution: String(form.distribution ?? ''), paths: String(form.paths ?? ''), prefetch: String(form.prefetch ?? ''), all: form.all === '1' };
+    const input: Input = {
+      distribution: String(form.distribution ?? ''),
+      paths: String(form.paths ?? ''),
+      prefetch: String(form.prefetch ?? ''),
+      all: form.all === '1',
+    };
     const result = await adminCall<Accepted>(c, 'POST', '/admin/purge', {
       distribution: input.distribution,
       paths: lines(input.paths),
