@@ -1,6 +1,6 @@
 // The operator's console at /admin/ui (its own login, not the bearer token), the OpenAPI document at
 // /admin/openapi.json and its readable page at /admin/docs. Mounted on /admin before the admin API.
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { requireAdmin } from '../admin/auth';
 import { toBase64 } from '../lib/bytes';
 import type { AdminApi, ConsoleEnv } from './api';
@@ -43,7 +43,8 @@ const sessionOrBearer: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
   if (!c.req.header('authorization') && c.req.header('accept')?.includes('text/html')) {
     return c.redirect(`/admin/ui/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
   }
-  return requireAdmin(c as never, next);
+  // Boundary: requireAdmin is typed for the admin app's context; it reads only the env and the headers.
+  return requireAdmin(c as unknown as Context<{ Bindings: Env }>, next);
 };
 
 const pages = new Hono<ConsoleEnv>()
