@@ -1,13 +1,15 @@
 // Sends a genuinely signed sample webhook (examples/samples/<provider>.json) to a running relay.
 // Usage: npm run send-sample -- <provider> [--url http://127.0.0.1:8787] [--source <sourceId>] [--config file]
+// Also `purge-relay send-sample <provider>` (bin/purge-relay.mjs), through sendSample().
 import { randomUUID } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SIGNERS } from './sdk-signers.mjs';
 import { readDevVars } from './local-relay.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const SAMPLE_PROVIDERS = ['contentful', 'sanity', 'shopify', 'strapi', 'standard-webhooks'];
 
 /** How each platform attaches its credential and delivery id, given the signed body. */
 async function platformHeaders(provider, secret, body, path) {
@@ -28,40 +30,58 @@ async function platformHeaders(provider, secret, body, path) {
   }
 }
 
-function fail(message) {
-  console.error(`send-sample: ${message}`);
-  process.exit(1);
+/**
+ * Signs the provider's sample with the secret its source names (from `env`, else .dev.vars) and POSTs it.
+ * Throws an Error with a clear message when it cannot; resolves with the relay's answer otherwise.
+ * @param {{ provider: string, url?: string, source?: string, config?: string, env?: Record<string, string | undefined> }} options
+ */
+export async function sendSample({
+  provider,
+  url = 'http://127.0.0.1:8787',
+  source,
+  config = `${ROOT}examples/config.json`,
+  env = process.env,
+}) {
+  if (!SAMPLE_PROVIDERS.includes(provider)) throw new Error(`name a provider: ${SAMPLE_PROVIDERS.join(', ')}`);
+  const sample = JSON.parse(readFileSync(`${ROOT}examples/samples/${provider}.json`, 'utf8'));
+  if (!existsSync(config)) throw new Error(`no config file at ${config}`);
+  const sources = JSON.parse(readFileSync(config, 'utf8')).sources ?? {};
+  const sourceId = source ?? Object.keys(sources).find((id) => sources[id].provider === provider);
+  const secretName = sourceId && sources[sourceId]?.secrets?.[0];
+  if (!secretName) throw new Error(`no source with provider "${provider}" in ${config}`);
+  const secret = env[secretName] ?? readDevVars(`${ROOT}.dev.vars`)[secretName];
+  if (!secret) throw new Error(`secret ${secretName} is in neither the environment nor .dev.vars`);
+  const body = JSON.stringify(sample.body);
+  const path = `/webhooks/${sourceId}`;
+  const headers = {
+    'content-type': 'application/json',
+    ...sample.headers,
+    ...(await platformHeaders(provider, secret, body, path)),
+  };
+  let response;
+  try {
+    response = await fetch(`${url}${path}`, { method: 'POST', headers, body });
+  } catch (error) {
+    throw new Error(`could not reach the relay at ${url} (${error.cause?.code ?? error.message}); is \`npm start\` running?`);
+  }
+  return { path, status: response.status, ok: response.ok, text: await response.text() };
 }
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    url: { type: 'string', default: process.env.RELAY_URL ?? 'http://127.0.0.1:8787' },
-    source: { type: 'string' },
-    config: { type: 'string', default: `${ROOT}examples/config.json` },
-  },
-});
-const provider = positionals[0];
-if (!provider) fail('name a provider: contentful, sanity, shopify, strapi or standard-webhooks');
-const sampleFile = `${ROOT}examples/samples/${provider}.json`;
-if (!existsSync(sampleFile)) fail(`no sample payload at examples/samples/${provider}.json`);
-const sample = JSON.parse(readFileSync(sampleFile, 'utf8'));
-const config = JSON.parse(readFileSync(values.config, 'utf8'));
-const sourceId = values.source ?? Object.keys(config.sources).find((id) => config.sources[id].provider === provider);
-const secretName = sourceId && config.sources[sourceId]?.secrets?.[0];
-if (!secretName) fail(`no source with provider "${provider}" in ${values.config}`);
-const secret = process.env[secretName] ?? readDevVars(`${ROOT}.dev.vars`)[secretName];
-if (!secret) fail(`secret ${secretName} is in neither the environment nor .dev.vars`);
-
-const body = JSON.stringify(sample.body);
-const path = `/webhooks/${sourceId}`;
-const headers = { 'content-type': 'application/json', ...sample.headers, ...(await platformHeaders(provider, secret, body, path)) };
-let response;
-try {
-  response = await fetch(`${values.url}${path}`, { method: 'POST', headers, body });
-} catch (error) {
-  fail(`could not reach the relay at ${values.url} (${error.cause?.code ?? error.message}); is \`npm start\` running?`);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      url: { type: 'string', default: process.env.RELAY_URL ?? 'http://127.0.0.1:8787' },
+      source: { type: 'string' },
+      config: { type: 'string', default: `${ROOT}examples/config.json` },
+    },
+  });
+  try {
+    const result = await sendSample({ provider: positionals[0], url: values.url, source: values.source, config: values.config });
+    console.log(`POST ${result.path} → ${result.status} ${result.text}`);
+    if (!result.ok) process.exit(1);
+  } catch (error) {
+    console.error(`send-sample: ${error.message}`);
+    process.exit(1);
+  }
 }
-const text = await response.text();
-console.log(`POST ${path} → ${response.status} ${text}`);
-if (!response.ok) process.exit(1);

@@ -46,6 +46,8 @@ export const configRoutes = new Hono<{ Bindings: Env }>()
         details: { issues: parsed.issues },
       });
     }
+    // `?dryRun=1` validates only (the console's check and `purge-relay config validate`): nothing is saved.
+    if (/^(1|true)$/.test(c.req.query('dryRun') ?? '')) return c.json({ valid: true, warnings: missingSecrets(c.env, parsed.config) });
     const saved = await saveConfig(c.env.CONFIG, document, Date.now(), { config: parsed.config });
     log('info', 'config saved', { version: saved.version, rules: saved.config.rules.length });
     return c.json({ version: saved.version, savedAt: saved.savedAt, warnings: missingSecrets(c.env, parsed.config) });

@@ -1,5 +1,6 @@
 // The Gotipath CDN API client: purge and prefetch calls, each answered with a plain outcome, never a throw.
 // API: POST /v1/distributions/{id}/purges with X-Auth-ClientId/-LibraryId/-ApiKey (see README).
+import { log } from '../lib/log';
 import type { RelayConfig } from '../rules/schema';
 import { parseRetryAfter } from './planner';
 
@@ -54,7 +55,16 @@ export function createGotipathClient(options: GotipathClientOptions): GotipathCl
     Accept: 'application/json',
   };
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<CallOutcome> {
+  // One JSON line per call: the endpoint, the type and number of paths, the outcome; never the X-Auth-* headers.
+  async function call(method: 'GET' | 'POST', path: string, body?: { type?: string; paths: readonly string[] }): Promise<CallOutcome> {
+    const startedAt = Date.now();
+    const outcome = await send(method, path, body);
+    const fields = { method, path, type: body?.type, paths: body?.paths.length, status: outcome.status, durationMs: Date.now() - startedAt };
+    log(outcome.ok ? 'info' : 'warn', 'gotipath call', outcome.ok ? fields : { ...fields, error: outcome.message });
+    return outcome;
+  }
+
+  async function send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<CallOutcome> {
     try {
       const response = await doFetch(`${base}${path}`, {
         method,

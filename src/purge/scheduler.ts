@@ -9,6 +9,7 @@ import { createGotipathClient } from './gotipath';
 import { initialState, resumeState, type SchedulerState } from './outcome';
 import { QueueStore, type EnqueueItem } from './queue-store';
 import { describeStatus, type SchedulerStatus } from './status';
+import { callTimeline, type Timeline } from './timeline';
 
 /** What the scheduler needs to know about its distribution, sent with every enqueue. */
 export interface DistributionSnapshot {
@@ -49,6 +50,11 @@ export class PurgeScheduler extends DurableObject<Env> {
   /** The status under the distribution's config as the caller (the admin API, with the live config) knows it. */
   async status(config: DistributionConfig): Promise<SchedulerStatus> {
     return describeStatus(this.store, this.state, config, await this.ctx.storage.getAlarm(), Date.now());
+  }
+
+  /** Calls and purged paths per minute over the last hour (the console's chart). */
+  async timeline(bucketMs = 60_000): Promise<Timeline> {
+    return callTimeline(this.ctx.storage.sql, Date.now(), bucketMs);
   }
 
   async journey(eventId: string) {

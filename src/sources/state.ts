@@ -4,15 +4,28 @@ import { DurableObject } from 'cloudflare:workers';
 import type { MemoryItem } from '../rules/matcher';
 import { DeliveryLog, type PriorDelivery } from './deliveries';
 import { PathMemory, MEMORY_MAX_AGE_MS, type DocumentKey } from './memory';
+import { RecentDeliveries, type DeliveryEntry } from './deliveries-log';
 
 export class SourceState extends DurableObject<Env> {
   private readonly deliveries: DeliveryLog;
   private readonly memory: PathMemory;
+  private readonly recent: RecentDeliveries;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.deliveries = new DeliveryLog(ctx.storage.sql);
     this.memory = new PathMemory(ctx.storage.sql);
+    this.recent = new RecentDeliveries(ctx.storage.sql);
+  }
+
+  /** Adds a webhook to the source's recent deliveries (the console's Deliveries page). */
+  async logDelivery(entry: DeliveryEntry): Promise<void> {
+    this.recent.add(entry);
+  }
+
+  /** The newest deliveries first, or those that carried one event id. */
+  async recentDeliveries(limit = 100, eventId?: string): Promise<DeliveryEntry[]> {
+    return eventId === undefined ? this.recent.newest(limit) : this.recent.byEvent(eventId);
   }
 
   /** The receipt given for this delivery id before, or undefined when it is new. */

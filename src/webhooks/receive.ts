@@ -12,6 +12,7 @@ import type { DocumentKey } from '../sources/memory';
 import { planMemory, rememberedWork } from '../sources/memory-plan';
 import { sourceStateFor } from '../sources/state';
 import { readBodyLimited } from './body';
+import { withDeliveryLog, type NoteEvent } from './record-delivery';
 import { readSecrets, type Settings } from '../settings';
 import type { ContentEvent } from '../providers/types';
 
@@ -60,7 +61,9 @@ export async function queueEvent(env: Env, loaded: LoadedConfig, event: ContentE
   return { receipt, result, remembered };
 }
 
-export async function receiveWebhook(env: Env, settings: Settings, request: Request, sourceId: string): Promise<Receipt> {
+export const receiveWebhook = withDeliveryLog(receiveAndQueue);
+
+async function receiveAndQueue(env: Env, settings: Settings, request: Request, sourceId: string, note: NoteEvent): Promise<Receipt> {
   const loaded = await loadConfigOr503(env.CONFIG);
   const source = loaded?.config.sources[sourceId];
   const provider = source && getProvider(source.provider);
@@ -80,6 +83,7 @@ export async function receiveWebhook(env: Env, settings: Settings, request: Requ
     now: Date.now(),
   });
   const event = createEvent(provider, sourceId, source, webhook, parseJsonBody(webhook.body));
+  note(event);
   const deliveryId = source.dedupeSeconds > 0 ? event.deliveryId : undefined;
   const state = deliveryId === undefined ? undefined : sourceStateFor(env, sourceId);
   const prior = deliveryId && (await state?.priorDelivery(deliveryId).catch((cause) => {

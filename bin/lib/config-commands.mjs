@@ -1,0 +1,84 @@
+// `purge-relay config validate|pull|push|diff`: the config document between a file and the relay.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { CliError } from './relay.mjs';
+import { unifiedDiff } from './text-diff.mjs';
+
+const pretty = (value) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** Reads and parses a JSON file, or fails saying which file and where. */
+function readDocument(file) {
+  if (!file) throw new CliError('name the config file, e.g. `purge-relay config validate examples/config.json`', 2);
+  if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
+  const text = readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${file} is not valid JSON: ${error.message}`);
+  }
+}
+
+/** The relay's 422 as `file: path: message` lines, one problem a line. */
+function invalid(file, error) {
+  const issues = error.details?.issues ?? [];
+  if (issues.length === 0) return error;
+  const lines = issues.map((i) => `  ${file}: ${i.path}: ${i.message}`).join('\n');
+  return new CliError(`${file} is invalid (${issues.length} problem${issues.length > 1 ? 's' : ''}):\n${lines}`);
+}
+
+async function validate(relay, file, out) {
+  const document = readDocument(file);
+  try {
+    const result = await relay.call('PUT', '/admin/config?dryRun=1', document);
+    out.log(`${file} is valid (checked by ${relay.url}; nothing was saved)`);
+    for (const warning of result.warnings ?? []) out.warn(`warning: ${warning}`);
+    return document;
+  } catch (error) {
+    throw error.details?.issues ? invalid(file, error) : error;
+  }
+}
+
+async function live(relay) {
+  try {
+    return await relay.call('GET', '/admin/config');
+  } catch (error) {
+    if (error.details?.error?.startsWith('no config has been saved')) return { version: 0, config: {} };
+    throw error;
+  }
+}
+
+export async function configCommand(relay, [action, file], options, out) {
+  switch (action) {
+    case 'validate':
+      await validate(relay, file, out);
+      return;
+    case 'pull': {
+      const current = await live(relay);
+      if (current.version === 0) throw new CliError('the relay has no config yet: `purge-relay config push <file>`');
+      if (options.out) {
+        writeFileSync(options.out, pretty(current.config));
+        out.warn(`wrote version ${current.version} (saved ${current.savedAt}) to ${options.out}`);
+      } else out.write(pretty(current.config));
+      return;
+    }
+    case 'diff': {
+      const document = readDocument(file);
+      const current = await live(relay);
+      const diff = unifiedDiff(pretty(current.config), pretty(document), { from: `live (version ${current.version})`, to: file });
+      out.write(diff || `no differences between ${file} and the live version ${current.version}\n`);
+      return;
+    }
+    case 'push': {
+      const document = await validate(relay, file, out);
+      const current = await live(relay);
+      const diff = unifiedDiff(pretty(current.config), pretty(document), { from: `live (version ${current.version})`, to: file });
+      if (!diff) return out.log(`no changes: version ${current.version} is already this document`);
+      out.write(diff);
+      out.progress.update('saving…');
+      const saved = await relay.call('PUT', '/admin/config', document);
+      out.progress.done(`saved as version ${saved.version}; live within seconds (KV propagation: up to 60 s everywhere)`);
+      return;
+    }
+    default:
+      throw new CliError('config needs one of: validate <file>, pull [--out file], push <file>, diff <file>', 2);
+  }
+}

@@ -1,0 +1,133 @@
+// `purge-relay status|preview|purge|send-sample`: look at the schedulers, try a payload, purge, send a sample.
+import { existsSync, readFileSync } from 'node:fs';
+import { CliError } from './relay.mjs';
+
+const list = (record) =>
+  Object.entries(record ?? {})
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' · ') || 'none';
+const seconds = (ms) => (ms === undefined || ms === null ? '–' : `${Math.round(ms / 1000)} s`);
+const pendingOf = (d) => Object.values(d?.pending ?? {}).reduce((n, v) => n + v, 0);
+
+export function formatStatus(status) {
+  const lines = [`config version ${status.configVersion}`];
+  for (const d of status.distributions ?? []) {
+    lines.push(
+      '',
+      `${d.distribution} (${d.distributionId})  health ${d.health}`,
+      `  pending       ${pendingOf(d)} (${list(d.pending)}), oldest ${seconds(d.oldestPendingAgeMs)}${d.nextSendAt ? `, next send ${d.nextSendAt}` : ''}`,
+      `  calls left    ${list(d.tokens)}`,
+      `  last hour     ${d.lastHour?.calls ?? 0} calls, ${d.lastHour?.paths ?? 0} paths (${list(d.lastHour?.byStatus)})`,
+      `  dead letters  ${d.deadLetters ?? 0}`,
+    );
+    if (d.lastError) lines.push(`  last error    ${d.lastError.status} on ${d.lastError.kind}: ${d.lastError.message}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatPreview(preview) {
+  const e = preview.event;
+  const lines = [
+    `event    ${e.action} ${e.contentType ?? '(no content type)'} ${e.documentId ?? ''} (source ${e.source}, topic ${e.topic}${e.locales?.length ? `, locales ${e.locales.join(' ')}` : ''})`,
+  ];
+  if (preview.matches.length === 0) lines.push('matched  no rule: nothing would be purged');
+  for (const m of preview.matches) {
+    lines.push(`matched  ${m.ruleId} → ${m.distribution}`);
+    for (const p of m.purge) lines.push(`  purge     ${p}`);
+    for (const p of m.prefetch) lines.push(`  prefetch  ${p}`);
+    for (const s of m.skipped ?? []) lines.push(`  left out  ${s.template}: no value for ${s.missing}`);
+  }
+  if (preview.misses.length > 0) lines.push('not matched', ...preview.misses.map((m) => `  ${m.ruleId}: ${m.reason}`));
+  return lines.join('\n');
+}
+
+function readPayload(file) {
+  if (!file || file === '-') {
+    if (process.stdin.isTTY)
+      throw new CliError('give the payload as a file, or pipe it: `purge-relay preview --source x payload.json`', 2);
+    return readFileSync(0, 'utf8');
+  }
+  if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
+  return readFileSync(file, 'utf8');
+}
+
+export async function previewCommand(relay, [file], options, out) {
+  if (!options.source) throw new CliError('preview needs --source <sourceId>', 2);
+  const headers = {};
+  for (const h of options.header ?? []) {
+    const match = /^([^:]+):\s*(.*)$/.exec(h);
+    if (!match) throw new CliError(`--header must look like "Name: value", got "${h}"`, 2);
+    headers[match[1].trim().toLowerCase()] = match[2];
+  }
+  const preview = await relay.call('POST', '/admin/preview', { source: options.source, headers, body: readPayload(file) });
+  out.log(options.json ? JSON.stringify(preview, null, 2) : formatPreview(preview));
+}
+
+/** Polls the distribution's status until its queue is empty, showing progress; fails after the timeout. */
+async function waitUntilSent(relay, distribution, timeoutMs, out) {
+  const deadline = Date.now() + timeoutMs;
+  let warned = false;
+  for (;;) {
+    const status = await relay.call('GET', '/admin/status');
+    const d = status.distributions?.find((x) => x.distribution === distribution);
+    const pending = pendingOf(d);
+    if (pending === 0)
+      return out.progress.done(
+        `${distribution}: queue empty, everything sent (last hour: ${d?.lastHour?.calls ?? 0} calls, ${d?.lastHour?.paths ?? 0} paths)`,
+      );
+    if (d?.health === 'unauthorized' && !warned) {
+      warned = true;
+      out.progress.done(`warning: Gotipath refuses the relay's credentials (401/403); the paths stay queued`);
+    }
+    out.progress.update(
+      `${distribution}: ${pending} pending (${list(d?.pending)}), oldest ${seconds(d?.oldestPendingAgeMs)}, next send ${d?.nextSendAt ?? '–'}`,
+    );
+    if (Date.now() > deadline) {
+      out.progress.done();
+      throw new CliError(
+        `${distribution} still has ${pending} path(s) queued after ${Math.round(timeoutMs / 1000)} s (they stay queued; see \`purge-relay status\`)`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+export async function purgeCommand(relay, paths, options, out) {
+  if (!options.distribution) throw new CliError('purge needs --distribution <name>', 2);
+  const fromFile = options.file
+    ? readFileSync(options.file, 'utf8')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
+    : [];
+  const body = {
+    distribution: options.distribution,
+    paths: [...paths, ...fromFile],
+    prefetch: options.prefetch ?? [],
+    all: Boolean(options.all),
+  };
+  if (!body.all && body.paths.length === 0 && body.prefetch.length === 0)
+    throw new CliError('give paths, --file, --prefetch or --all', 2);
+  const queued = await relay.call('POST', '/admin/purge', body);
+  out.log(
+    `queued ${queued.all ? 'a purge of everything' : `${queued.paths} path(s)`}${queued.prefetch ? ` and ${queued.prefetch} prefetch(es)` : ''} on ${body.distribution} as ${queued.eventId}`,
+  );
+  if (options.wait) await waitUntilSent(relay, body.distribution, Number(options.timeout ?? 300) * 1000, out);
+}
+
+export async function statusCommand(relay, _args, options, out) {
+  const status = await relay.call('GET', '/admin/status');
+  out.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+}
+
+export async function sendSampleCommand(relay, [provider], options, out) {
+  // Loaded only here: it needs the platforms' SDKs (dev dependencies) to sign.
+  const { sendSample } = await import('../../scripts/send-sample.mjs');
+  try {
+    const result = await sendSample({ provider, url: relay.url, source: options.source, config: options.config });
+    out.log(`POST ${result.path} → ${result.status} ${result.text}`);
+    if (!result.ok) throw new CliError(`the relay refused the sample (${result.status})`);
+  } catch (error) {
+    throw error instanceof CliError ? error : new CliError(error.message);
+  }
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// purge-relay: the relay's command line. Talks to local dev or a deployed relay over the admin API.
+import { parseArgs } from 'node:util';
+import { configCommand } from './lib/config-commands.mjs';
+import { purgeCommand, previewCommand, sendSampleCommand, statusCommand } from './lib/ops-commands.mjs';
+import { CliError, DEFAULT_URL, createProgress, createRelay } from './lib/relay.mjs';
+
+const USAGE = `Usage: purge-relay <command> [options]
+
+Commands
+  status                                   each distribution: health, pending paths, calls left, last hour
+  config validate <file>                   check a config file with the relay's validator; nothing is saved
+  config pull [--out <file>]               the live config (to stdout, or a file)
+  config diff <file>                       what would change if <file> were pushed
+  config push <file>                       validate, show the diff, save as a new version
+  preview --source <id> [--header "Name: value"]... [<payload file> | -]
+                                           what a payload would purge (no signature, nothing purged)
+  purge --distribution <name> [<path>...] [--file <paths.txt>] [--prefetch <path>]... [--all]
+        [--wait [--timeout <s>]]           queue a manual purge; --wait shows progress until it is sent
+  send-sample <provider> [--source <id>] [--config <file>]
+                                           a genuinely signed sample webhook (contentful, sanity, shopify,
+                                           strapi, standard-webhooks)
+
+Options
+  --url <url>     the relay (default $PURGE_RELAY_URL or ${DEFAULT_URL})
+  --json          print the relay's JSON answer (status, preview)
+  -h, --help      this text
+
+The admin token comes from $PURGE_RELAY_TOKEN (for a relay on 127.0.0.1/localhost, ADMIN_TOKEN in
+.dev.vars is used when it is unset). Exit status: 0 done, 1 failed, 2 bad usage.`;
+
+const OPTIONS = {
+  url: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  out: { type: 'string' },
+  source: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  distribution: { type: 'string' },
+  file: { type: 'string' },
+  prefetch: { type: 'string', multiple: true },
+  all: { type: 'boolean' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  config: { type: 'string' },
+};
+
+const COMMANDS = {
+  status: statusCommand,
+  config: configCommand,
+  preview: previewCommand,
+  purge: purgeCommand,
+  'send-sample': sendSampleCommand,
+};
+
+const out = {
+  log: (text) => process.stdout.write(`${text}\n`),
+  write: (text) => process.stdout.write(text),
+  warn: (text) => process.stderr.write(`${text}\n`),
+  progress: createProgress(),
+};
+
+async function main(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${error.message}\n\n${USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || !command) return out.log(USAGE);
+  const run = COMMANDS[command];
+  if (!run) throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
+  if (values.timeout !== undefined && !/^\d+$/.test(values.timeout)) throw new CliError('--timeout is a number of seconds', 2);
+  const relay = createRelay({ url: values.url ?? process.env.PURGE_RELAY_URL ?? DEFAULT_URL });
+  await run(relay, args, values, out);
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof CliError)) throw error;
+  process.stderr.write(`purge-relay: ${error.message}\n`);
+  process.exitCode = error.code;
+}

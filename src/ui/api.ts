@@ -1,0 +1,58 @@
+// The console reads and changes everything through the admin API, in process: the same code, the same
+// validation, and pages for routes this version lacks can say so instead of breaking.
+import type { Context } from 'hono';
+import { readSettings } from '../settings';
+import type { Session } from './session';
+
+/** What the console needs of the app: its fetch, to call `/admin/...` without leaving the isolate. */
+export interface AdminApi {
+  fetch(request: Request, env: Env, ctx?: ExecutionContext): Response | Promise<Response>;
+}
+
+export type ConsoleEnv = { Bindings: Env; Variables: { session: Session; nonce: string; api: AdminApi } };
+export type ConsoleContext = Context<ConsoleEnv>;
+
+export interface ApiIssue {
+  path: string;
+  message: string;
+}
+
+export type ApiResult<T> =
+  { ok: true; status: number; body: T } | { ok: false; status: number; error: string; issues: ApiIssue[]; unavailable: boolean };
+
+/** Calls an admin route (`/admin/...`) as the logged-in operator; never throws on an HTTP error. */
+export async function adminCall<T>(c: ConsoleContext, method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  const request = new Request(new URL(path, c.req.url), {
+    method,
+    headers: { authorization: `Bearer ${readSettings(c.env).ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let ctx: ExecutionContext | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    // No execution context outside a real request (some tests): the admin routes do not need one.
+  }
+  const response = await c.get('api').fetch(request, c.env, ctx);
+  const json: unknown = await response.json().catch(() => ({}));
+  if (response.ok) return { ok: true, status: response.status, body: json as T };
+  const error = json as { error?: unknown; issues?: unknown };
+  const message = typeof error.error === 'string' ? error.error : `HTTP ${response.status}`;
+  return {
+    ok: false,
+    status: response.status,
+    error: message,
+    issues: Array.isArray(error.issues) ? (error.issues as ApiIssue[]) : [],
+    // The app answers an unknown route with `no route for …`: that feature is not in this version.
+    unavailable: (response.status === 404 || response.status === 405) && message.startsWith('no route for'),
+  };
+}
+
+export interface LiveConfig {
+  version: number;
+  savedAt: string;
+  config: unknown;
+}
+
+/** GET /admin/config: the live document and its version. */
+export const loadLive = (c: ConsoleContext) => adminCall<LiveConfig>(c, 'GET', '/admin/config');

@@ -1,0 +1,165 @@
+// The admin API as an OpenAPI 3.1 document; request bodies and the config come from the same zod schemas
+// the routes validate with (z.toJSONSchema), so the description cannot drift from the code.
+// OpenAPI 3.1: https://spec.openapis.org/oas/v3.1.0 (schemas are JSON Schema 2020-12).
+import * as z from 'zod/mini';
+import { PreviewBody, PurgeBody } from '../admin/bodies';
+import { ConfigSchema } from '../rules/schema';
+
+export type JsonSchema = { [key: string]: unknown };
+
+function fromZod(schema: z.ZodMiniType, descriptions: Record<string, string> = {}): JsonSchema {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+  for (const [name, description] of Object.entries(descriptions))
+    if (properties[name]) properties[name] = { description, ...properties[name] };
+  return json;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: JsonSchema, description: string) => ({ description, content: { 'application/json': { schema } } });
+const error = (description: string) => json(ref('Error'), description);
+const object = (properties: Record<string, JsonSchema>, required = Object.keys(properties)): JsonSchema => ({
+  type: 'object',
+  properties,
+  required,
+});
+const STRING = { type: 'string' };
+const INTEGER = { type: 'integer' };
+
+function schemas(): Record<string, JsonSchema> {
+  return {
+    Config: fromZod(ConfigSchema),
+    PreviewRequest: fromZod(PreviewBody, {
+      source: 'A source id from the config.',
+      headers: 'Headers as the platform would send them (topic, event name…); signatures are not checked.',
+      body: 'The payload: a JSON value, or the raw body as a string.',
+    }),
+    PurgeRequest: fromZod(PurgeBody, {
+      distribution: 'A distribution name from the config.',
+      paths: 'Paths to purge (URL purge), each starting with "/".',
+      prefetch: 'Paths to prefetch once their purge has gone.',
+      all: 'Purge everything cached for the distribution.',
+    }),
+    Error: object(
+      {
+        error: { ...STRING, description: 'What went wrong, in words.' },
+        issues: { type: 'array', items: object({ path: STRING, message: STRING }) },
+      },
+      ['error'],
+    ),
+    LiveConfig: object({ version: INTEGER, savedAt: { ...STRING, format: 'date-time' }, config: ref('Config') }),
+    Saved: object({ version: INTEGER, savedAt: STRING, warnings: { type: 'array', items: STRING } }),
+    Preview: object({
+      event: { type: 'object', description: 'The normalized ContentEvent.' },
+      matches: {
+        type: 'array',
+        items: object(
+          {
+            ruleId: STRING,
+            distribution: STRING,
+            purge: { type: 'array', items: STRING },
+            prefetch: { type: 'array', items: STRING },
+          },
+          ['ruleId'],
+        ),
+      },
+      misses: { type: 'array', items: object({ ruleId: STRING, reason: STRING }) },
+      work: { type: 'array', description: 'What each distribution would queue.', items: { type: 'object' } },
+    }),
+    Status: object({
+      configVersion: INTEGER,
+      distributions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          description:
+            'Per distribution: health, pending paths by kind, oldest pending age, next send time, calls left in the window, last error, last hour, dead letters.',
+        },
+      },
+    }),
+    Queued: object({ eventId: STRING, paths: INTEGER, prefetch: INTEGER, all: { type: 'boolean' } }),
+  };
+}
+
+const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
+
+function paths() {
+  return {
+    '/admin/config': {
+      get: {
+        summary: 'The live config',
+        responses: {
+          200: json(ref('LiveConfig'), 'The live document as saved, with its version.'),
+          404: error('No config has been saved yet.'),
+        },
+      },
+      put: {
+        summary: 'Validate and save a new config version',
+        description:
+          'An invalid document is refused with every problem at its exact field, and nothing is stored. With `dryRun=1` the document is only validated.',
+        parameters: [
+          {
+            name: 'dryRun',
+            in: 'query',
+            required: false,
+            schema: { enum: ['1', 'true'] },
+            description: 'Validate only: answers `{valid: true, warnings}`.',
+          },
+        ],
+        requestBody: body('Config'),
+        responses: {
+          200: json(ref('Saved'), 'Saved (or, with dryRun, valid); warnings name secrets the Worker lacks.'),
+          400: error('Not JSON.'),
+          422: error('Invalid: `issues` lists each problem with its field path.'),
+        },
+      },
+    },
+    '/admin/preview': {
+      post: {
+        summary: 'What a payload would purge, without a signature and without purging',
+        requestBody: body('PreviewRequest'),
+        responses: {
+          200: json(ref('Preview'), 'The normalized event, matched rules and their paths, and why the others did not match.'),
+          400: error('A bad request body or payload.'),
+          404: error('Unknown source.'),
+        },
+      },
+    },
+    '/admin/status': {
+      get: { summary: 'Each distribution’s scheduler', responses: { 200: json(ref('Status'), 'Per distribution status.') } },
+    },
+    '/admin/purge': {
+      post: {
+        summary: 'A manual purge through the same scheduler',
+        requestBody: body('PurgeRequest'),
+        responses: {
+          202: json(ref('Queued'), 'Stored; it is sent within the limits.'),
+          400: error('Nothing to purge, or a bad path.'),
+          404: error('Unknown distribution.'),
+        },
+      },
+    },
+    '/admin/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 JSON.' } } } },
+  };
+}
+
+let memo: JsonSchema | undefined;
+
+/** The OpenAPI 3.1 document of the admin API, built once per isolate. */
+export function openApiDocument(): JsonSchema {
+  memo ??= {
+    openapi: '3.1.0',
+    info: {
+      title: 'purge-relay admin API',
+      version: '1',
+      description: 'Every route needs `Authorization: Bearer <ADMIN_TOKEN>`. Errors are `{"error": "…"}`.',
+    },
+    security: [{ bearer: [] }],
+    paths: paths(),
+    components: {
+      schemas: schemas(),
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret.' } },
+    },
+  };
+  return memo;
+}

@@ -1,0 +1,80 @@
+// The operator's console at /admin/ui (its own login, not the bearer token), the OpenAPI document at
+// /admin/openapi.json and its readable page at /admin/docs. Mounted on /admin before the admin API.
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { requireAdmin } from '../admin/auth';
+import { toBase64 } from '../lib/bytes';
+import type { AdminApi, ConsoleEnv } from './api';
+import { currentSession, loginRoutes, requireCsrf, requireSession } from './auth';
+import { DocsPage } from './docs-page';
+import { Page } from './layout';
+import { openApiDocument } from './openapi';
+import { configPage } from './pages/config';
+import { versionsPage } from './pages/config-versions';
+import { deadLettersPage } from './pages/dead-letters';
+import { deliveriesPage } from './pages/deliveries';
+import { overviewPage } from './pages/overview';
+import { playgroundPage } from './pages/playground';
+import { purgePage } from './pages/purge';
+
+/** Per request: the admin API handle, a CSP nonce, and headers that keep pages out of frames and caches. */
+const prepare =
+  (api: AdminApi): MiddlewareHandler<ConsoleEnv> =>
+  async (c, next) => {
+    const nonce = toBase64(crypto.getRandomValues(new Uint8Array(16)));
+    c.set('api', api);
+    c.set('nonce', nonce);
+    await next();
+    c.header(
+      'Content-Security-Policy',
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    );
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Cache-Control', 'no-store');
+  };
+
+/** The docs and the OpenAPI document: a console session or the bearer token (a browser without either logs in). */
+const sessionOrBearer: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
+  const session = await currentSession(c);
+  if (session) {
+    c.set('session', session);
+    return next();
+  }
+  if (!c.req.header('authorization') && c.req.header('accept')?.includes('text/html')) {
+    return c.redirect(`/admin/ui/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+  }
+  // Boundary: requireAdmin is typed for the admin app's context; it reads only the env and the headers.
+  return requireAdmin(c as unknown as Context<{ Bindings: Env }>, next);
+};
+
+const pages = new Hono<ConsoleEnv>()
+  .route('/', loginRoutes)
+  .use('*', requireSession, requireCsrf)
+  .route('/', overviewPage)
+  .route('/', deliveriesPage)
+  .route('/', playgroundPage)
+  .route('/', configPage)
+  .route('/', versionsPage)
+  .route('/', deadLettersPage)
+  .route('/', purgePage)
+  .all('*', (c) =>
+    c.html(
+      <Page c={c} title="Not found">
+        <p>
+          No console page here. <a href="/admin/ui">Overview</a>
+        </p>
+      </Page>,
+      404,
+    ),
+  );
+
+/** The console routes; `api` is the app itself, which the console calls in process for `/admin/...`. */
+export function createConsole(api: AdminApi) {
+  return new Hono<ConsoleEnv>()
+    .use('/ui/*', prepare(api))
+    .use('/docs', prepare(api))
+    .get('/ui/', (c) => c.redirect('/admin/ui', 301))
+    .route('/ui', pages)
+    .get('/openapi.json', sessionOrBearer, (c) => c.json(openApiDocument()))
+    .get('/docs', sessionOrBearer, (c) => c.html(<DocsPage c={c} doc={openApiDocument()} />));
+}

@@ -1,0 +1,245 @@
+// The CLI (bin/purge-relay.mjs) against a relay under wrangler dev and the Gotipath stand-in on 127.0.0.1.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { startGotipathStandin } from '../../scripts/gotipath-standin.mjs';
+import { putConfig, readDevVars, startLocalRelay } from '../../scripts/local-relay.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const WINDOW_MS = 2_000;
+// The sample secrets of .dev.vars.example, so send-sample can sign as each platform does.
+const SECRETS = {
+  ...readDevVars(`${ROOT}.dev.vars.example`),
+  GOTIPATH_CLIENT_ID: 'cli-client',
+  GOTIPATH_LIBRARY_ID: 'cli-library',
+  GOTIPATH_API_KEY: 'cli-key',
+  ADMIN_TOKEN: 'cli-admin-token-0123456789',
+};
+const EXAMPLE = JSON.parse(readFileSync(`${ROOT}examples/config.json`, 'utf8'));
+const CONFIG = {
+  ...EXAMPLE,
+  distributions: { main: { id: 'dist-cli', coalesceMs: 300, limits: { windowMs: WINDOW_MS + 100 } } },
+};
+
+let standin;
+let relay;
+let dir;
+
+before(async () => {
+  standin = await startGotipathStandin({
+    log: false,
+    windowMs: WINDOW_MS,
+    credentials: {
+      clientId: SECRETS.GOTIPATH_CLIENT_ID,
+      libraryId: SECRETS.GOTIPATH_LIBRARY_ID,
+      apiKey: SECRETS.GOTIPATH_API_KEY,
+    },
+  });
+  dir = mkdtempSync(join(tmpdir(), 'purge-relay-cli-'));
+  const port = 20_000 + Math.floor(Math.random() * 2_000);
+  relay = await startLocalRelay({ port, persistTo: join(dir, 'state'), vars: { ...SECRETS, GOTIPATH_API_BASE: standin.url } });
+  await putConfig(relay.url, SECRETS.ADMIN_TOKEN, CONFIG);
+});
+
+after(async () => {
+  await relay?.stop();
+  await standin?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI without blocking this process (the stand-in answers from it); resolves with its output. */
+function cli(args, { token = SECRETS.ADMIN_TOKEN, url = relay.url, env = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${ROOT}bin/purge-relay.mjs`, ...args, '--url', url], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, PURGE_RELAY_TOKEN: token, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const file = (name, value) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+  return path;
+};
+
+const liveVersion = async () =>
+  (await (await fetch(`${relay.url}/admin/config`, { headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` } })).json())
+    .version;
+
+describe('purge-relay status', () => {
+  it('prints each distribution with its health, queue and calls left', async () => {
+    const { code, stdout } = await cli(['status']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^config version \d+$/m);
+    assert.match(stdout, /^main \(dist-cli\) {2}health ok$/m);
+    assert.match(stdout, /^ {2}pending {7}0 \(none\)/m);
+  });
+
+  it('prints the JSON answer with --json', async () => {
+    const { stdout } = await cli(['status', '--json']);
+    assert.equal(JSON.parse(stdout).distributions[0].distribution, 'main');
+  });
+});
+
+describe('purge-relay config', () => {
+  it('validates a good file without saving it', async () => {
+    const before = await liveVersion();
+    const { code, stdout } = await cli(['config', 'validate', file('good.json', { ...CONFIG, schedules: [] })]);
+    assert.equal(code, 0);
+    assert.match(stdout, /good\.json is valid \(checked by http:\/\/127\.0\.0\.1:\d+; nothing was saved\)/);
+    assert.equal(await liveVersion(), before);
+  });
+
+  it('fails on a bad file naming every problem at its field', async () => {
+    const bad = { ...CONFIG, rules: [{ ...CONFIG.rules[0], match: { actions: ['publsh'] } }] };
+    const { code, stderr } = await cli(['config', 'validate', file('bad.json', bad)]);
+    assert.equal(code, 1);
+    assert.match(
+      stderr,
+      /bad\.json is invalid \(1 problem\):\n {2}.*bad\.json: rules\[0\]\.match\.actions\[0\]: expected one of "publish"/,
+    );
+  });
+
+  it('fails on a file that is not JSON', async () => {
+    const { code, stderr } = await cli(['config', 'validate', file('broken.json', '{ "distributions": ')]);
+    assert.equal(code, 1);
+    assert.match(stderr, /broken\.json is not valid JSON/);
+  });
+
+  it('pulls the live config to stdout and to a file', async () => {
+    const { code, stdout } = await cli(['config', 'pull']);
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(stdout), CONFIG);
+    const out = join(dir, 'pulled.json');
+    const written = await cli(['config', 'pull', '--out', out]);
+    assert.match(written.stderr, /wrote version \d+ .* to .*pulled\.json/);
+    assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), CONFIG);
+  });
+
+  it('diffs a file against the live version', async () => {
+    const changed = { ...CONFIG, schedules: [{ ...CONFIG.schedules[0], purge: ['/sitemap-index.xml'] }] };
+    const { code, stdout } = await cli(['config', 'diff', file('changed.json', changed)]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^--- live \(version \d+\)\n\+\+\+ .*changed\.json\n@@ /);
+    assert.match(stdout, /^- {8}"\/sitemap\.xml"$/m);
+    assert.match(stdout, /^\+ {8}"\/sitemap-index\.xml"$/m);
+    const same = await cli(['config', 'diff', file('same.json', CONFIG)]);
+    assert.match(same.stdout, /^no differences between .*same\.json and the live version \d+$/m);
+  });
+
+  it('pushes a file as a new version after showing the diff', async () => {
+    const before = await liveVersion();
+    const next = { ...CONFIG, distributions: { main: { ...CONFIG.distributions.main, coalesceMs: 250 } } };
+    const { code, stdout, stderr } = await cli(['config', 'push', file('next.json', next)]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^- +"coalesceMs": 300,$/m);
+    assert.match(stderr, new RegExp(`saved as version ${before + 1}`));
+    assert.equal(await liveVersion(), before + 1);
+  });
+});
+
+describe('purge-relay preview', () => {
+  it('shows the matched rules and their paths for a payload file and headers', async () => {
+    const payload = file('entry.json', {
+      sys: { id: 'p1', type: 'Entry', contentType: { sys: { id: 'blogPost' } } },
+      fields: { slug: { 'en-US': 'cli post' } },
+    });
+    const { code, stdout } = await cli([
+      'preview',
+      '--source',
+      'contentful',
+      '--header',
+      'X-Contentful-Topic: ContentManagement.Entry.publish',
+      payload,
+    ]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^event {4}publish blogPost p1 \(source contentful/m);
+    assert.match(stdout, /^matched  blog-post → main\n {2}purge {5}\/blog\/cli%20post\n/m);
+    assert.match(stdout, /^ {2}prefetch {2}\/blog\/cli%20post$/m);
+    assert.match(stdout, /^ {2}product: source "contentful" is not in \["shopify"\]$/m);
+  });
+
+  it('needs --source', async () => {
+    const { code, stderr } = await cli(['preview', file('x.json', {})]);
+    assert.equal(code, 2);
+    assert.match(stderr, /preview needs --source/);
+  });
+});
+
+describe('purge-relay purge --wait', () => {
+  it('queues the paths, shows progress, and returns once the stand-in has them', async () => {
+    const { code, stdout, stderr } = await cli([
+      'purge',
+      '--distribution',
+      'main',
+      '/cli/one',
+      '/cli/two',
+      '--wait',
+      '--timeout',
+      '30',
+    ]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^queued 2 path\(s\) on main as man_\w+$/m);
+    assert.match(stderr, /^main: 2 pending \(url 2\)/m);
+    assert.match(stderr, /^main: queue empty, everything sent/m);
+    const call = standin.calls.find((c) => c.paths.includes('/cli/one'));
+    assert.deepEqual([call?.status, call?.paths], [200, ['/cli/one', '/cli/two']]);
+  });
+
+  it('refuses a purge with nothing to purge', async () => {
+    const { code, stderr } = await cli(['purge', '--distribution', 'main']);
+    assert.equal(code, 2);
+    assert.match(stderr, /give paths, --file, --prefetch or --all/);
+  });
+});
+
+describe('purge-relay send-sample', () => {
+  it('sends a webhook signed by the platform’s SDK and reports the 202', async () => {
+    const { code, stdout, stderr } = await cli(['send-sample', 'contentful'], {
+      env: { CONTENTFUL_WEBHOOK_SECRET: SECRETS.CONTENTFUL_WEBHOOK_SECRET },
+    });
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^POST \/webhooks\/contentful → 202 \{"eventId":"evt_\w+","paths":4\}$/m);
+  });
+});
+
+describe('purge-relay failures', () => {
+  it('exits 1 with the relay’s message for a wrong token', async () => {
+    const { code, stderr } = await cli(['status'], { token: 'not-the-token' });
+    assert.equal(code, 1);
+    assert.equal(stderr, 'purge-relay: GET /admin/status failed (401): admin token does not match\n');
+  });
+
+  it('exits 1 saying so when the relay cannot be reached', async () => {
+    const closed = await new Promise((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address();
+        server.close(() => resolve(port));
+      });
+    });
+    const { code, stderr } = await cli(['status'], { url: `http://127.0.0.1:${closed}` });
+    assert.equal(code, 1);
+    assert.match(stderr, new RegExp(`could not reach the relay at http://127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\)`));
+  });
+
+  it('exits 2 with the usage for an unknown command or option', async () => {
+    for (const args of [['frobnicate'], ['status', '--colour']]) {
+      const { code, stderr } = await cli(args);
+      assert.equal(code, 2);
+      assert.match(stderr, /Usage: purge-relay <command>/);
+    }
+  });
+});
