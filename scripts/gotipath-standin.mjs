@@ -85,8 +85,7 @@ function show(v) {
 
 /** @param {Faults} current @param {unknown} patch @returns {Faults} merged faults; null/undefined values remove a key */
 function mergeFaults(current, patch) {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
-    throw new TypeError('faults must be an object');
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new TypeError('faults must be an object');
   /** @type {Record<string, unknown>} */
   const next = { ...current };
   for (const [key, value] of Object.entries(patch)) {
@@ -136,9 +135,7 @@ function readBody(req) {
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () =>
-      resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES }),
-    );
+    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES }));
     req.on('error', reject);
   });
 }
@@ -146,8 +143,7 @@ function readBody(req) {
 /** @param {unknown} p @param {string} kind @returns {string | null} what is wrong with one path */
 function checkPath(p, kind) {
   if (typeof p !== 'string') return `must be a string: ${show(p)}`;
-  if (p.length > MAX_PATH_LENGTH)
-    return `must be at most ${MAX_PATH_LENGTH} characters (has ${p.length}): ${show(p)}`;
+  if (p.length > MAX_PATH_LENGTH) return `must be at most ${MAX_PATH_LENGTH} characters (has ${p.length}): ${show(p)}`;
   if (HOST_RE.test(p)) return `must not contain a scheme or host: ${show(p)}`;
   if (!p.startsWith('/')) return `must start with "/": ${show(p)}`;
   if (/[\s\p{Cc}]/u.test(p)) return `must not contain whitespace or control characters: ${show(p)}`;
@@ -204,9 +200,7 @@ function checkAuth(headers, creds) {
   const missing = AUTH_HEADERS.filter(([h]) => !headers[h.toLowerCase()]).map(([h]) => h);
   if (missing.length) return `Unauthorized: missing header ${missing.join(', ')}`;
   const wrong = AUTH_HEADERS.filter(([h, k]) => headers[h.toLowerCase()] !== creds[k]).map(([h]) => h);
-  return wrong.length
-    ? `Unauthorized: header ${wrong.join(', ')} does not match the configured credentials`
-    : null;
+  return wrong.length ? `Unauthorized: header ${wrong.join(', ')} does not match the configured credentials` : null;
 }
 
 /**
@@ -290,8 +284,7 @@ export async function startGotipathStandin(options = {}) {
     if (faults.outageUntil !== undefined && call.at < faults.outageUntil) {
       return { status: 503, error: 'Service Unavailable: outage (stand-in fault)' };
     }
-    if (faults.unauthorized)
-      return { status: 401, error: 'Unauthorized: credentials rejected (stand-in fault)' };
+    if (faults.unauthorized) return { status: 401, error: 'Unauthorized: credentials rejected (stand-in fault)' };
     return null;
   }
 
@@ -339,8 +332,7 @@ export async function startGotipathStandin(options = {}) {
 
   /** Check 5: the sliding-window rate limit; accepted calls enter the window. @param {Call} call @returns {Outcome} */
   function admit(call) {
-    if (call.kind === 'distribution')
-      return { status: 200, body: { id: call.distributionId, status: 'active' } };
+    if (call.kind === 'distribution') return { status: 200, body: { id: call.distributionId, status: 'active' } };
     const kind = /** @type {RateKind} */ (call.kind);
     const key = `${call.distributionId}\u0000${kind}`;
     const wait = limiter.check(key, limits[kind].max, call.at);
@@ -382,8 +374,7 @@ export async function startGotipathStandin(options = {}) {
     if (route === 'GET /__standin/calls') return send(res, 200, calls);
     if (route === 'GET /__standin/faults') return send(res, 200, faults);
     if (route === 'POST /__standin/reset') return (handle.clear(), handle.resetFaults(), send(res, 200, {}));
-    if (route !== 'POST /__standin/faults')
-      return send(res, 404, { error: `Not Found: no control route ${route}` });
+    if (route !== 'POST /__standin/faults') return send(res, 404, { error: `Not Found: no control route ${route}` });
     const { reject, body } = parseBody(await readBody(req), req.headers['content-type']);
     if (reject) return send(res, reject.status, { error: reject.error });
     try {

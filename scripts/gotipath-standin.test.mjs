@@ -114,26 +114,14 @@ describe('gotipath stand-in', () => {
     [{ type: 'url', paths: ['//cdn.example.com/a'] }, /^paths\[0\] must not contain a scheme or host/],
     [{ type: 'url', paths: ['http://example.com/a'] }, /^paths\[0\] must not contain a scheme or host/],
     [{ type: 'url', paths: ['/https://example.com/a'] }, /^paths\[0\] must not contain a scheme or host/],
-    [
-      { type: 'url', paths: ['/a b'] },
-      /^paths\[0\] must not contain whitespace or control characters: "\/a b"$/,
-    ],
+    [{ type: 'url', paths: ['/a b'] }, /^paths\[0\] must not contain whitespace or control characters: "\/a b"$/],
     [{ type: 'url', paths: ['/ok', '/a\u0001'] }, /^paths\[1\] must not contain whitespace or control/],
-    [
-      { type: 'url', paths: ['/' + 'a'.repeat(2048)] },
-      /^paths\[0\] must be at most 2048 characters \(has 2049\)/,
-    ],
+    [{ type: 'url', paths: ['/' + 'a'.repeat(2048)] }, /^paths\[0\] must be at most 2048 characters \(has 2049\)/],
     [{ type: 'url', paths: ['/a', '/b', '/a'] }, /^paths\[2\] duplicates paths\[0\]: "\/a"$/],
     [{ type: 'url', paths: ['/img/*'] }, /^paths\[0\] may contain "\*" only in a pattern purge/],
     [{ type: 'all', paths: ['/a'] }, /paths must be empty for type "all"/],
-    [
-      { type: 'pattern', paths: Array.from({ length: 11 }, (_, i) => `/p${i}/*`) },
-      /too many paths: 11 .* at most 10/,
-    ],
-    [
-      { type: 'url', paths: Array.from({ length: 101 }, (_, i) => `/p${i}`) },
-      /too many paths: 101 .* at most 100/,
-    ],
+    [{ type: 'pattern', paths: Array.from({ length: 11 }, (_, i) => `/p${i}/*`) }, /too many paths: 11 .* at most 10/],
+    [{ type: 'url', paths: Array.from({ length: 101 }, (_, i) => `/p${i}`) }, /too many paths: 101 .* at most 100/],
   ];
   for (const [body, message] of cases) {
     it(`422 for ${JSON.stringify(body).slice(0, 70)}`, async () => {
@@ -170,11 +158,7 @@ describe('gotipath stand-in', () => {
     assert.equal((await fetch(`${s.url}/v1/distributions/d1`, { headers: AUTH })).status, 503);
     s.setFaults({ errorStatus: 500 });
     assert.equal((await post(purgeUrl(s), { type: 'url', paths: ['/a'] })).status, 500);
-    assert.equal(
-      (await post(purgeUrl(s), { type: 'url', paths: ['a'] })).status,
-      422,
-      'invalid calls are not faulted',
-    );
+    assert.equal((await post(purgeUrl(s), { type: 'url', paths: ['a'] })).status, 422, 'invalid calls are not faulted');
     s.resetFaults();
     s.setFaults({ outageUntil: Date.now() + 60_000 });
     assert.equal((await post(purgeUrl(s), { type: 'all' })).status, 503);
@@ -238,11 +222,7 @@ describe('gotipath stand-in: separate instances', () => {
       assert.match(limited.json.error, /^Too Many Requests: /);
       assert.ok(Number(limited.headers.get('retry-after')) >= 1);
       assert.equal(s.violations, 1);
-      assert.equal(
-        (await post(purgeUrl(s, 'other'), { type: 'url', paths: ['/a'] })).status,
-        200,
-        'per distribution',
-      );
+      assert.equal((await post(purgeUrl(s, 'other'), { type: 'url', paths: ['/a'] })).status, 200, 'per distribution');
       await sleep(550);
       assert.equal((await call()).status, 200);
       assert.deepEqual(summarize(s.calls, 500).maxCallsInAnyWindow.url, 2);
@@ -289,19 +269,11 @@ describe('gotipath stand-in: separate instances', () => {
     const run = async (seed) => {
       /** @type {number[]} */
       const statuses = [];
-      await withStandin(
-        { seed, credentials, limits: { url: { max: 100 } }, faults: { errorRate: 0.5 } },
-        async (s) => {
-          for (let i = 0; i < 12; i++)
-            statuses.push((await post(purgeUrl(s), { type: 'url', paths: [`/${i}`] }, headers)).status);
-          const over = await post(
-            purgeUrl(s),
-            { type: 'url', paths: Array.from({ length: 101 }, (_, i) => `/${i}`) },
-            headers,
-          );
-          assert.equal(over.status, 422, 'paths limit kept from defaults');
-        },
-      );
+      await withStandin({ seed, credentials, limits: { url: { max: 100 } }, faults: { errorRate: 0.5 } }, async (s) => {
+        for (let i = 0; i < 12; i++) statuses.push((await post(purgeUrl(s), { type: 'url', paths: [`/${i}`] }, headers)).status);
+        const over = await post(purgeUrl(s), { type: 'url', paths: Array.from({ length: 101 }, (_, i) => `/${i}`) }, headers);
+        assert.equal(over.status, 422, 'paths limit kept from defaults');
+      });
       return statuses;
     };
     const a = await run(7);
@@ -319,9 +291,7 @@ describe('gotipath stand-in: separate instances', () => {
     await withStandin({ log: (line) => lines.push(line) }, async (s) => {
       await post(purgeUrl(s, 'd9'), { type: 'url', paths: ['/1', '/2', '/3', '/4', '/5', '/6', '/7'] });
     });
-    assert.deepEqual(lines, [
-      '[gotipath] 200 POST /v1/distributions/d9/purges url 7 paths: /1 /2 /3 /4 /5 … +2 more',
-    ]);
+    assert.deepEqual(lines, ['[gotipath] 200 POST /v1/distributions/d9/purges url 7 paths: /1 /2 /3 /4 /5 … +2 more']);
   });
 });
 

@@ -28,13 +28,19 @@ function at(ms, fn) {
 
 // Key pairs for the platforms that sign with public keys: `current` and `previous` are published on the
 // key server below (rotation), `rogue` is not (a wrong key).
-const KEY_PAIRS = Object.fromEntries(['current', 'previous', 'rogue'].map((kid) => [kid, generateKeyPairSync('rsa', { modulusLength: 2048 })]));
+const KEY_PAIRS = Object.fromEntries(
+  ['current', 'previous', 'rogue'].map((kid) => [kid, generateKeyPairSync('rsa', { modulusLength: 2048 })]),
+);
 const jwk = (kid) => ({ ...KEY_PAIRS[kid].publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' });
 const spkiPem = (kid) => KEY_PAIRS[kid].publicKey.export({ format: 'pem', type: 'spki' });
 const JWKS = JSON.stringify({ keys: [jwk('current'), jwk('previous')] });
 // SNS signs with a certificate's key: test certificates made once with `openssl req -x509` (test only).
 const fixture = (name) => readFileSync(new URL(`../test/fixtures/commercetools/${name}`, import.meta.url), 'utf8');
-const SNS_KEYS = { current: createPrivateKey(fixture('sns-current.key')), previous: createPrivateKey(fixture('sns-previous.key')), rogue: KEY_PAIRS.rogue.privateKey };
+const SNS_KEYS = {
+  current: createPrivateKey(fixture('sns-current.key')),
+  previous: createPrivateKey(fixture('sns-previous.key')),
+  rogue: KEY_PAIRS.rogue.privateKey,
+};
 
 /** What the key server publishes, by path under `/keys`. */
 export const KEY_FILES = {
@@ -47,7 +53,10 @@ const keyFetches = new Map();
 
 /** SNS string to sign: `Key\nValue\n` per signed key, in order (docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html). */
 const snsStringToSign = (m) =>
-  ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'].filter((k) => k in m).map((k) => `${k}\n${m[k]}\n`).join('');
+  ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+    .filter((k) => k in m)
+    .map((k) => `${k}\n${m[k]}\n`)
+    .join('');
 
 const shopwareApp = new AppServer(
   { appName: 'purge-relay-test', appSecret: 'app-secret', authorizeCallbackUrl: 'http://127.0.0.1/authorize' },
@@ -91,7 +100,11 @@ export const SIGNERS = {
   woocommerce: ({ secret, body }) => ({ 'x-wc-webhook-signature': hmac('sha256', secret, body, 'base64') }),
   shopware: async ({ secret, body }) => ({ 'shopware-shop-signature': await shopwareApp.signer.sign(body, secret) }),
   stripe: ({ secret, body, timestamp = Math.floor(Date.now() / 1000), headers = {} }) => ({
-    [headers['x-signature-header'] ?? 'stripe-signature']: Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp }),
+    [headers['x-signature-header'] ?? 'stripe-signature']: Stripe.webhooks.generateTestHeaderString({
+      payload: body,
+      secret,
+      timestamp,
+    }),
   }),
   // BigCommerce signs as Standard Webhooks with the client secret's raw bytes as the key.
   bigcommerce: ({ secret, body, timestamp = Math.floor(Date.now() / 1000), id = 'msg_sample' }) => ({
@@ -145,9 +158,12 @@ export const SIGNERS = {
       SignatureVersion: version,
       // A rogue signature names the genuine certificate.
       SigningCertURL: `${options.certBaseUrl}/${kid === 'rogue' ? 'current' : kid}.pem`,
-      UnsubscribeURL: 'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-central-1:123456789012:ct:1',
+      UnsubscribeURL:
+        'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-central-1:123456789012:ct:1',
     };
-    const signature = rsaSign(version === '1' ? 'sha1' : 'sha256', Buffer.from(snsStringToSign(message)), SNS_KEYS[kid]).toString('base64');
+    const signature = rsaSign(version === '1' ? 'sha1' : 'sha256', Buffer.from(snsStringToSign(message)), SNS_KEYS[kid]).toString(
+      'base64',
+    );
     return { body: JSON.stringify({ ...message, Signature: signature }) };
   },
   // The generic provider's recipe, from a source's options (see src/providers/generic-hmac.ts).
@@ -155,7 +171,11 @@ export const SIGNERS = {
     const hash = options.algorithm ?? 'sha256';
     const [before, after = ''] = (options.signed ?? '{body}').split('{body}');
     const fill = (text) => text.replaceAll('{timestamp}', String(timestamp)).replaceAll('{id}', id);
-    const digest = createHmac(hash, secret).update(fill(before)).update(body).update(fill(after)).digest(options.encoding ?? 'hex');
+    const digest = createHmac(hash, secret)
+      .update(fill(before))
+      .update(body)
+      .update(fill(after))
+      .digest(options.encoding ?? 'hex');
     return {
       [options.header]: `${options.prefix ?? ''}${digest}`,
       ...(options.timestampHeader ? { [options.timestampHeader]: String(timestamp) } : {}),
@@ -168,7 +188,8 @@ export const SIGNERS = {
 function serveKeys(req, res) {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const path = url.pathname.slice('/keys'.length);
-  if (path === '/__counts') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(keyFetches)));
+  if (path === '/__counts')
+    return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(keyFetches)));
   keyFetches.set(`${path}${url.search}`, (keyFetches.get(`${path}${url.search}`) ?? 0) + 1);
   const file = KEY_FILES[path];
   if (!file) return res.writeHead(404).end('not found');

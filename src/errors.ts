@@ -15,11 +15,9 @@ export class RelayError extends Error {
   readonly details: unknown;
 }
 
-export const badRequest = (message: string, details?: unknown) =>
-  new RelayError(400, message, { details });
+export const badRequest = (message: string, details?: unknown) => new RelayError(400, message, { details });
 export const unauthorized = (message: string) => new RelayError(401, message);
 export const notFound = (message: string) => new RelayError(404, message);
-export const unavailable = (message: string, cause?: unknown) =>
-  new RelayError(503, message, { cause });
+export const unavailable = (message: string, cause?: unknown) => new RelayError(503, message, { cause });
 /** The Worker itself is set up wrongly (a missing secret, say): the operator must act. */
 export const misconfigured = (message: string) => new RelayError(500, `Misconfigured relay: ${message}`);

@@ -44,7 +44,9 @@ export const versionRoutes = new Hono<{ Bindings: Env }>()
     // An old version may not satisfy today's schema (a provider renamed, say): it is checked again.
     const parsed = parseConfig(document);
     if (!parsed.ok) {
-      throw new RelayError(422, `config version ${version} is no longer valid; nothing was saved`, { details: { issues: parsed.issues } });
+      throw new RelayError(422, `config version ${version} is no longer valid; nothing was saved`, {
+        details: { issues: parsed.issues },
+      });
     }
     const saved = await saveConfig(c.env.CONFIG, document, Date.now(), { rolledBackFrom: version, config: parsed.config });
     log('info', 'config rolled back', { version: saved.version, rolledBackFrom: version });

@@ -19,7 +19,9 @@ function missingSecrets(env: Env, config: RelayConfig): string[] {
   // Boundary: source secrets are not in the generated Env type.
   const values = env as unknown as Record<string, unknown>;
   return Object.entries(config.sources).flatMap(([id, s]) =>
-    s.secrets.filter((name) => typeof values[name] !== 'string').map((name) => `source "${id}": Worker secret ${name} is not set`),
+    s.secrets
+      .filter((name) => typeof values[name] !== 'string')
+      .map((name) => `source "${id}": Worker secret ${name} is not set`),
   );
 }
 
@@ -42,12 +44,17 @@ export const configRoutes = new Hono<{ Bindings: Env }>()
       const count = parsed.issues.length;
       const first = parsed.issues[0]!;
       // The summary names the first field, so a log line or a terminal shows where to look.
-      throw new RelayError(422, `config is invalid (${count} problem${count > 1 ? 's' : ''}, first at ${first.path}: ${first.message}); nothing was saved`, {
-        details: { issues: parsed.issues },
-      });
+      throw new RelayError(
+        422,
+        `config is invalid (${count} problem${count > 1 ? 's' : ''}, first at ${first.path}: ${first.message}); nothing was saved`,
+        {
+          details: { issues: parsed.issues },
+        },
+      );
     }
     // `?dryRun=1` validates only (the console's check and `purge-relay config validate`): nothing is saved.
-    if (/^(1|true)$/.test(c.req.query('dryRun') ?? '')) return c.json({ valid: true, warnings: missingSecrets(c.env, parsed.config) });
+    if (/^(1|true)$/.test(c.req.query('dryRun') ?? ''))
+      return c.json({ valid: true, warnings: missingSecrets(c.env, parsed.config) });
     const saved = await saveConfig(c.env.CONFIG, document, Date.now(), { config: parsed.config });
     log('info', 'config saved', { version: saved.version, rules: saved.config.rules.length });
     return c.json({ version: saved.version, savedAt: saved.savedAt, warnings: missingSecrets(c.env, parsed.config) });

@@ -47,7 +47,12 @@ export const memoryRoutes = new Hono<{ Bindings: Env }>()
     }
     const entries = documents.map((d) => ({
       key: d.type === undefined ? { id: d.id } : { id: d.id, type: d.type },
-      items: d.paths.map((p): MemoryItem => ({ distribution: p.distribution, path: p.path, kind: p.kind, priority: PRIORITY[p.priority] })),
+      items: d.paths.map((p): MemoryItem => ({
+        distribution: p.distribution,
+        path: p.path,
+        kind: p.kind,
+        priority: PRIORITY[p.priority],
+      })),
     }));
     await sourceStateFor(c.env, source).seedPaths(entries);
     return c.json({ source, documents: entries.length });

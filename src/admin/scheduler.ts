@@ -31,9 +31,15 @@ export const schedulerRoutes = new Hono<{ Bindings: Env }>()
   .post('/purge', async (c) => {
     const input = await readJson(c.req.raw, PurgeBody);
     const { loaded } = await distribution(c.env, input.distribution);
-    const items = (kind: CallKind, paths: string[]): EnqueueItem[] => paths.map((path) => ({ kind, path, priority: 0, ruleId: 'manual' }));
+    const items = (kind: CallKind, paths: string[]): EnqueueItem[] =>
+      paths.map((path) => ({ kind, path, priority: 0, ruleId: 'manual' }));
     const all = input.all ? items('all', ['']) : [];
-    const work = [...all, ...items('url', input.paths), ...items('pattern', input.patterns), ...items('prefetch', input.prefetch)];
+    const work = [
+      ...all,
+      ...items('url', input.paths),
+      ...items('pattern', input.patterns),
+      ...items('prefetch', input.prefetch),
+    ];
     if (work.length === 0) throw badRequest('give paths, patterns, prefetch paths or "all": true');
     const eventId = newId('man');
     await enqueueWork(c.env, loaded.config, [{ distribution: input.distribution, items: work }], eventId);

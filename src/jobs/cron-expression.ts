@@ -36,7 +36,8 @@ function parseField(text: string, field: Field): Set<number> {
   for (const item of text.split(',')) {
     const [range = '', stepText] = item.split('/');
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw new Error(`cron ${field.name} step "${stepText}" must be a positive whole number`);
+    if (!Number.isInteger(step) || step < 1)
+      throw new Error(`cron ${field.name} step "${stepText}" must be a positive whole number`);
     let [from, to] = [field.min, field.max];
     if (range !== '*') {
       const [a = '', b] = range.split('-');

@@ -18,7 +18,13 @@ export function scheduleWork(schedule: ScheduleConfig, scheduledTime: number): P
   const vars: Record<string, string> = { date: iso.slice(0, 10), time: iso };
   const expand = (list: string[]) => list.map((t) => compileTemplate(t).expand((name) => vars[name]));
   const work = collectWork([
-    { ruleId: schedule.id, distribution: schedule.distribution, purge: expand(schedule.purge), prefetch: expand(schedule.prefetch), skipped: [] },
+    {
+      ruleId: schedule.id,
+      distribution: schedule.distribution,
+      purge: expand(schedule.purge),
+      prefetch: expand(schedule.prefetch),
+      skipped: [],
+    },
   ]);
   if (schedule.purgeAll) addPurgeAll(work, schedule.distribution);
   // The ledger names the schedule as the rule behind each path.

@@ -26,8 +26,7 @@ export function fromHex(text: string): Uint8Array | undefined {
   return out;
 }
 
-export const toHex = (bytes: Uint8Array): string =>
-  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** Base64 or base64url (RFC 4648 §4/§5), padding optional; undefined when malformed. */
 export function fromBase64(text: string): Uint8Array | undefined {

@@ -41,7 +41,10 @@ function isAnchoredRegex(text: string): boolean {
 /** The commercetools message inside the push envelope. */
 function unwrap(payload: unknown, push: CommercetoolsOptions['push']): Record<string, unknown> {
   try {
-    const text = push === 'sns' ? str(record(payload).Message) : decodeUtf8(fromBase64(str(pick(payload, 'message.data')) ?? '') ?? new Uint8Array());
+    const text =
+      push === 'sns'
+        ? str(record(payload).Message)
+        : decodeUtf8(fromBase64(str(pick(payload, 'message.data')) ?? '') ?? new Uint8Array());
     const message: unknown = JSON.parse(text ?? '');
     if (isRecord(message)) return message;
   } catch {
@@ -61,7 +64,9 @@ export const commercetools: WebhookProvider<CommercetoolsOptions> = {
   defaultToleranceMs: 3_600_000,
 
   verify: (request, { options, toleranceMs, now }) =>
-    options.push === 'sns' ? verifySnsMessage(request, options, toleranceMs, now) : verifyPubSubPush(request, options, toleranceMs, now),
+    options.push === 'sns'
+      ? verifySnsMessage(request, options, toleranceMs, now)
+      : verifyPubSubPush(request, options, toleranceMs, now),
 
   normalize(_request, payload, options) {
     const message = unwrap(payload, options.push);

@@ -8,7 +8,17 @@ import { concatBytes, fromBase64, utf8 } from '../lib/bytes';
 import { verifyHmacAny, verifyWithAny } from './crypto';
 import { KEY_URL, keyRing } from './keys';
 import { parseTimestampedSignature } from './stripe';
-import { checkTimestamp, localeList, parseIntStrict, parsePayload, pick, record, requireHeader, str, verbAction } from './support';
+import {
+  checkTimestamp,
+  localeList,
+  parseIntStrict,
+  parsePayload,
+  pick,
+  record,
+  requireHeader,
+  str,
+  verbAction,
+} from './support';
 import type { WebhookProvider, WebhookRequest } from './types';
 
 const PSS = { name: 'RSA-PSS', hash: 'SHA-256' };

@@ -19,11 +19,7 @@ function hmacKey(hash: HmacHash, secret: Uint8Array | string): Promise<CryptoKey
   return key;
 }
 
-export async function hmacSign(
-  hash: HmacHash,
-  secret: Uint8Array | string,
-  data: Uint8Array,
-): Promise<Uint8Array> {
+export async function hmacSign(hash: HmacHash, secret: Uint8Array | string, data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(hash, secret), data));
 }
 

@@ -20,7 +20,10 @@ const Options = z
     /** Text before the signature in the header, e.g. `sha256=`. */
     prefix: z._default(z.string(), ''),
     /** What is signed: `{body}` (default) or a template such as `{timestamp}.{body}` or `{id}.{timestamp}.{body}`. */
-    signed: z._default(z.string().check(z.refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')), '{body}'),
+    signed: z._default(
+      z.string().check(z.refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')),
+      '{body}',
+    ),
     /** Header with the signed timestamp; its age is checked against the replay window. */
     timestampHeader: z.optional(HEADER),
     timestampUnit: z._default(z.enum(['s', 'ms']), 's'),
@@ -39,9 +42,15 @@ const Options = z
     previousField: z.optional(FIELD),
   })
   .check(
-    z.refine((o) => !o.signed.includes('{timestamp}') || o.timestampHeader !== undefined, '{timestamp} in signed needs timestampHeader'),
+    z.refine(
+      (o) => !o.signed.includes('{timestamp}') || o.timestampHeader !== undefined,
+      '{timestamp} in signed needs timestampHeader',
+    ),
     z.refine((o) => !o.signed.includes('{id}') || o.idHeader !== undefined, '{id} in signed needs idHeader'),
-    z.refine((o) => o.timestampHeader === undefined || o.signed.includes('{timestamp}'), 'timestampHeader is only checked when signed includes {timestamp}'),
+    z.refine(
+      (o) => o.timestampHeader === undefined || o.signed.includes('{timestamp}'),
+      'timestampHeader is only checked when signed includes {timestamp}',
+    ),
   );
 type GenericOptions = z.infer<typeof Options>;
 
@@ -75,7 +84,8 @@ export const genericHmac: WebhookProvider<GenericOptions> = {
   },
 
   normalize(request, payload, options) {
-    const topic = (options.topicHeader ? request.headers.get(options.topicHeader) : str(pick(payload, options.topicField))) ?? 'update';
+    const topic =
+      (options.topicHeader ? request.headers.get(options.topicHeader) : str(pick(payload, options.topicField))) ?? 'update';
     const fields = options.fieldsField ? pick(payload, options.fieldsField) : payload;
     const previous = options.previousField ? pick(payload, options.previousField) : undefined;
     return {

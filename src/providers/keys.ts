@@ -45,7 +45,10 @@ export function keysFor(ring: KeyRing, kid: string | undefined): CryptoKey[] {
 async function load(url: string, algorithm: KeyAlgorithm): Promise<KeyRing> {
   let text: string;
   try {
-    const response = await fetch(url, { headers: { accept: 'application/json, application/x-pem-file' }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    const response = await fetch(url, {
+      headers: { accept: 'application/json, application/x-pem-file' },
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     text = await response.text();
   } catch (cause) {
@@ -120,9 +123,7 @@ export function certificateSpki(der: Uint8Array): Uint8Array | undefined {
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
 /** A key URL in the config: https, or http to a loopback address (local development and tests). */
-export const KEY_URL = z
-  .string()
-  .check(z.refine(isKeyUrl, 'an https URL (http only for localhost/127.0.0.1)'));
+export const KEY_URL = z.string().check(z.refine(isKeyUrl, 'an https URL (http only for localhost/127.0.0.1)'));
 
 export function isKeyUrl(text: string): boolean {
   try {

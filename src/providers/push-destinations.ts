@@ -20,7 +20,12 @@ const GOOGLE_ISSUERS = new Set(['accounts.google.com', 'https://accounts.google.
 /** Clock skew allowed on `exp`. */
 const LEEWAY_MS = 60_000;
 
-export async function verifyPubSubPush(request: WebhookRequest, options: PubSubOptions, toleranceMs: number, now: number): Promise<void> {
+export async function verifyPubSubPush(
+  request: WebhookRequest,
+  options: PubSubOptions,
+  toleranceMs: number,
+  now: number,
+): Promise<void> {
   const [scheme, token = ''] = requireHeader(request.headers, 'authorization').split(' ');
   const [head = '', body = '', signature = ''] = token.split('.');
   const header = decodeJsonPart(head);
@@ -49,7 +54,12 @@ const SIGNED_KEYS: Record<string, string[]> = {
   UnsubscribeConfirmation: ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'],
 };
 
-export async function verifySnsMessage(request: WebhookRequest, options: SnsOptions, toleranceMs: number, now: number): Promise<void> {
+export async function verifySnsMessage(
+  request: WebhookRequest,
+  options: SnsOptions,
+  toleranceMs: number,
+  now: number,
+): Promise<void> {
   const message = record(parseJsonBody(request.body));
   const signature = str(message.Signature);
   if (!signature) throw unauthorized('missing Signature field in the SNS message');
@@ -58,11 +68,15 @@ export async function verifySnsMessage(request: WebhookRequest, options: SnsOpti
   if (message.TopicArn !== options.topicArn) throw unauthorized('TopicArn is not the configured topic');
   // The certificate URL comes from the request, so it must match the configured allow-list.
   const certUrl = str(message.SigningCertURL) ?? '';
-  if (!new RegExp(options.certUrlPattern).test(certUrl) || !isKeyUrl(certUrl)) throw unauthorized('SigningCertURL is not allowed');
+  if (!new RegExp(options.certUrlPattern).test(certUrl) || !isKeyUrl(certUrl))
+    throw unauthorized('SigningCertURL is not allowed');
   const hash = message.SignatureVersion === '1' ? 'SHA-1' : message.SignatureVersion === '2' ? 'SHA-256' : undefined;
   if (!hash) throw unauthorized('unsupported SNS SignatureVersion');
   checkTimestamp(Date.parse(String(message.Timestamp)), now, toleranceMs);
-  const text = keys.filter((k) => typeof message[k] === 'string').map((k) => `${k}\n${message[k] as string}\n`).join('');
+  const text = keys
+    .filter((k) => typeof message[k] === 'string')
+    .map((k) => `${k}\n${message[k] as string}\n`)
+    .join('');
   const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash };
   const ring = await keyRing(certUrl, algorithm, now);
   const bytes = fromBase64(signature);

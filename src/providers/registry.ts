@@ -27,8 +27,29 @@ import { wordpress } from './wordpress';
 // Each provider's options type differs; the registry only hands them the options their own
 // schema parsed, so erasing the type parameter here is safe.
 const PROVIDERS = [
-  contentful, sanity, storyblok, hygraph, ghost, kontentAi, strapi, datocms, prismic, builderIo, directus, payloadCms, wordpress,
-  contentstack, shopify, bigcommerce, saleor, shopware, woocommerce, commercetools, standardWebhooks, stripe, genericHmac,
+  contentful,
+  sanity,
+  storyblok,
+  hygraph,
+  ghost,
+  kontentAi,
+  strapi,
+  datocms,
+  prismic,
+  builderIo,
+  directus,
+  payloadCms,
+  wordpress,
+  contentstack,
+  shopify,
+  bigcommerce,
+  saleor,
+  shopware,
+  woocommerce,
+  commercetools,
+  standardWebhooks,
+  stripe,
+  genericHmac,
 ] as unknown as WebhookProvider[];
 
 export const PROVIDER_NAMES = PROVIDERS.map((p) => p.name) as [string, ...string[]];

@@ -55,8 +55,7 @@ export const sanity: WebhookProvider<SanityOptions> = {
       action: ACTIONS[operation] ?? 'update',
       topic: operation,
       contentType: typeof document._type === 'string' ? document._type : undefined,
-      documentId:
-        idString(document._id) ?? request.headers.get('sanity-document-id') ?? undefined,
+      documentId: idString(document._id) ?? request.headers.get('sanity-document-id') ?? undefined,
       locales: typeof locale === 'string' && locale !== '' ? [locale] : [],
       fields,
       previous,

@@ -48,10 +48,7 @@ export const shopify: WebhookProvider<Record<string, never>> = {
       documentId: idString(body.id) ?? idString(body.product_listing_id) ?? idString(body.product_id),
       locales: [],
       fields: body,
-      deliveryId:
-        request.headers.get('x-shopify-event-id') ??
-        request.headers.get('x-shopify-webhook-id') ??
-        undefined,
+      deliveryId: request.headers.get('x-shopify-event-id') ?? request.headers.get('x-shopify-webhook-id') ?? undefined,
     };
   },
 };

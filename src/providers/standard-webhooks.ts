@@ -35,7 +35,12 @@ export function keyBytes(secret: string): Uint8Array {
 }
 
 /** The spec's verification: `${id}.${timestamp}.${body}`, any `v1,` signature, any key (BigCommerce shares it). */
-export async function verifyStandardWebhook(request: WebhookRequest, keys: Uint8Array[], toleranceMs: number, now: number): Promise<void> {
+export async function verifyStandardWebhook(
+  request: WebhookRequest,
+  keys: Uint8Array[],
+  toleranceMs: number,
+  now: number,
+): Promise<void> {
   const id = requireHeader(request.headers, 'webhook-id');
   const timestamp = requireHeader(request.headers, 'webhook-timestamp');
   const signatures = requireHeader(request.headers, 'webhook-signature')

@@ -26,7 +26,14 @@ export const storyblok: WebhookProvider<Record<string, never>> = {
   normalize(_request, payload) {
     const body = parsePayload(Payload, payload, 'Storyblok');
     // Story events carry story_id and full_slug; assets, datasources and releases their own ids.
-    const kind = body.story_id !== undefined ? 'story' : body.asset_id !== undefined ? 'asset' : body.datasource_slug ? 'datasource' : undefined;
+    const kind =
+      body.story_id !== undefined
+        ? 'story'
+        : body.asset_id !== undefined
+          ? 'asset'
+          : body.datasource_slug
+            ? 'datasource'
+            : undefined;
     return {
       action: verbAction(body.action),
       topic: body.action,

@@ -4,7 +4,17 @@ import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, fromHex, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from './crypto';
-import { checkTimestamp, idString, isRecord, parseIntStrict, parsePayload, record, requireHeader, str, verbAction } from './support';
+import {
+  checkTimestamp,
+  idString,
+  isRecord,
+  parseIntStrict,
+  parsePayload,
+  record,
+  requireHeader,
+  str,
+  verbAction,
+} from './support';
 import type { WebhookProvider } from './types';
 
 const Options = z.strictObject({

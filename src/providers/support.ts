@@ -97,7 +97,11 @@ const LOCALE = /^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
 export function splitLocalized(fields: Record<string, unknown>): Record<string, Record<string, unknown>> | undefined {
   const isLocalized = (v: unknown): v is Record<string, unknown> =>
     isRecord(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => LOCALE.test(k));
-  const locales = new Set(Object.values(fields).filter(isLocalized).flatMap((v) => Object.keys(v)));
+  const locales = new Set(
+    Object.values(fields)
+      .filter(isLocalized)
+      .flatMap((v) => Object.keys(v)),
+  );
   if (locales.size === 0) return undefined;
   const out: Record<string, Record<string, unknown>> = {};
   for (const locale of locales) {

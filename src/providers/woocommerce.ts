@@ -27,7 +27,10 @@ export const woocommerce: WebhookProvider<Record<string, never>> = {
     const action = verbAction(topic);
     return {
       // A product saved as anything but published has left the storefront.
-      action: action === 'update' && typeof body.status === 'string' && body.status !== 'publish' && topic.startsWith('product.') ? 'unpublish' : action,
+      action:
+        action === 'update' && typeof body.status === 'string' && body.status !== 'publish' && topic.startsWith('product.')
+          ? 'unpublish'
+          : action,
       topic,
       contentType: request.headers.get('x-wc-webhook-resource') ?? topic.split('.')[0],
       documentId: idString(body.id),

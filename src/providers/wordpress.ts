@@ -30,7 +30,12 @@ export const wordpress: WebhookProvider<WordPressOptions> = {
     const status = str(post.post_status);
     return {
       // Saving a post as anything but published takes it off the site.
-      action: action === 'update' && status && status !== 'publish' ? 'unpublish' : action === 'create' && status === 'publish' ? 'publish' : action,
+      action:
+        action === 'update' && status && status !== 'publish'
+          ? 'unpublish'
+          : action === 'create' && status === 'publish'
+            ? 'publish'
+            : action,
       topic: trigger,
       contentType: str(post.post_type),
       documentId: idString(body.post_id) ?? idString(post.ID),

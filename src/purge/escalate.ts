@@ -100,8 +100,15 @@ export function planEscalation(input: EscalationInput): Escalation | undefined {
   const overflow = urls.slice(available * limits.url.paths).map((u) => u.path);
   const { groups, rest } = foldPaths(overflow, room, config.foldDepth);
   if (rest.length > 0 && mode === 'patterns-then-all') {
-    return { action: 'all', reason: `${reason}; ${rest.length} of them fold into no pattern within ${Math.max(0, room)}`, paths: urls.length, groups: [] };
+    return {
+      action: 'all',
+      reason: `${reason}; ${rest.length} of them fold into no pattern within ${Math.max(0, room)}`,
+      paths: urls.length,
+      groups: [],
+    };
   }
   const paths = overflow.length - rest.length;
-  return groups.length > 0 ? { action: 'pattern', reason: `${reason}; ${paths} folded into ${groups.length} pattern(s)`, paths, groups } : undefined;
+  return groups.length > 0
+    ? { action: 'pattern', reason: `${reason}; ${paths} folded into ${groups.length} pattern(s)`, paths, groups }
+    : undefined;
 }

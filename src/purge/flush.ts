@@ -31,12 +31,19 @@ async function send(o: FlushOptions, batch: Batch): Promise<boolean> {
   const context = () => ({ ...o, now: clock(), random: (o.random ?? Math.random)() });
   if (batch.kind === 'prefetch' && o.config.warming.mode === 'http-get') {
     const { publicBaseUrl = '', warming } = o.config;
-    const statuses = await warmPaths(batch.paths, { baseUrl: publicBaseUrl, concurrency: warming.concurrency, timeoutMs: o.timeoutMs, fetch: o.fetch });
+    const statuses = await warmPaths(batch.paths, {
+      baseUrl: publicBaseUrl,
+      concurrency: warming.concurrency,
+      timeoutMs: o.timeoutMs,
+      fetch: o.fetch,
+    });
     applyWarming(context(), batch, statuses, sentAt);
     return o.state.failures.prefetch === 0;
   }
   const outcome =
-    batch.kind === 'prefetch' ? await o.client.prefetch(o.distributionId, batch.paths) : await o.client.purge(o.distributionId, batch.kind, batch.paths);
+    batch.kind === 'prefetch'
+      ? await o.client.prefetch(o.distributionId, batch.paths)
+      : await o.client.purge(o.distributionId, batch.kind, batch.paths);
   applyOutcome(context(), batch, outcome, sentAt);
   return outcome.ok;
 }
@@ -89,7 +96,14 @@ export async function flush(o: FlushOptions): Promise<number | undefined> {
     for (const [kind, groups = []] of Object.entries(state.suspects)) {
       state.suspects[kind as Batch['kind']] = groups.filter((g) => g.some((p) => present.has(`${kind} ${p}`)));
     }
-    const next = plan({ queue, calls: store.calls(now - config.limits.windowMs), limits: config.limits, now, blockedUntil: state.blockedUntil, suspects: state.suspects });
+    const next = plan({
+      queue,
+      calls: store.calls(now - config.limits.windowMs),
+      limits: config.limits,
+      now,
+      blockedUntil: state.blockedUntil,
+      suspects: state.suspects,
+    });
     if (next.batches.length === 0) return next.wakeAt;
     for (const batch of next.batches) {
       const ok = await send(o, batch);

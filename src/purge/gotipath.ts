@@ -56,10 +56,21 @@ export function createGotipathClient(options: GotipathClientOptions): GotipathCl
   };
 
   // One JSON line per call: the endpoint, the type and number of paths, the outcome; never the X-Auth-* headers.
-  async function call(method: 'GET' | 'POST', path: string, body?: { type?: string; paths: readonly string[] }): Promise<CallOutcome> {
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: { type?: string; paths: readonly string[] },
+  ): Promise<CallOutcome> {
     const startedAt = Date.now();
     const outcome = await send(method, path, body);
-    const fields = { method, path, type: body?.type, paths: body?.paths.length, status: outcome.status, durationMs: Date.now() - startedAt };
+    const fields = {
+      method,
+      path,
+      type: body?.type,
+      paths: body?.paths.length,
+      status: outcome.status,
+      durationMs: Date.now() - startedAt,
+    };
     log(outcome.ok ? 'info' : 'warn', 'gotipath call', outcome.ok ? fields : { ...fields, error: outcome.message });
     return outcome;
   }
@@ -83,7 +94,8 @@ export function createGotipathClient(options: GotipathClientOptions): GotipathCl
         retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
       };
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') return { ok: false, status: 0, message: `no answer within ${options.api.timeoutMs} ms`, timedOut: true };
+      if ((error as Error).name === 'TimeoutError')
+        return { ok: false, status: 0, message: `no answer within ${options.api.timeoutMs} ms`, timedOut: true };
       return { ok: false, status: 0, message: `network error: ${(error as Error).message}` };
     }
   }

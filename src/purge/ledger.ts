@@ -40,7 +40,8 @@ CREATE INDEX IF NOT EXISTS ledger_at ON ledger (at);
 const COLUMNS = 'at, step, kind, path, rule, batch, status, attempt, detail';
 type Row = Record<string, SqlStorageValue>;
 // A call with a 2xx answer, a cover by a pattern or purge-all, a dead letter and a drop end a path's journey.
-const ends = (e: LedgerEntry) => ['covered', 'dead', 'dropped'].includes(e.step) || (e.step === 'call' && e.status! >= 200 && e.status! < 300);
+const ends = (e: LedgerEntry) =>
+  ['covered', 'dead', 'dropped'].includes(e.step) || (e.step === 'call' && e.status! >= 200 && e.status! < 300);
 
 const clean = (row: Row): LedgerEntry =>
   Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as unknown as LedgerEntry;
@@ -51,8 +52,16 @@ export class Ledger {
   note(entry: LedgerEntry & { event?: string }): void {
     this.sql.exec(
       `INSERT INTO ledger (${COLUMNS}, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      entry.at, entry.step, entry.kind, entry.path, entry.rule ?? null, entry.batch ?? null,
-      entry.status ?? null, entry.attempt ?? null, entry.detail ?? null, entry.event ?? null,
+      entry.at,
+      entry.step,
+      entry.kind,
+      entry.path,
+      entry.rule ?? null,
+      entry.batch ?? null,
+      entry.status ?? null,
+      entry.attempt ?? null,
+      entry.detail ?? null,
+      entry.event ?? null,
     );
   }
 
@@ -75,14 +84,20 @@ export class Ledger {
   /** One path's rows from `since` to the end of its journey, with the pattern it was folded into. */
   private follow(kind: CallKind, path: string, since: number, depth = 0): LedgerEntry[] {
     const rows = this.sql
-      .exec<Row>(`SELECT ${COLUMNS} FROM ledger WHERE kind = ? AND path = ? AND at >= ? ORDER BY at, rowid LIMIT 200`, kind, path, since)
+      .exec<Row>(
+        `SELECT ${COLUMNS} FROM ledger WHERE kind = ? AND path = ? AND at >= ? ORDER BY at, rowid LIMIT 200`,
+        kind,
+        path,
+        since,
+      )
       .toArray()
       .map(clean);
     const steps: LedgerEntry[] = [];
     for (const row of rows) {
       if (row.step === 'queued' && steps.length > 0) continue;
       steps.push(row);
-      if (row.step === 'folded' && row.detail && depth === 0) steps.push(...this.follow('pattern', row.detail, row.at, 1).filter((s) => s.step === 'call'));
+      if (row.step === 'folded' && row.detail && depth === 0)
+        steps.push(...this.follow('pattern', row.detail, row.at, 1).filter((s) => s.step === 'call'));
       if (ends(row)) break;
     }
     return steps;

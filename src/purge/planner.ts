@@ -71,7 +71,10 @@ function batchesFor(kind: CallKind, items: QueuedPath[], slots: number, size: nu
   const queued = new Set(items.map((q) => q.path));
   const groups = suspects.map((g) => g.filter((p) => queued.has(p))).filter((g) => g.length > 0);
   const held = new Set(groups.flat());
-  const rest = items.filter((q) => !held.has(q.path)).sort(byPriority).map((q) => q.path);
+  const rest = items
+    .filter((q) => !held.has(q.path))
+    .sort(byPriority)
+    .map((q) => q.path);
   for (let i = 0; i < rest.length && groups.length < slots; i += size) groups.push(rest.slice(i, i + size));
   return groups.slice(0, slots).map((paths) => ({ kind, paths }));
 }

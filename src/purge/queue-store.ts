@@ -67,7 +67,13 @@ export class QueueStore {
         `INSERT INTO queue (kind, path, priority, enqueued_at, updated_at, event, rule) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (kind, path) DO UPDATE SET priority = min(priority, excluded.priority),
            updated_at = excluded.updated_at, cover = NULL, not_before = NULL`,
-        item.kind, item.path, item.priority, now, now, eventId, item.ruleId ?? null,
+        item.kind,
+        item.path,
+        item.priority,
+        now,
+        now,
+        eventId,
+        item.ruleId ?? null,
       );
       this.ledger.note({ at: now, step: 'queued', kind: item.kind, path: item.path, event: eventId, rule: item.ruleId, detail });
     }
@@ -106,7 +112,12 @@ export class QueueStore {
     this.sql.exec(
       `INSERT INTO ledger (at, step, kind, path, rule, batch, status, attempt, detail)
        SELECT ?3, 'call', kind, path, rule, ?4, ?5, attempts, ?6 FROM queue WHERE ${IN_BATCH}`,
-      batch.kind, paths, sentAt, id, status, message ?? null,
+      batch.kind,
+      paths,
+      sentAt,
+      id,
+      status,
+      message ?? null,
     );
   }
 
@@ -116,7 +127,11 @@ export class QueueStore {
     if (batch.kind === 'all' || batch.kind === 'pattern') {
       this.sql.exec(
         `INSERT INTO ledger (at, step, kind, path, rule, batch, detail) SELECT ?4, 'covered', kind, path, rule, ?5, iif(?3 = 'all', 'all', cover) FROM queue WHERE ${COVERED}`,
-        sentAt, paths, batch.kind, now, id,
+        sentAt,
+        paths,
+        batch.kind,
+        now,
+        id,
       );
       this.sql.exec(`DELETE FROM queue WHERE ${COVERED}`, sentAt, paths, batch.kind);
     }
@@ -128,17 +143,31 @@ export class QueueStore {
     const { action, reason, groups } = escalation;
     this.sql.exec(
       `INSERT INTO escalations (at, action, reason, paths, patterns) VALUES (?, ?, ?, ?, ?)`,
-      now, action, reason, escalation.paths, JSON.stringify(groups.map((g) => g.pattern)),
+      now,
+      action,
+      reason,
+      escalation.paths,
+      JSON.stringify(groups.map((g) => g.pattern)),
     );
     this.sql.exec(`DELETE FROM escalations WHERE rowid <= (SELECT max(rowid) FROM escalations) - ?`, ESCALATIONS_KEPT);
     if (action === 'all') this.enqueue([{ kind: 'all', path: '', priority: 0, ruleId: 'escalation' }], 'escalation', now, reason);
     for (const { pattern, paths } of groups) {
       // The URL paths leave the queue only when the pattern call succeeds (see complete and deadLetter).
-      this.enqueue([{ kind: 'pattern', path: pattern, priority: Math.min(...paths.map(priorityOf)), ruleId: 'escalation' }], 'escalation', now, reason);
-      this.sql.exec(`UPDATE queue SET cover = ?1 WHERE kind = 'url' AND path IN (SELECT value FROM json_each(?2))`, pattern, JSON.stringify(paths));
+      this.enqueue(
+        [{ kind: 'pattern', path: pattern, priority: Math.min(...paths.map(priorityOf)), ruleId: 'escalation' }],
+        'escalation',
+        now,
+        reason,
+      );
+      this.sql.exec(
+        `UPDATE queue SET cover = ?1 WHERE kind = 'url' AND path IN (SELECT value FROM json_each(?2))`,
+        pattern,
+        JSON.stringify(paths),
+      );
       this.sql.exec(
         `INSERT INTO ledger (at, step, kind, path, rule, detail) SELECT ?1, 'folded', kind, path, rule, cover FROM queue WHERE kind = 'url' AND cover = ?2`,
-        now, pattern,
+        now,
+        pattern,
       );
     }
   }
@@ -160,23 +189,36 @@ export class QueueStore {
     this.sql.exec(
       `INSERT OR REPLACE INTO dead_letters (kind, path, status, message, at, event, rule, priority)
        SELECT kind, path, ?3, ?4, ?5, event, rule, priority FROM queue WHERE ${IN_BATCH}`,
-      batch.kind, paths, status, message, now,
+      batch.kind,
+      paths,
+      status,
+      message,
+      now,
     );
     this.sql.exec(
       `INSERT INTO ledger (at, step, kind, path, rule, status, detail) SELECT ?3, 'dead', kind, path, rule, ?4, ?5 FROM queue WHERE ${IN_BATCH}`,
-      batch.kind, paths, now, status, message,
+      batch.kind,
+      paths,
+      now,
+      status,
+      message,
     );
     this.sql.exec(`DELETE FROM queue WHERE ${IN_BATCH}`, batch.kind, paths);
     if (batch.kind !== 'pattern') return;
     this.sql.exec(
       `INSERT INTO ledger (at, step, kind, path, rule, detail) SELECT ?1, 'unfolded', kind, path, rule, cover FROM queue WHERE cover IN (SELECT value FROM json_each(?2))`,
-      now, paths,
+      now,
+      paths,
     );
     this.sql.exec(`UPDATE queue SET cover = NULL WHERE cover IN (SELECT value FROM json_each(?))`, paths);
   }
 
   deadLetters(): DeadLetter[] {
-    return this.sql.exec<DeadLetter & Record<string, SqlStorageValue>>(`SELECT kind, path, status, message, at, event, rule FROM dead_letters ORDER BY at`).toArray();
+    return this.sql
+      .exec<DeadLetter & Record<string, SqlStorageValue>>(
+        `SELECT kind, path, status, message, at, event, rule FROM dead_letters ORDER BY at`,
+      )
+      .toArray();
   }
 
   /** Queues dead letters again (`retry`) or forgets them; `paths` undefined means all. Returns how many. */
@@ -189,8 +231,19 @@ export class QueueStore {
       .toArray();
     for (const d of chosen) {
       this.sql.exec(`DELETE FROM dead_letters WHERE kind = ? AND path = ?`, d.kind, d.path);
-      if (action === 'retry') this.enqueue([{ kind: d.kind, path: d.path, priority: d.priority, ruleId: d.rule ?? undefined }], d.event ?? 'retry', now);
-      this.ledger.note({ at: now, step: action === 'retry' ? 'retried' : 'dropped', kind: d.kind, path: d.path, rule: d.rule ?? undefined });
+      if (action === 'retry')
+        this.enqueue(
+          [{ kind: d.kind, path: d.path, priority: d.priority, ruleId: d.rule ?? undefined }],
+          d.event ?? 'retry',
+          now,
+        );
+      this.ledger.note({
+        at: now,
+        step: action === 'retry' ? 'retried' : 'dropped',
+        kind: d.kind,
+        path: d.path,
+        rule: d.rule ?? undefined,
+      });
     }
     return chosen.length;
   }
@@ -202,7 +255,10 @@ export class QueueStore {
 
   calls(since: number): (CallRecord & { status: number; paths: number })[] {
     return this.sql
-      .exec<{ at: number; kind: CallKind; status: number; paths: number }>(`SELECT at, kind, status, paths FROM calls WHERE at >= ? ORDER BY at`, since)
+      .exec<{ at: number; kind: CallKind; status: number; paths: number }>(
+        `SELECT at, kind, status, paths FROM calls WHERE at >= ? ORDER BY at`,
+        since,
+      )
       .toArray();
   }
 

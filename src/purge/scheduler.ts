@@ -109,7 +109,14 @@ export class PurgeScheduler extends DurableObject<Env> {
         apiKey: settings.GOTIPATH_API_KEY,
         api,
       });
-      wakeAt = await flush({ store: this.store, client, state: this.state, distributionId: snapshot.config.id, config, timeoutMs: api.timeoutMs });
+      wakeAt = await flush({
+        store: this.store,
+        client,
+        state: this.state,
+        distributionId: snapshot.config.id,
+        config,
+        timeoutMs: api.timeoutMs,
+      });
     } catch (error) {
       // Bad settings, an unreadable config, a storage error: keep every path and try again later.
       log('error', 'purge pass failed', { distributionId: snapshot.config.id, error: String(error) });

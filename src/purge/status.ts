@@ -7,14 +7,21 @@ import type { QueueStore } from './queue-store';
 const HOUR_MS = 3_600_000;
 const iso = (at: number | null | undefined) => (at ? new Date(at).toISOString() : undefined);
 
-export function describeStatus(store: QueueStore, state: SchedulerState, config: DistributionConfig, alarm: number | null, now: number) {
+export function describeStatus(
+  store: QueueStore,
+  state: SchedulerState,
+  config: DistributionConfig,
+  alarm: number | null,
+  now: number,
+) {
   const counts = store.counts();
   const lastHour = store.calls(now - HOUR_MS);
   const oldest = counts.length > 0 ? Math.min(...counts.map((c) => c.oldest)) : undefined;
   const byStatus: Record<string, number> = {};
   for (const call of lastHour) byStatus[call.status] = (byStatus[call.status] ?? 0) + 1;
   const escalations = store.escalations(10).map((e) => ({ ...e, at: iso(e.at) }));
-  const kinds = (f: (kind: CallKind) => number) => Object.fromEntries(KIND_ORDER.map((k) => [k, f(k)])) as Record<CallKind, number>;
+  const kinds = (f: (kind: CallKind) => number) =>
+    Object.fromEntries(KIND_ORDER.map((k) => [k, f(k)])) as Record<CallKind, number>;
   return {
     health: state.health,
     pending: kinds((k) => counts.find((c) => c.kind === k)?.pending ?? 0),
@@ -25,7 +32,11 @@ export function describeStatus(store: QueueStore, state: SchedulerState, config:
     nextSendAt: iso(alarm),
     nextProbeAt: state.health === 'unauthorized' ? iso(state.probeAt) : undefined,
     tokens: kinds((k) => windowState(store.calls(now - config.limits.windowMs), k, config.limits, now).available),
-    blockedUntil: Object.fromEntries(Object.entries(state.blockedUntil).filter(([, at]) => at! > now).map(([k, at]) => [k, iso(at)])),
+    blockedUntil: Object.fromEntries(
+      Object.entries(state.blockedUntil)
+        .filter(([, at]) => at! > now)
+        .map(([k, at]) => [k, iso(at)]),
+    ),
     lastError: state.lastError && { ...state.lastError, at: iso(state.lastError.at) },
     lastHour: {
       calls: lastHour.length,

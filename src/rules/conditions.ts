@@ -33,7 +33,8 @@ const same = (a: unknown, b: unknown) =>
 
 function holds(p: Predicate, value: unknown): boolean {
   const values = Array.isArray(value) ? value : [value];
-  if (p.exists !== undefined) return !(value === undefined || value === null || (Array.isArray(value) && value.length === 0)) === p.exists;
+  if (p.exists !== undefined)
+    return !(value === undefined || value === null || (Array.isArray(value) && value.length === 0)) === p.exists;
   if (p.equals !== undefined) return values.some((v) => same(v, p.equals));
   if (p.in !== undefined) return values.some((v) => p.in!.some((x) => same(v, x)));
   if (p.prefix !== undefined) return values.some((v) => typeof v === 'string' && v.startsWith(p.prefix!));

@@ -39,9 +39,11 @@ function checkEntry(entry: string | PathEntry, path: Key[], hasLocales: boolean,
   const e: Partial<PathEntry> = typeof entry === 'string' ? {} : entry;
   const problem = templateProblem(typeof entry === 'string' ? entry : entry.path, e, hasLocales);
   if (problem) issues.push({ path: typeof entry === 'string' ? path : [...path, 'path'], message: problem });
-  if (e.kind === 'pattern' && e.prefetch) issues.push({ path: [...path, 'prefetch'], message: 'a pattern cannot be prefetched; list the URL separately' });
+  if (e.kind === 'pattern' && e.prefetch)
+    issues.push({ path: [...path, 'prefetch'], message: 'a pattern cannot be prefetched; list the URL separately' });
   if (e.pages && e.pages.to < e.pages.from) issues.push({ path: [...path, 'pages', 'to'], message: 'must be >= pages.from' });
-  if (e.pages && e.pages.to - e.pages.from >= MAX_PAGES) issues.push({ path: [...path, 'pages'], message: `at most ${MAX_PAGES} pages per entry` });
+  if (e.pages && e.pages.to - e.pages.from >= MAX_PAGES)
+    issues.push({ path: [...path, 'pages'], message: `at most ${MAX_PAGES} pages per entry` });
 }
 
 function checkCondition(c: Condition, path: Key[], issues: Issue[]) {
@@ -59,7 +61,8 @@ function checkRules(config: CheckedDocument, issues: Issue[]) {
     const at = ['rules', i];
     if (seen.has(rule.id)) issues.push({ path: [...at, 'id'], message: `duplicate rule id "${rule.id}"` });
     seen.add(rule.id);
-    if (!(rule.distribution in config.distributions)) issues.push({ path: [...at, 'distribution'], message: `unknown distribution "${rule.distribution}"` });
+    if (!(rule.distribution in config.distributions))
+      issues.push({ path: [...at, 'distribution'], message: `unknown distribution "${rule.distribution}"` });
     rule.match.sources?.forEach((s, j) => {
       if (!(s in config.sources)) issues.push({ path: [...at, 'match', 'sources', j], message: `unknown source "${s}"` });
     });
@@ -84,7 +87,8 @@ export function crossCheck(config: CheckedDocument): Issue[] {
   }
   checkRules(config, issues);
   config.schedules.forEach((s, i) => {
-    if (!(s.distribution in config.distributions)) issues.push({ path: ['schedules', i, 'distribution'], message: `unknown distribution "${s.distribution}"` });
+    if (!(s.distribution in config.distributions))
+      issues.push({ path: ['schedules', i, 'distribution'], message: `unknown distribution "${s.distribution}"` });
     try {
       parseCron(s.cron);
     } catch (e) {

@@ -10,7 +10,8 @@ export interface Change {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const idOf = (v: unknown) => (isObject(v) && typeof v.id === 'string' ? v.id : undefined);
-const keyed = (list: unknown[]) => list.length > 0 && list.every((v) => idOf(v) !== undefined) && new Set(list.map(idOf)).size === list.length;
+const keyed = (list: unknown[]) =>
+  list.length > 0 && list.every((v) => idOf(v) !== undefined) && new Set(list.map(idOf)).size === list.length;
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
 function diffKeyed(a: unknown[], b: unknown[], path: string, out: Change[]) {

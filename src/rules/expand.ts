@@ -28,7 +28,10 @@ export const isDependent = (t: CompiledTemplate) => t.variables.some((v) => !REP
 function forLocale(previous: Record<string, unknown>, locale: string | undefined): Record<string, unknown> {
   if (locale === undefined) return previous;
   return Object.fromEntries(
-    Object.entries(previous).map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) && locale in v ? (v as Record<string, unknown>)[locale] : v]),
+    Object.entries(previous).map(([k, v]) => [
+      k,
+      v && typeof v === 'object' && !Array.isArray(v) && locale in v ? (v as Record<string, unknown>)[locale] : v,
+    ]),
   );
 }
 
@@ -48,7 +51,8 @@ export interface Scope {
  */
 export function eventScopes(event: ContentEvent, prefixes: Readonly<Record<string, string>>): Scope[] {
   const configured = Object.keys(prefixes);
-  const locales: (string | undefined)[] = event.locales.length > 0 ? event.locales : configured.length > 0 ? configured : [undefined];
+  const locales: (string | undefined)[] =
+    event.locales.length > 0 ? event.locales : configured.length > 0 ? configured : [undefined];
   const previous = event.previous && Object.keys(event.previous).length > 0 ? event.previous : undefined;
   return locales.flatMap((locale) => {
     const fields = { ...event.fields, ...(locale && event.localized?.[locale]) };
@@ -61,7 +65,8 @@ export function eventScopes(event: ContentEvent, prefixes: Readonly<Record<strin
       type: event.contentType,
     };
     const scopes: Scope[] = [{ vars, locale }];
-    if (previous) scopes.push({ vars: { ...vars, fields: { ...fields, ...forLocale(previous, locale) } }, locale, previous: true });
+    if (previous)
+      scopes.push({ vars: { ...vars, fields: { ...fields, ...forLocale(previous, locale) } }, locale, previous: true });
     return scopes;
   });
 }
@@ -111,7 +116,9 @@ export function expandEntry(entry: CompiledEntry, scope: Scope, budget = MAX_PAT
   const walk = (d: number): boolean => {
     if (d === dims.length) {
       if (paths.length >= budget) return false;
-      const path = entry.template.expand((name) => (name in chosen ? chosen[name] : (resolve(scope.vars, name) as TemplateValue)));
+      const path = entry.template.expand((name) =>
+        name in chosen ? chosen[name] : (resolve(scope.vars, name) as TemplateValue),
+      );
       if (path.startsWith('/')) paths.push(path);
       else reason ??= `gives ${JSON.stringify(path)}, which does not start with "/"`;
       return true;

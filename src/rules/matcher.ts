@@ -1,7 +1,15 @@
 // Matches a ContentEvent against the rules (through the index) and fills their path entries: pure, no I/O.
 import type { ContentEvent } from '../providers/types';
 import { failure, resolve } from './conditions';
-import { conditionScope, eventScopes, expandEntry, isDependent, MAX_PATHS_PER_ENTRY, type CompiledEntry, type Scope } from './expand';
+import {
+  conditionScope,
+  eventScopes,
+  expandEntry,
+  isDependent,
+  MAX_PATHS_PER_ENTRY,
+  type CompiledEntry,
+  type Scope,
+} from './expand';
 import { buildIndex, candidates, type RuleIndex } from './rule-index';
 import { PRIORITY, type RuleConfig } from './rule-schema';
 import type { RelayConfig } from './schema';
@@ -72,16 +80,28 @@ function compileEntries(rule: RuleConfig): CompiledEntry[] {
     const priority = PRIORITY[e.priority ?? (i === 0 && !e.pages ? 'page' : 'listing')];
     return { template, kind: e.kind, priority, prefetch: e.prefetch, pages: e.pages, dependent: isDependent(template) };
   });
-  const prefetch = rule.prefetch.map((t): CompiledEntry => ({ template: compileTemplate(t), kind: 'prefetch', priority: PRIORITY.listing, prefetch: false, dependent: false }));
+  const prefetch = rule.prefetch.map((t): CompiledEntry => ({
+    template: compileTemplate(t),
+    kind: 'prefetch',
+    priority: PRIORITY.listing,
+    prefetch: false,
+    dependent: false,
+  }));
   return [...purge, ...prefetch];
 }
 
 export function compileConfig(config: RelayConfig): CompiledConfig {
-  return { config, rules: config.rules.map((rule) => ({ rule, entries: compileEntries(rule) })), index: buildIndex(config.rules) };
+  return {
+    config,
+    rules: config.rules.map((rule) => ({ rule, entries: compileEntries(rule) })),
+    index: buildIndex(config.rules),
+  };
 }
 
 const listed = (what: string, value: string | undefined, list: readonly string[] | undefined) =>
-  list && !(value !== undefined && list.includes(value)) ? `${what} ${JSON.stringify(value ?? null)} is not in ${JSON.stringify(list)}` : undefined;
+  list && !(value !== undefined && list.includes(value))
+    ? `${what} ${JSON.stringify(value ?? null)} is not in ${JSON.stringify(list)}`
+    : undefined;
 
 /** Why a rule does not apply to an event, or undefined when it does. */
 export function whyNot(rule: RuleConfig, event: ContentEvent, scope = conditionScope(event)): string | undefined {
@@ -106,7 +126,12 @@ function remember(memory: Map<string, MemoryItem>, item: MemoryItem) {
   else seen.priority = Math.min(seen.priority, item.priority);
 }
 
-function applyRule({ rule, entries }: CompiledRule, scopes: Scope[], memory: Map<string, MemoryItem>, explain: boolean): RuleMatch {
+function applyRule(
+  { rule, entries }: CompiledRule,
+  scopes: Scope[],
+  memory: Map<string, MemoryItem>,
+  explain: boolean,
+): RuleMatch {
   const match: RuleMatch = { ruleId: rule.id, distribution: rule.distribution, paths: [], skipped: [] };
   const byKey = new Map<string, ProducedPath>();
   for (const entry of entries) {
@@ -115,7 +140,8 @@ function applyRule({ rule, entries }: CompiledRule, scopes: Scope[], memory: Map
       const x = expandEntry(entry, scope, MAX_PATHS_PER_ENTRY - produced);
       produced += x.paths.length;
       if (x.truncated) (match.truncated ??= []).push(entry.template.source);
-      if (x.reason && !scope.previous) match.skipped.push({ template: entry.template.source, reason: x.reason, ...(scope.locale && { locale: scope.locale }) });
+      if (x.reason && !scope.previous)
+        match.skipped.push({ template: entry.template.source, reason: x.reason, ...(scope.locale && { locale: scope.locale }) });
       for (const path of x.paths) {
         const key = `${entry.kind} ${path}`;
         const seen = byKey.get(key);
@@ -124,13 +150,19 @@ function applyRule({ rule, entries }: CompiledRule, scopes: Scope[], memory: Map
           seen.prefetch ||= entry.prefetch;
         } else byKey.set(key, { path, kind: entry.kind, priority: entry.priority, prefetch: entry.prefetch });
         // The document's current URLs only: an old slug is purged this once, then forgotten.
-        if (entry.dependent && entry.kind !== 'prefetch' && !scope.previous) remember(memory, { distribution: rule.distribution, path, kind: entry.kind, priority: entry.priority });
+        if (entry.dependent && entry.kind !== 'prefetch' && !scope.previous)
+          remember(memory, { distribution: rule.distribution, path, kind: entry.kind, priority: entry.priority });
       }
       if (x.truncated) break;
     }
   }
   match.paths = [...byKey.values()];
-  if (explain) match.variables = scopes.map((s) => ({ ...(s.locale && { locale: s.locale }), ...(s.previous && { previous: s.previous }), values: valuesOf(entries, s) }));
+  if (explain)
+    match.variables = scopes.map((s) => ({
+      ...(s.locale && { locale: s.locale }),
+      ...(s.previous && { previous: s.previous }),
+      values: valuesOf(entries, s),
+    }));
   return match;
 }
 

@@ -11,7 +11,10 @@ export const id = (what: string) =>
  */
 export const TEMPLATE = z
   .string()
-  .check(z.regex(/^(\/|\{\+)/, 'a path template must start with "/" or with {+var} (a value that starts with "/")'), z.maxLength(2048));
+  .check(
+    z.regex(/^(\/|\{\+)/, 'a path template must start with "/" or with {+var} (a value that starts with "/")'),
+    z.maxLength(2048),
+  );
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -81,4 +84,6 @@ export const Rule = z.strictObject({
 export type RuleConfig = z.infer<typeof Rule>;
 
 /** A locale's path prefix: "" for none, else "/de" (a leading "/", no trailing one). */
-export const LOCALE_PREFIX = z.string().check(z.regex(/^(\/[^/?#]+)*$/, 'a path prefix: "" or like "/de" (leading "/", no trailing "/")'));
+export const LOCALE_PREFIX = z
+  .string()
+  .check(z.regex(/^(\/[^/?#]+)*$/, 'a path prefix: "" or like "/de" (leading "/", no trailing "/")'));

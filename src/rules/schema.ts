@@ -14,7 +14,8 @@ const TEMPLATE = z.string().check(z.regex(/^\//, 'a path template must start wit
 
 const CallLimit = (calls: number, paths: number) =>
   z._default(z.strictObject({ calls: positiveInt, paths: z._default(positiveInt, paths) }), { calls, paths });
-const intBetween = (min: number, max: number, fallback: number) => z._default(z.number().check(z.int(), z.gte(min), z.lte(max)), fallback);
+const intBetween = (min: number, max: number, fallback: number) =>
+  z._default(z.number().check(z.int(), z.gte(min), z.lte(max)), fallback);
 
 const Limits = z.strictObject({
   /** Length of the rate window in ms (Gotipath: one minute). */
@@ -86,7 +87,11 @@ const Schedule = z.strictObject({
 const Gotipath = z.strictObject({
   /** Body `type` per purge kind; only "all" is documented, the rest follow Gcore. */
   purgeTypes: z._default(
-    z.strictObject({ url: z._default(z.string(), 'url'), pattern: z._default(z.string(), 'pattern'), all: z._default(z.string(), 'all') }),
+    z.strictObject({
+      url: z._default(z.string(), 'url'),
+      pattern: z._default(z.string(), 'pattern'),
+      all: z._default(z.string(), 'all'),
+    }),
     { url: 'url', pattern: 'pattern', all: 'all' },
   ),
   /** Prefetch endpoint under the distribution (undocumented in our copy of the API). */
@@ -101,9 +106,9 @@ export const DEFAULT_GOTIPATH_API = Gotipath.parse({});
 export const ConfigShape = z.strictObject({
   $schema: z.optional(z.string()),
   gotipath: z.prefault(Gotipath, {}),
-  distributions: z.record(id('a distribution name'), Distribution).check(
-    z.refine((d) => Object.keys(d).length > 0, 'at least one distribution is required'),
-  ),
+  distributions: z
+    .record(id('a distribution name'), Distribution)
+    .check(z.refine((d) => Object.keys(d).length > 0, 'at least one distribution is required')),
   sources: z._default(z.record(id('a source id'), Source), {}),
   /** Locale code → path prefix, read by templates as {+localePrefix}: {"en-US": "", "de-DE": "/de"}. */
   locales: z._default(z.record(z.string().check(z.minLength(1)), LOCALE_PREFIX), {}),

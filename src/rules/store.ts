@@ -67,11 +67,7 @@ export async function loadConfig(kv: KVNamespace, now = Date.now()): Promise<Loa
   if (memo && now - memo.checkedAt < CONFIG_RECHECK_MS) return memo.loaded;
   const pointer = await readPointer(kv);
   const loaded =
-    pointer === undefined
-      ? undefined
-      : memo?.loaded?.version === pointer.version
-        ? memo.loaded
-        : await readVersion(kv, pointer);
+    pointer === undefined ? undefined : memo?.loaded?.version === pointer.version ? memo.loaded : await readVersion(kv, pointer);
   memos.set(kv, { loaded, checkedAt: now });
   return loaded;
 }
@@ -89,7 +85,11 @@ export async function saveConfig(
   const { rolledBackFrom } = options;
   const current = await readPointer(kv);
   const pointer: Pointer = { version: (current?.version ?? 0) + 1, savedAt: new Date(now).toISOString() };
-  const metadata: VersionInfo = { ...pointer, rules: parsed.config.rules.length, ...(rolledBackFrom !== undefined && { rolledBackFrom }) };
+  const metadata: VersionInfo = {
+    ...pointer,
+    rules: parsed.config.rules.length,
+    ...(rolledBackFrom !== undefined && { rolledBackFrom }),
+  };
   // The version first: a pointer must never name a document that is not there yet.
   await kv.put(configVersionKey(pointer.version), JSON.stringify(document, null, 2), { metadata });
   await kv.put(CONFIG_POINTER_KEY, JSON.stringify(pointer));
@@ -101,12 +101,17 @@ export async function saveConfig(
 /** One page of saved versions, oldest first (KV lists keys in order; numbers are zero-padded). */
 export async function listVersions(kv: KVNamespace, cursor?: string): Promise<{ versions: VersionInfo[]; cursor?: string }> {
   const page = await kv.list<VersionInfo>({ prefix: VERSION_PREFIX, ...(cursor && { cursor }) });
-  const versions = page.keys.map((k) => k.metadata ?? { version: Number(k.name.slice(VERSION_PREFIX.length)), savedAt: '', rules: 0 });
+  const versions = page.keys.map(
+    (k) => k.metadata ?? { version: Number(k.name.slice(VERSION_PREFIX.length)), savedAt: '', rules: 0 },
+  );
   return page.list_complete ? { versions } : { versions, cursor: page.cursor };
 }
 
 /** A saved version as it was stored, or undefined. */
-export async function readVersionDocument(kv: KVNamespace, version: number): Promise<{ info: VersionInfo; document: unknown } | undefined> {
+export async function readVersionDocument(
+  kv: KVNamespace,
+  version: number,
+): Promise<{ info: VersionInfo; document: unknown } | undefined> {
   const { value, metadata } = await kv.getWithMetadata<unknown, VersionInfo>(configVersionKey(version), 'json');
   if (value === null) return undefined;
   return { info: metadata ?? { version, savedAt: '', rules: 0 }, document: value };

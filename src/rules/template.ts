@@ -2,13 +2,7 @@
 // https://www.rfc-editor.org/rfc/rfc6570 — variable names may be dotted (`fields.slug`).
 
 export type TemplateValue =
-  | string
-  | number
-  | boolean
-  | null
-  | undefined
-  | readonly TemplateValue[]
-  | { readonly [key: string]: TemplateValue };
+  string | number | boolean | null | undefined | readonly TemplateValue[] | { readonly [key: string]: TemplateValue };
 
 interface VarSpec {
   name: string;
@@ -112,7 +106,9 @@ function encodeLiteral(text: string): string {
 }
 
 const isDefined = (v: TemplateValue): boolean =>
-  v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0) &&
+  v !== undefined &&
+  v !== null &&
+  !(Array.isArray(v) && v.length === 0) &&
   !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
 
 const scalar = (v: TemplateValue): string => (typeof v === 'object' && v !== null ? '' : String(v));
@@ -142,7 +138,9 @@ function expandVar(op: Operator, spec: VarSpec, value: TemplateValue): string {
 
 export function compileTemplate(template: string): CompiledTemplate {
   const parts = parse(template);
-  const uses = parts.flatMap((p) => (typeof p === 'string' ? [] : p.vars.map((v) => ({ name: v.name, op: p.opChar, explode: v.explode }))));
+  const uses = parts.flatMap((p) =>
+    typeof p === 'string' ? [] : p.vars.map((v) => ({ name: v.name, op: p.opChar, explode: v.explode })),
+  );
   return {
     source: template,
     variables: [...new Set(uses.map((u) => u.name))],

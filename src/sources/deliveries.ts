@@ -20,7 +20,11 @@ export class DeliveryLog {
   /** The earlier receipt for this delivery id, if one is still remembered. */
   find(deliveryId: string, now: number): PriorDelivery | undefined {
     const row = this.sql
-      .exec<{ event_id: string; paths: number }>(`SELECT event_id, paths FROM deliveries WHERE delivery_id = ? AND expires_at > ?`, deliveryId, now)
+      .exec<{ event_id: string; paths: number }>(
+        `SELECT event_id, paths FROM deliveries WHERE delivery_id = ? AND expires_at > ?`,
+        deliveryId,
+        now,
+      )
       .toArray()[0];
     return row ? { eventId: row.event_id, paths: row.paths } : undefined;
   }
@@ -28,7 +32,10 @@ export class DeliveryLog {
   record(deliveryId: string, receipt: PriorDelivery, expiresAt: number): void {
     this.sql.exec(
       `INSERT OR REPLACE INTO deliveries (delivery_id, event_id, paths, expires_at) VALUES (?, ?, ?, ?)`,
-      deliveryId, receipt.eventId, receipt.paths, expiresAt,
+      deliveryId,
+      receipt.eventId,
+      receipt.paths,
+      expiresAt,
     );
   }
 

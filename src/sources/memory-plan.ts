@@ -23,7 +23,8 @@ export function planMemory(event: ContentEvent, result: MatchResult): MemoryPlan
   if (event.documentId === undefined) return undefined;
   const removal = REMOVALS.has(event.action);
   if (!removal && result.matches.length === 0) return undefined;
-  const key: DocumentKey = event.contentType === undefined ? { id: event.documentId } : { id: event.documentId, type: event.contentType };
+  const key: DocumentKey =
+    event.contentType === undefined ? { id: event.documentId } : { id: event.documentId, type: event.contentType };
   // An id-only payload produces no document path: keep what is remembered rather than erase it.
   return { key, store: removal ? null : result.memory.length > 0 ? result.memory : undefined };
 }
@@ -32,5 +33,8 @@ export function planMemory(event: ContentEvent, result: MatchResult): MemoryPlan
 export function rememberedWork(items: readonly MemoryItem[], config: RelayConfig): WorkInput[] {
   return items
     .filter((i) => i.distribution in config.distributions)
-    .map((i) => ({ distribution: i.distribution, paths: [{ path: i.path, kind: i.kind, priority: i.priority, prefetch: false }] }));
+    .map((i) => ({
+      distribution: i.distribution,
+      paths: [{ path: i.path, kind: i.kind, priority: i.priority, prefetch: false }],
+    }));
 }

@@ -63,7 +63,10 @@ export class PathMemory {
     const exists = this.sql.exec('SELECT 1 FROM documents WHERE doc_id = ? AND doc_type = ?', key.id, type).toArray().length > 0;
     this.sql.exec(
       'INSERT OR REPLACE INTO documents (doc_id, doc_type, paths, updated_at) VALUES (?, ?, ?, ?)',
-      key.id, type, JSON.stringify(items.slice(0, this.limits.maxPaths)), now,
+      key.id,
+      type,
+      JSON.stringify(items.slice(0, this.limits.maxPaths)),
+      now,
     );
     if (!exists) this.count += 1;
     if (this.count > this.limits.maxDocuments) this.evict(this.count - this.limits.maxDocuments);

@@ -53,9 +53,11 @@ export async function queueEvent(env: Env, loaded: LoadedConfig, event: ContentE
   await enqueueWork(env, loaded.config, work, event.eventId);
   // Nothing to forget when nothing was remembered.
   if (plan && plan.store !== undefined && (plan.store !== null || remembered.length > 0)) {
-    await sourceStateFor(env, event.source).updatePaths(plan.key, plan.store).catch((cause) => {
-      throw unavailable('the paths are queued but could not be remembered; retry later', cause);
-    });
+    await sourceStateFor(env, event.source)
+      .updatePaths(plan.key, plan.store)
+      .catch((cause) => {
+        throw unavailable('the paths are queued but could not be remembered; retry later', cause);
+      });
   }
   const receipt: Receipt = { eventId: event.eventId, paths: countPaths(work) };
   return { receipt, result, remembered };
@@ -63,7 +65,13 @@ export async function queueEvent(env: Env, loaded: LoadedConfig, event: ContentE
 
 export const receiveWebhook = withDeliveryLog(receiveAndQueue);
 
-async function receiveAndQueue(env: Env, settings: Settings, request: Request, sourceId: string, note: NoteEvent): Promise<Receipt> {
+async function receiveAndQueue(
+  env: Env,
+  settings: Settings,
+  request: Request,
+  sourceId: string,
+  note: NoteEvent,
+): Promise<Receipt> {
   const loaded = await loadConfigOr503(env.CONFIG);
   const source = loaded?.config.sources[sourceId];
   const provider = source && getProvider(source.provider);
@@ -86,9 +94,11 @@ async function receiveAndQueue(env: Env, settings: Settings, request: Request, s
   note(event);
   const deliveryId = source.dedupeSeconds > 0 ? event.deliveryId : undefined;
   const state = deliveryId === undefined ? undefined : sourceStateFor(env, sourceId);
-  const prior = deliveryId && (await state?.priorDelivery(deliveryId).catch((cause) => {
-    throw unavailable('could not check for a redelivery; retry later', cause);
-  }));
+  const prior =
+    deliveryId &&
+    (await state?.priorDelivery(deliveryId).catch((cause) => {
+      throw unavailable('could not check for a redelivery; retry later', cause);
+    }));
   if (prior) {
     log('info', 'webhook redelivered', { source: sourceId, deliveryId, eventId: prior.eventId });
     return { ...prior, duplicate: true };
@@ -96,9 +106,15 @@ async function receiveAndQueue(env: Env, settings: Settings, request: Request, s
   const { receipt, result, remembered } = await queueEvent(env, loaded, event);
   // Recorded only after the paths are stored, so a failed attempt is never taken for a duplicate.
   if (deliveryId) {
-    await state?.recordDelivery(deliveryId, receipt, source.dedupeSeconds * 1000).catch((error) =>
-      log('warn', 'could not record a delivery id; a redelivery would be queued again', { source: sourceId, deliveryId, error: String(error) }),
-    );
+    await state
+      ?.recordDelivery(deliveryId, receipt, source.dedupeSeconds * 1000)
+      .catch((error) =>
+        log('warn', 'could not record a delivery id; a redelivery would be queued again', {
+          source: sourceId,
+          deliveryId,
+          error: String(error),
+        }),
+      );
   }
   log('info', 'webhook accepted', {
     ...receipt,

@@ -29,7 +29,12 @@ const CONFIG = {
     strapi: { provider: 'strapi', secrets: ['STRAPI_TOKEN'] },
   },
   rules: [
-    { id: 'post', distribution: 'blog', match: { sources: ['contentful'], contentTypes: ['blogPost'], actions: ['publish'] }, purge: ['/blog/{fields.slug}', '/blog'] },
+    {
+      id: 'post',
+      distribution: 'blog',
+      match: { sources: ['contentful'], contentTypes: ['blogPost'], actions: ['publish'] },
+      purge: ['/blog/{fields.slug}', '/blog'],
+    },
     { id: 'page', distribution: 'burst', match: { sources: ['strapi'] }, purge: ['/pages/{fields.slug}'] },
   ],
 };
@@ -42,7 +47,11 @@ before(async () => {
   standin = await startGotipathStandin({
     log: false,
     windowMs: WINDOW_MS,
-    credentials: { clientId: SECRETS.GOTIPATH_CLIENT_ID, libraryId: SECRETS.GOTIPATH_LIBRARY_ID, apiKey: SECRETS.GOTIPATH_API_KEY },
+    credentials: {
+      clientId: SECRETS.GOTIPATH_CLIENT_ID,
+      libraryId: SECRETS.GOTIPATH_LIBRARY_ID,
+      apiKey: SECRETS.GOTIPATH_API_KEY,
+    },
   });
   persistTo = mkdtempSync(join(tmpdir(), 'purge-relay-e2e-'));
   const port = 18_000 + Math.floor(Math.random() * 2_000);
@@ -77,7 +86,11 @@ describe('a signed Contentful publish', () => {
     const topic = { 'x-contentful-topic': 'ContentManagement.Entry.publish' };
     const signed = SIGNERS.contentful({ secret: SECRETS.CONTENTFUL_SECRET, body, path, headers: topic });
     const sentAt = Date.now();
-    const response = await fetch(`${relay.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...topic, ...signed }, body });
+    const response = await fetch(`${relay.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...topic, ...signed },
+      body,
+    });
     assert.equal(response.status, 202);
     const receipt = await response.json();
     assert.match(receipt.eventId, /^evt_/);
@@ -94,9 +107,16 @@ describe('a signed Contentful publish', () => {
   });
 
   it('is refused 401 when the body was changed after signing, and nothing is purged', async () => {
-    const body = JSON.stringify({ sys: { id: 'post-2', type: 'Entry', contentType: { sys: { id: 'blogPost' } } }, fields: { slug: { 'en-US': 'x' } } });
+    const body = JSON.stringify({
+      sys: { id: 'post-2', type: 'Entry', contentType: { sys: { id: 'blogPost' } } },
+      fields: { slug: { 'en-US': 'x' } },
+    });
     const signed = SIGNERS.contentful({ secret: SECRETS.CONTENTFUL_SECRET, body, path: '/webhooks/contentful' });
-    const response = await fetch(`${relay.url}/webhooks/contentful`, { method: 'POST', headers: signed, body: body.replace('"x"', '"y"') });
+    const response = await fetch(`${relay.url}/webhooks/contentful`, {
+      method: 'POST',
+      headers: signed,
+      body: body.replace('"x"', '"y"'),
+    });
     assert.equal(response.status, 401);
     assert.deepEqual(await response.json(), { error: 'signature does not match' });
   });
@@ -118,7 +138,10 @@ describe('a burst of 250 publishes touching 250 distinct pages', () => {
     );
     assert.deepEqual([...new Set(statuses)], [202]);
 
-    await waitFor(() => callsTo('dist-e2e-burst').reduce((n, c) => n + (c.status === 200 ? c.paths.length : 0), 0) >= 250, 4 * WINDOW_MS + 5_000);
+    await waitFor(
+      () => callsTo('dist-e2e-burst').reduce((n, c) => n + (c.status === 200 ? c.paths.length : 0), 0) >= 250,
+      4 * WINDOW_MS + 5_000,
+    );
     const calls = callsTo('dist-e2e-burst');
     const summary = summarize(calls, WINDOW_MS);
     assert.equal(standin.violations, 0, 'no call was refused with 429');

@@ -30,11 +30,19 @@ describe('PUT /admin/config', () => {
     const response = await admin('/config', { method: 'PUT', body: JSON.stringify(config) });
     expect(response.status).toBe(422);
     const body = await response.json<{ error: string; issues: { path: string; message: string }[] }>();
-    expect(body.error).toMatch(/^config is invalid \(\d+ problems, first at rules\[0\]\.match\.actions\[0\]: .*\); nothing was saved$/);
+    expect(body.error).toMatch(
+      /^config is invalid \(\d+ problems, first at rules\[0\]\.match\.actions\[0\]: .*\); nothing was saved$/,
+    );
     expect(body.issues).toEqual(
       expect.arrayContaining([
-        { path: 'rules[0].match.actions[0]', message: 'expected one of "publish", "unpublish", "create", "update", "delete", "archive"' },
-        { path: 'rules[0].purge[0]', message: 'a path template must start with "/" or with {+var} (a value that starts with "/")' },
+        {
+          path: 'rules[0].match.actions[0]',
+          message: 'expected one of "publish", "unpublish", "create", "update", "delete", "archive"',
+        },
+        {
+          path: 'rules[0].purge[0]',
+          message: 'a path template must start with "/" or with {+var} (a value that starts with "/")',
+        },
         { path: 'rules[1]', message: 'unknown key "purgue"' },
       ]),
     );
@@ -42,7 +50,9 @@ describe('PUT /admin/config', () => {
   });
 
   it('reports references to things that do not exist once the shape is right', async () => {
-    const config = baseConfig({ rules: [{ id: 'r1', distribution: 'nowhere', match: { sources: ['ghost'] }, purge: ['/{bad'] }] });
+    const config = baseConfig({
+      rules: [{ id: 'r1', distribution: 'nowhere', match: { sources: ['ghost'] }, purge: ['/{bad'] }],
+    });
     const response = await admin('/config', { method: 'PUT', body: JSON.stringify(config) });
     expect(response.status).toBe(422);
     const { issues } = await response.json<{ issues: { path: string; message: string }[] }>();
@@ -78,14 +88,22 @@ describe('POST /admin/preview', () => {
       body: JSON.stringify({
         source: 'contentful',
         headers: { 'x-contentful-topic': 'ContentManagement.Entry.unpublish' },
-        body: { sys: { id: 'e1', type: 'Entry', contentType: { sys: { id: 'blogPost' } } }, fields: { slug: { 'en-US': 'a b/c', 'de-DE': 'ä' } } },
+        body: {
+          sys: { id: 'e1', type: 'Entry', contentType: { sys: { id: 'blogPost' } } },
+          fields: { slug: { 'en-US': 'a b/c', 'de-DE': 'ä' } },
+        },
       }),
     });
     expect(response.status).toBe(200);
-    const preview = await response.json<{ event: { action: string; locales: string[] }; matches: { ruleId: string; paths: { path: string }[] }[] }>();
+    const preview = await response.json<{
+      event: { action: string; locales: string[] };
+      matches: { ruleId: string; paths: { path: string }[] }[];
+    }>();
     expect(preview.event).toMatchObject({ action: 'unpublish', locales: ['en-US', 'de-DE'] });
     // RFC 6570 simple expansion percent-encodes everything outside the unreserved set.
-    expect(preview.matches.map((m) => [m.ruleId, m.paths.map((p) => p.path)])).toEqual([['blog-post', ['/blog/a%20b%2Fc', '/blog/%C3%A4', '/blog']]]);
+    expect(preview.matches.map((m) => [m.ruleId, m.paths.map((p) => p.path)])).toEqual([
+      ['blog-post', ['/blog/a%20b%2Fc', '/blog/%C3%A4', '/blog']],
+    ]);
     const status = await admin('/status');
     const { distributions } = await status.json<{ distributions: { pending: Record<string, number> }[] }>();
     expect(Object.values(distributions[0]?.pending ?? {}).every((n) => n === 0)).toBe(true);

@@ -49,9 +49,18 @@ it('every example config is valid', () => {
 
 describe('Contentful blog with locales, categories, tags, pagination and feeds', () => {
   const topic = (verb: string) => ({ 'x-contentful-topic': `ContentManagement.Entry.${verb}` });
-  const listings = (prefix: string) => [`${prefix}/blog`, `${prefix}/blog/page/2`, `${prefix}/blog/page/3`, `${prefix}/`, `${prefix}/feed.xml`];
+  const listings = (prefix: string) => [
+    `${prefix}/blog`,
+    `${prefix}/blog/page/2`,
+    `${prefix}/blog/page/3`,
+    `${prefix}/`,
+    `${prefix}/feed.xml`,
+  ];
   const documentPaths = (prefix: string, slug: string) => [
-    `${prefix}/blog/${slug}`, `${prefix}/blog/category/news`, `${prefix}/blog/tag/cdn`, `${prefix}/blog/tag/edge`,
+    `${prefix}/blog/${slug}`,
+    `${prefix}/blog/category/news`,
+    `${prefix}/blog/tag/cdn`,
+    `${prefix}/blog/tag/edge`,
   ];
 
   it('purges the post in each locale, its listings and feeds, and prefetches the post', async () => {
@@ -59,7 +68,13 @@ describe('Contentful blog with locales, categories, tags, pagination and feeds',
     const result = await preview('contentful', CONTENTFUL.publish, topic('publish'));
     expect(items(result)).toEqual(
       sorted([
-        ...[...documentPaths('', 'hello-world'), ...documentPaths('/de', 'hallo-welt'), ...listings(''), ...listings('/de'), '/sitemap.xml'].map((p) => `url ${p}`),
+        ...[
+          ...documentPaths('', 'hello-world'),
+          ...documentPaths('/de', 'hallo-welt'),
+          ...listings(''),
+          ...listings('/de'),
+          '/sitemap.xml',
+        ].map((p) => `url ${p}`),
         'prefetch /blog/hello-world',
         'prefetch /de/blog/hallo-welt',
       ]),
@@ -72,11 +87,25 @@ describe('Contentful blog with locales, categories, tags, pagination and feeds',
     await useExample(CONTENTFUL_BLOG);
     const body = JSON.stringify(CONTENTFUL.publish);
     const headers = { ...topic('publish'), 'content-type': 'application/vnd.contentful.management.v1+json' };
-    const signed = await sign('contentful', { secret: secret('CONTENTFUL_SECRET'), body, path: '/webhooks/contentful', timestamp: Date.now(), headers });
+    const signed = await sign('contentful', {
+      secret: secret('CONTENTFUL_SECRET'),
+      body,
+      path: '/webhooks/contentful',
+      timestamp: Date.now(),
+      headers,
+    });
     expect((await postWebhook('contentful', body, { ...headers, ...signed })).status).toBe(202);
     const result = await preview('contentful', CONTENTFUL.unpublish, topic('unpublish'));
     expect(items(result)).toEqual(
-      sorted([...documentPaths('', 'hello-world'), ...documentPaths('/de', 'hallo-welt'), ...listings(''), ...listings('/de'), '/sitemap.xml'].map((p) => `url ${p}`)),
+      sorted(
+        [
+          ...documentPaths('', 'hello-world'),
+          ...documentPaths('/de', 'hallo-welt'),
+          ...listings(''),
+          ...listings('/de'),
+          '/sitemap.xml',
+        ].map((p) => `url ${p}`),
+      ),
     );
     expect(result.remembered?.next).toBe('forget');
   });
@@ -87,7 +116,13 @@ describe('Strapi site', () => {
     await useExample(STRAPI_SITE);
     const result = await preview('strapi', STRAPI.publish, { 'x-strapi-event': 'entry.publish' });
     expect(items(result)).toEqual(
-      sorted(['url /fr/articles/bonjour', 'prefetch /fr/articles/bonjour', 'url /fr/articles', 'url /fr/articles/section/guides', 'url /sitemap.xml']),
+      sorted([
+        'url /fr/articles/bonjour',
+        'prefetch /fr/articles/bonjour',
+        'url /fr/articles',
+        'url /fr/articles/section/guides',
+        'url /sitemap.xml',
+      ]),
     );
   });
 
@@ -103,19 +138,36 @@ describe('Sanity site with before/after projections', () => {
     await useExample(SANITY_SITE);
     const result = await preview('sanity', SANITY.update, { 'sanity-operation': 'update' });
     expect(items(result)).toEqual(
-      sorted(['/de/posts/neuer-titel', '/de/posts/alter-titel', '/de/posts', '/de/category/design', '/de/category/news', '/de/rss.xml'].map((p) => `url ${p}`)),
+      sorted(
+        [
+          '/de/posts/neuer-titel',
+          '/de/posts/alter-titel',
+          '/de/posts',
+          '/de/category/design',
+          '/de/category/news',
+          '/de/rss.xml',
+        ].map((p) => `url ${p}`),
+      ),
     );
   });
 
   it('purges the deleted document from its before() values', async () => {
     await useExample(SANITY_SITE);
     const result = await preview('sanity', SANITY.delete, { 'sanity-operation': 'delete' });
-    expect(items(result)).toEqual(sorted(['/de/posts/alter-titel', '/de/posts', '/de/category/design', '/de/rss.xml'].map((p) => `url ${p}`)));
+    expect(items(result)).toEqual(
+      sorted(['/de/posts/alter-titel', '/de/posts', '/de/category/design', '/de/rss.xml'].map((p) => `url ${p}`)),
+    );
   });
 });
 
 describe('Shopify storefront', () => {
-  const catalogue = ['/collections/all', '/collections/all?page=2', '/collections/all?page=3', '/collections/all?page=4', '/sitemap_products_1.xml'];
+  const catalogue = [
+    '/collections/all',
+    '/collections/all?page=2',
+    '/collections/all?page=3',
+    '/collections/all?page=4',
+    '/sitemap_products_1.xml',
+  ];
 
   it('purges a product, its variants by pattern, the catalogue pages and its vendor listing', async () => {
     await useExample(SHOPIFY_STOREFRONT);
@@ -135,17 +187,27 @@ describe('Shopify storefront', () => {
     await useExample(SHOPIFY_STOREFRONT);
     const result = await preview('shopify', SHOPIFY.collection, { 'x-shopify-topic': 'collections/update' });
     const pages = [2, 3, 4, 5].map((n) => `url /collections/smart-ipods?page=${n}`);
-    expect(items(result)).toEqual(sorted(['url /collections/smart-ipods', ...pages, 'pattern /collections/smart-ipods/*', 'url /collections']));
+    expect(items(result)).toEqual(
+      sorted(['url /collections/smart-ipods', ...pages, 'pattern /collections/smart-ipods/*', 'url /collections']),
+    );
   });
 
   it('purges the remembered handle when products/delete sends only the id', async () => {
     await useExample(SHOPIFY_STOREFRONT);
     const body = JSON.stringify(SHOPIFY.product);
     const headers = { 'x-shopify-topic': 'products/update', 'x-shopify-webhook-id': crypto.randomUUID() };
-    expect((await postWebhook('shopify', body, { ...headers, ...(await sign('shopify', { secret: secret('SHOPIFY_SECRET'), body })) })).status).toBe(202);
+    expect(
+      (await postWebhook('shopify', body, { ...headers, ...(await sign('shopify', { secret: secret('SHOPIFY_SECRET'), body })) }))
+        .status,
+    ).toBe(202);
     const result = await preview('shopify', SHOPIFY.productDelete, { 'x-shopify-topic': 'products/delete' });
     expect(items(result)).toEqual(
-      sorted(['url /products/ipod-nano', 'pattern /products/ipod-nano*', 'url /collections/vendors?q=Acme%20%26%20Co', ...catalogue.map((p) => `url ${p}`)]),
+      sorted([
+        'url /products/ipod-nano',
+        'pattern /products/ipod-nano*',
+        'url /collections/vendors?q=Acme%20%26%20Co',
+        ...catalogue.map((p) => `url ${p}`),
+      ]),
     );
   });
 });
@@ -153,11 +215,26 @@ describe('Shopify storefront', () => {
 describe('BigCommerce store with id-only payloads', () => {
   const seed = {
     documents: [
-      { id: '42', type: 'product', paths: [{ distribution: 'store', path: '/blue-shirt/' }, { distribution: 'store', path: '/blue-shirt/*', kind: 'pattern' }] },
+      {
+        id: '42',
+        type: 'product',
+        paths: [
+          { distribution: 'store', path: '/blue-shirt/' },
+          { distribution: 'store', path: '/blue-shirt/*', kind: 'pattern' },
+        ],
+      },
       { id: '7', type: 'category', paths: [{ distribution: 'store', path: '/shirts/', priority: 'listing' }] },
     ],
   };
-  const product = ['url /products.php?productId=42', 'url /shop-all/', 'url /shop-all/?page=2', 'url /shop-all/?page=3', 'url /xmlsitemap.php', 'url /blue-shirt/', 'pattern /blue-shirt/*'];
+  const product = [
+    'url /products.php?productId=42',
+    'url /shop-all/',
+    'url /shop-all/?page=2',
+    'url /shop-all/?page=3',
+    'url /xmlsitemap.php',
+    'url /blue-shirt/',
+    'pattern /blue-shirt/*',
+  ];
 
   it('purges the catalog URL seeded for a product, with its id-based and listing paths', async () => {
     await useExample(BIGCOMMERCE_STORE);
@@ -188,7 +265,14 @@ describe('examples/config.json (what `npm start` loads)', () => {
     await useExample(CONFIG);
     const result = await preview('shopify', SHOPIFY.product, { 'x-shopify-topic': 'products/update' });
     expect(items(result)).toEqual(
-      sorted(['url /products/ipod-nano', 'prefetch /products/ipod-nano', 'pattern /products/ipod-nano*', 'url /collections/all', 'url /collections/all?page=2', 'url /collections/all?page=3']),
+      sorted([
+        'url /products/ipod-nano',
+        'prefetch /products/ipod-nano',
+        'pattern /products/ipod-nano*',
+        'url /collections/all',
+        'url /collections/all?page=2',
+        'url /collections/all?page=3',
+      ]),
     );
   });
 });

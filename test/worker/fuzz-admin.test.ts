@@ -15,7 +15,8 @@ const mutatedConfig = fc.tuple(fc.nat(), fc.jsonValue()).map(([pick, value]) => 
   const holders: [Record<string, unknown> | unknown[], string | number][] = [];
   const walk = (node: unknown) => {
     if (Array.isArray(node)) node.forEach((v, i) => (holders.push([node, i]), walk(v)));
-    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) holders.push([node as Record<string, unknown>, k]), walk(v);
+    else if (node && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) (holders.push([node as Record<string, unknown>, k]), walk(v));
   };
   walk(config);
   const [holder, key] = holders[pick % holders.length]!;
@@ -31,58 +32,87 @@ async function expectClientError(response: Response, allowed: number[]) {
 }
 
 describe('PUT /admin/config with random documents', () => {
-  it('answers 200 or a 4xx with a message, never a 5xx, and stores only valid documents', async () => {
-    const document = fc.oneof(fc.jsonValue(), mutatedConfig, fc.integer({ min: 1, max: 3_000 }).map((d) => JSON.parse('['.repeat(d) + ']'.repeat(d))));
-    await fc.assert(
-      fc.asyncProperty(document, async (doc) => {
-        const response = await admin('/config', { method: 'PUT', body: JSON.stringify(doc) });
-        await expectClientError(response.clone(), [200, 400, 422]);
-        if (response.status !== 200) {
-          const live = await admin('/config');
-          if (live.status === 200) expect((await live.json<{ config: unknown }>()).config).not.toEqual(doc);
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    'answers 200 or a 4xx with a message, never a 5xx, and stores only valid documents',
+    async () => {
+      const document = fc.oneof(
+        fc.jsonValue(),
+        mutatedConfig,
+        fc.integer({ min: 1, max: 3_000 }).map((d) => JSON.parse('['.repeat(d) + ']'.repeat(d))),
+      );
+      await fc.assert(
+        fc.asyncProperty(document, async (doc) => {
+          const response = await admin('/config', { method: 'PUT', body: JSON.stringify(doc) });
+          await expectClientError(response.clone(), [200, 400, 422]);
+          if (response.status !== 200) {
+            const live = await admin('/config');
+            if (live.status === 200) expect((await live.json<{ config: unknown }>()).config).not.toEqual(doc);
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('answers raw garbage bytes with 400', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), async (bytes) => {
-        const response = await admin('/config', { method: 'PUT', body: bytes });
-        await expectClientError(response, [200, 400, 422]);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    'answers raw garbage bytes with 400',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), async (bytes) => {
+          const response = await admin('/config', { method: 'PUT', body: bytes });
+          await expectClientError(response, [200, 400, 422]);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 });
 
 describe('other admin routes with random bodies', () => {
-  it('never answer 5xx', async () => {
-    await admin('/config', { method: 'PUT', body: JSON.stringify(baseConfig()) });
-    const route = fc.constantFrom('/preview', '/purge');
-    const body = fc.oneof(
-      fc.jsonValue(),
-      fc.record({ source: fc.constantFrom('contentful', 'sanity', 'strapi', 'x'), headers: fc.dictionary(fc.string(), fc.string()), body: fc.jsonValue() }),
-      fc.record({ distribution: fc.constantFrom('main', 'x'), paths: fc.array(fc.string()), all: fc.boolean() }),
-    );
-    await fc.assert(
-      fc.asyncProperty(route, body, async (path, doc) => {
-        const response = await admin(path, { method: 'POST', body: JSON.stringify(doc) });
-        await expectClientError(response, [200, 202, 400, 404]);
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    'never answer 5xx',
+    async () => {
+      await admin('/config', { method: 'PUT', body: JSON.stringify(baseConfig()) });
+      const route = fc.constantFrom('/preview', '/purge');
+      const body = fc.oneof(
+        fc.jsonValue(),
+        fc.record({
+          source: fc.constantFrom('contentful', 'sanity', 'strapi', 'x'),
+          headers: fc.dictionary(fc.string(), fc.string()),
+          body: fc.jsonValue(),
+        }),
+        fc.record({ distribution: fc.constantFrom('main', 'x'), paths: fc.array(fc.string()), all: fc.boolean() }),
+      );
+      await fc.assert(
+        fc.asyncProperty(route, body, async (path, doc) => {
+          const response = await admin(path, { method: 'POST', body: JSON.stringify(doc) });
+          await expectClientError(response, [200, 202, 400, 404]);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('refuse any token but the right one with 401', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x21-\x7e]/g, 'x')), async (token) => {
-        const response = await exports.default.fetch(`${ORIGIN}/admin/status`, { headers: { authorization: `Bearer ${token}` } });
-        expect(response.status).toBe(401);
-        await response.body?.cancel();
-      }),
-      { numRuns: RUNS },
-    );
-  }, TIMEOUT);
+  it(
+    'refuse any token but the right one with 401',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x21-\x7e]/g, 'x')),
+          async (token) => {
+            const response = await exports.default.fetch(`${ORIGIN}/admin/status`, {
+              headers: { authorization: `Bearer ${token}` },
+            });
+            expect(response.status).toBe(401);
+            await response.body?.cancel();
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT,
+  );
 });

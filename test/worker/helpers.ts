@@ -17,9 +17,24 @@ export function baseConfig(overrides: Record<string, unknown> = {}) {
     },
     rules: [
       { id: 'blog-post', distribution: 'main', match: { contentTypes: ['blogPost'] }, purge: ['/blog/{fields.slug}', '/blog'] },
-      { id: 'sanity-post', distribution: 'main', match: { sources: ['sanity'], contentTypes: ['post'] }, purge: ['/posts/{fields.slug.current}'] },
-      { id: 'product', distribution: 'main', match: { sources: ['shopify'], contentTypes: ['products'] }, purge: ['/products/{fields.handle}'] },
-      { id: 'article', distribution: 'main', match: { sources: ['strapi'], contentTypes: ['article'] }, purge: ['/articles/{fields.slug}'] },
+      {
+        id: 'sanity-post',
+        distribution: 'main',
+        match: { sources: ['sanity'], contentTypes: ['post'] },
+        purge: ['/posts/{fields.slug.current}'],
+      },
+      {
+        id: 'product',
+        distribution: 'main',
+        match: { sources: ['shopify'], contentTypes: ['products'] },
+        purge: ['/products/{fields.handle}'],
+      },
+      {
+        id: 'article',
+        distribution: 'main',
+        match: { sources: ['strapi'], contentTypes: ['article'] },
+        purge: ['/articles/{fields.slug}'],
+      },
       { id: 'standard-post', distribution: 'main', match: { sources: ['standard'] }, purge: ['/p/{fields.slug}'] },
     ],
     ...overrides,
@@ -28,7 +43,10 @@ export function baseConfig(overrides: Record<string, unknown> = {}) {
 
 export async function admin(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(
-    new Request(`${ORIGIN}/admin${path}`, { ...init, headers: { ...ADMIN, 'content-type': 'application/json', ...(init.headers ?? {}) } }),
+    new Request(`${ORIGIN}/admin${path}`, {
+      ...init,
+      headers: { ...ADMIN, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    }),
   );
 }
 
@@ -58,7 +76,11 @@ export async function sign(provider: string, options: SignOptions): Promise<Reco
 
 export function postWebhook(sourceId: string, body: string | Uint8Array, headers: Record<string, string>): Promise<Response> {
   return exports.default.fetch(
-    new Request(`${ORIGIN}/webhooks/${sourceId}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } }),
+    new Request(`${ORIGIN}/webhooks/${sourceId}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    }),
   );
 }
 

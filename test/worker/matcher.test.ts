@@ -5,7 +5,11 @@ import { parseConfig } from '../../src/rules/schema';
 import type { ContentEvent } from '../../src/providers/types';
 
 function compiled(rules: unknown[]) {
-  const parsed = parseConfig({ distributions: { main: { id: 'd1' } }, sources: { cms: { provider: 'strapi', secrets: ['T'] } }, rules });
+  const parsed = parseConfig({
+    distributions: { main: { id: 'd1' } },
+    sources: { cms: { provider: 'strapi', secrets: ['T'] } },
+    rules,
+  });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   return compileConfig(parsed.config);
 }
@@ -27,8 +31,28 @@ const event = (overrides: Partial<ContentEvent> = {}): ContentEvent => ({
 describe('matchEvent', () => {
   it('matches on source, action, content type and field predicates, and says why others did not', () => {
     const config = compiled([
-      { id: 'news', distribution: 'main', match: { sources: ['cms'], actions: ['publish'], contentTypes: ['article'], where: [{ field: 'fields.category', equals: 'news' }] }, purge: ['/news/{fields.slug}'] },
-      { id: 'tagged', distribution: 'main', match: { where: [{ field: 'fields.tags', in: ['b', 'z'] }, { field: 'fields.slug', prefix: 'hel' }] }, purge: ['/t'] },
+      {
+        id: 'news',
+        distribution: 'main',
+        match: {
+          sources: ['cms'],
+          actions: ['publish'],
+          contentTypes: ['article'],
+          where: [{ field: 'fields.category', equals: 'news' }],
+        },
+        purge: ['/news/{fields.slug}'],
+      },
+      {
+        id: 'tagged',
+        distribution: 'main',
+        match: {
+          where: [
+            { field: 'fields.tags', in: ['b', 'z'] },
+            { field: 'fields.slug', prefix: 'hel' },
+          ],
+        },
+        purge: ['/t'],
+      },
       { id: 'pages', distribution: 'main', match: { contentTypes: ['page'] }, purge: ['/p'] },
       { id: 'deletes', distribution: 'main', match: { actions: ['delete'] }, purge: ['/d'] },
       { id: 'drafts', distribution: 'main', match: { where: [{ field: 'fields.draft', exists: true }] }, purge: ['/x'] },
@@ -40,7 +64,9 @@ describe('matchEvent', () => {
     ]);
     // The index keeps rules for other content types and actions away from the event entirely.
     expect(result.otherRules).toBe(2);
-    expect(result.misses).toEqual([{ ruleId: 'drafts', reason: 'fields.draft = null fails {"field":"fields.draft","exists":true}' }]);
+    expect(result.misses).toEqual([
+      { ruleId: 'drafts', reason: 'fields.draft = null fails {"field":"fields.draft","exists":true}' },
+    ]);
   });
 
   it('fills templates once per locale from that locale fields', () => {
@@ -60,7 +86,9 @@ describe('matchEvent', () => {
   });
 
   it('compares numbers and numeric strings as equal in predicates', () => {
-    const config = compiled([{ id: 'r', distribution: 'main', match: { where: [{ field: 'documentId', equals: 42 }] }, purge: ['/x'] }]);
+    const config = compiled([
+      { id: 'r', distribution: 'main', match: { where: [{ field: 'documentId', equals: 42 }] }, purge: ['/x'] },
+    ]);
     expect(matchEvent(config, event()).matches).toHaveLength(1);
   });
 });

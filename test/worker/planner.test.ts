@@ -13,8 +13,16 @@ const LIMITS: DistributionConfig['limits'] = {
 };
 const NOW = 1_000_000;
 const url = (path: string, priority = 0, enqueuedAt = NOW): QueuedPath => ({ kind: 'url', path, priority, enqueuedAt });
-const urls = (n: number, prefix = '/p/', enqueuedAt = NOW) => Array.from({ length: n }, (_, i) => url(`${prefix}${i}`, 0, enqueuedAt));
-const input = (queue: QueuedPath[], extra: Partial<Parameters<typeof plan>[0]> = {}) => ({ queue, calls: [], limits: LIMITS, now: NOW, blockedUntil: {}, ...extra });
+const urls = (n: number, prefix = '/p/', enqueuedAt = NOW) =>
+  Array.from({ length: n }, (_, i) => url(`${prefix}${i}`, 0, enqueuedAt));
+const input = (queue: QueuedPath[], extra: Partial<Parameters<typeof plan>[0]> = {}) => ({
+  queue,
+  calls: [],
+  limits: LIMITS,
+  now: NOW,
+  blockedUntil: {},
+  ...extra,
+});
 
 describe('windowState', () => {
   it('counts the calls of one kind inside the window and says when the next slot opens', () => {
@@ -47,18 +55,30 @@ describe('plan', () => {
   });
 
   it('sends a queued purge-all alone and holds everything else until it has gone', () => {
-    const queue = [url('/a'), { kind: 'all' as const, path: '', priority: 0, enqueuedAt: NOW }, { kind: 'pattern' as const, path: '/x*', priority: 0, enqueuedAt: NOW }];
+    const queue = [
+      url('/a'),
+      { kind: 'all' as const, path: '', priority: 0, enqueuedAt: NOW },
+      { kind: 'pattern' as const, path: '/x*', priority: 0, enqueuedAt: NOW },
+    ];
     expect(plan(input(queue)).batches).toEqual([{ kind: 'all', paths: [''] }]);
   });
 
   it('waits for a kind that is blocked (Retry-After, backoff) and wakes when it is free', () => {
-    const result = plan(input([url('/a'), { kind: 'pattern', path: '/x*', priority: 0, enqueuedAt: NOW }], { blockedUntil: { url: NOW + 5_000 } }));
+    const result = plan(
+      input([url('/a'), { kind: 'pattern', path: '/x*', priority: 0, enqueuedAt: NOW }], { blockedUntil: { url: NOW + 5_000 } }),
+    );
     expect(result.batches).toEqual([{ kind: 'pattern', paths: ['/x*'] }]);
     expect(result.wakeAt).toBe(NOW + 5_000);
   });
 
   it('sends a prefetch only once released, and not before its time', () => {
-    const prefetch = (path: string, notBefore: number | null): QueuedPath => ({ kind: 'prefetch', path, priority: 0, enqueuedAt: NOW, notBefore });
+    const prefetch = (path: string, notBefore: number | null): QueuedPath => ({
+      kind: 'prefetch',
+      path,
+      priority: 0,
+      enqueuedAt: NOW,
+      notBefore,
+    });
     const result = plan(input([prefetch('/held', null), prefetch('/later', NOW + 500), prefetch('/now', NOW)]));
     expect(result.batches).toEqual([{ kind: 'prefetch', paths: ['/now'] }]);
     expect(result.wakeAt).toBe(NOW + 500);
@@ -93,7 +113,9 @@ describe('foldPaths', () => {
   });
 
   it('merges a path into a pattern that already covers it, and ignores query strings when cutting', () => {
-    expect(foldPaths(['/blog', '/blog/a?page=2', '/blog/b'], 10, 1).groups).toEqual([{ pattern: '/blog*', paths: ['/blog', '/blog/a?page=2', '/blog/b'] }]);
+    expect(foldPaths(['/blog', '/blog/a?page=2', '/blog/b'], 10, 1).groups).toEqual([
+      { pattern: '/blog*', paths: ['/blog', '/blog/a?page=2', '/blog/b'] },
+    ]);
   });
 
   it('never folds above foldDepth: what does not fit comes back as rest, largest groups kept', () => {
@@ -101,12 +123,20 @@ describe('foldPaths', () => {
     const result = foldPaths(paths, 2, 1);
     expect(result.groups.map((g) => g.pattern)).toEqual(['/a*', '/b*']);
     expect(result.rest.sort()).toEqual(['/', '/c/1', '/d']);
-    expect(foldPaths(['/a/1/x', '/a/2/y'], 1, 2)).toEqual({ groups: [{ pattern: '/a/1*', paths: ['/a/1/x'] }], rest: ['/a/2/y'] });
+    expect(foldPaths(['/a/1/x', '/a/2/y'], 1, 2)).toEqual({
+      groups: [{ pattern: '/a/1*', paths: ['/a/1/x'] }],
+      rest: ['/a/2/y'],
+    });
   });
 });
 
 describe('planEscalation', () => {
-  const config = (escalation: DistributionConfig['escalation'], targetStalenessMs = 90_000) => ({ limits: LIMITS, targetStalenessMs, escalation, foldDepth: 1 });
+  const config = (escalation: DistributionConfig['escalation'], targetStalenessMs = 90_000) => ({
+    limits: LIMITS,
+    targetStalenessMs,
+    escalation,
+    foldDepth: 1,
+  });
   const base = { patternsQueued: 0, calls: [], now: NOW };
 
   it('does nothing when the calls available now carry the backlog', () => {
@@ -125,7 +155,9 @@ describe('planEscalation', () => {
     expect(result?.paths).toBe(15);
     expect(result?.groups.map((g) => g.pattern)).toEqual(['/shop*', '/news*']);
     expect(result?.groups.flatMap((g) => g.paths)).not.toContain('/top');
-    expect(result?.reason).toMatch(/^21 URL paths need 7 calls; the last would go in 180 s, 150 s past the 30 s target; 15 folded into 2 pattern\(s\)$/);
+    expect(result?.reason).toMatch(
+      /^21 URL paths need 7 calls; the last would go in 180 s, 150 s past the 30 s target; 15 folded into 2 pattern\(s\)$/,
+    );
   });
 
   it('purges all when the policy is "all", or when patterns cannot cover the rest under "patterns-then-all"', () => {

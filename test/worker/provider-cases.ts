@@ -57,7 +57,12 @@ export function casesConfig(extra: { sources?: Record<string, unknown>; rules?: 
       ...extra.sources,
     },
     rules: [
-      ...PROVIDER_CASES.map((c) => ({ id: `${c.sourceId}-rule`, distribution: 'main', match: { sources: [c.sourceId] }, purge: c.purge })),
+      ...PROVIDER_CASES.map((c) => ({
+        id: `${c.sourceId}-rule`,
+        distribution: 'main',
+        match: { sources: [c.sourceId] },
+        purge: c.purge,
+      })),
       ...(extra.rules ?? []),
     ],
   };

@@ -16,14 +16,22 @@ export interface PreviewedEvent {
 }
 
 /** The ContentEvent the relay makes of `body` for a source (through POST /admin/preview). */
-export async function previewEvent(sourceId: string, body: string, headers: Record<string, string> = caseFor(sourceId).headers): Promise<PreviewedEvent> {
+export async function previewEvent(
+  sourceId: string,
+  body: string,
+  headers: Record<string, string> = caseFor(sourceId).headers,
+): Promise<PreviewedEvent> {
   const response = await admin('/preview', { method: 'POST', body: JSON.stringify({ source: sourceId, headers, body }) });
   if (response.status !== 200) throw new Error(`preview failed: ${await response.text()}`);
   return (await response.json<{ event: PreviewedEvent }>()).event;
 }
 
 /** Posts `body` to a source, signed as its case signs (the source id names the case unless `as` does). */
-export async function postSigned(sourceId: string, body?: string, options: { key?: string; age?: number; as?: string } = {}): Promise<Response> {
+export async function postSigned(
+  sourceId: string,
+  body?: string,
+  options: { key?: string; age?: number; as?: string } = {},
+): Promise<Response> {
   const signed = await delivery(caseFor(options.as ?? sourceId), { ...options, ...(body === undefined ? {} : { body }) });
   return postWebhook(sourceId, signed.body, signed.headers);
 }

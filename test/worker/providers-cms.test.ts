@@ -20,14 +20,21 @@ describe('hygraph', () => {
   });
 
   it('maps unpublish and delete operations', async () => {
-    expect((await previewEvent('hygraph', hygraphPost.replace('"operation":"publish"', '"operation":"unpublish"'))).action).toBe('unpublish');
-    expect((await previewEvent('hygraph', hygraphPost.replace('"operation":"publish"', '"operation":"delete"'))).action).toBe('delete');
+    expect((await previewEvent('hygraph', hygraphPost.replace('"operation":"publish"', '"operation":"unpublish"'))).action).toBe(
+      'unpublish',
+    );
+    expect((await previewEvent('hygraph', hygraphPost.replace('"operation":"publish"', '"operation":"delete"'))).action).toBe(
+      'delete',
+    );
   });
 });
 
 describe('builder-io', () => {
   it('keeps previousValue.data as previous (the old URL)', async () => {
-    expect(await previewEvent('builder', builderPage)).toMatchObject({ fields: { url: '/ueber-uns' }, previous: { url: '/about-us', title: 'About us' } });
+    expect(await previewEvent('builder', builderPage)).toMatchObject({
+      fields: { url: '/ueber-uns' },
+      previous: { url: '/about-us', title: 'About us' },
+    });
   });
 
   it('refuses the token in the wrong header', async () => {
@@ -40,7 +47,11 @@ describe('builder-io', () => {
 describe('directus', () => {
   it('reads a delete of several keys (the first is the document) and status moves', async () => {
     const deleted = JSON.stringify({ event: 'articles.items.delete', keys: ['42', '43'], collection: 'articles' });
-    expect(await previewEvent('directus', deleted, {})).toMatchObject({ action: 'delete', documentId: '42', contentType: 'articles' });
+    expect(await previewEvent('directus', deleted, {})).toMatchObject({
+      action: 'delete',
+      documentId: '42',
+      contentType: 'articles',
+    });
     const archived = directusUpdate.replace('"status":"published"', '"status":"archived"');
     expect((await previewEvent('directus', archived, {})).action).toBe('archive');
   });

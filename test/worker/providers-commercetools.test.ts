@@ -47,14 +47,21 @@ describe('commercetools over SNS', () => {
   });
 
   it('refuses a SigningCertURL outside the allow-list before fetching it', async () => {
-    const body = (await snsMessage(slugChanged)).replace(/"SigningCertURL":"[^"]+"/, '"SigningCertURL":"https://sns.example.net/SimpleNotificationService-1.pem"');
+    const body = (await snsMessage(slugChanged)).replace(
+      /"SigningCertURL":"[^"]+"/,
+      '"SigningCertURL":"https://sns.example.net/SimpleNotificationService-1.pem"',
+    );
     const response = await postWebhook('ct-sns', body, {});
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toBe('SigningCertURL is not allowed');
   });
 
   it('refuses a message from another topic, even signed by AWS', async () => {
-    const response = await postWebhook('ct-sns', await snsMessage(slugChanged, { topicArn: 'arn:aws:sns:eu-central-1:999999999999:other' }), {});
+    const response = await postWebhook(
+      'ct-sns',
+      await snsMessage(slugChanged, { topicArn: 'arn:aws:sns:eu-central-1:999999999999:other' }),
+      {},
+    );
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toBe('TopicArn is not the configured topic');
   });
@@ -62,7 +69,9 @@ describe('commercetools over SNS', () => {
   it('answers a subscription confirmation 400: it is confirmed in the AWS console', () => {
     const request = { method: 'POST', url: new URL('https://relay.example/'), headers: new Headers(), body: utf8('{}') };
     const confirmation = { Type: 'SubscriptionConfirmation', Message: 'You have chosen to subscribe to the topic.' };
-    expect(() => commercetools.normalize(request, confirmation, { push: 'sns', topicArn: SNS_TOPIC, certUrlPattern: '^$' })).toThrow(/AWS console/);
+    expect(() =>
+      commercetools.normalize(request, confirmation, { push: 'sns', topicArn: SNS_TOPIC, certUrlPattern: '^$' }),
+    ).toThrow(/AWS console/);
   });
 });
 
@@ -70,13 +79,17 @@ describe('commercetools over Pub/Sub push', () => {
   const message = pubsubBody(slugChanged);
 
   it('rejects a Google token minted for another audience', async () => {
-    const response = await postWebhook('ct-pubsub', message, { authorization: await pubsubToken({ audience: 'https://elsewhere.example' }) });
+    const response = await postWebhook('ct-pubsub', message, {
+      authorization: await pubsubToken({ audience: 'https://elsewhere.example' }),
+    });
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toBe('token audience is not the configured audience');
   });
 
   it('rejects a token of another service account', async () => {
-    const response = await postWebhook('ct-pubsub', message, { authorization: await pubsubToken({ serviceAccount: 'intruder@evil.iam.gserviceaccount.com' }) });
+    const response = await postWebhook('ct-pubsub', message, {
+      authorization: await pubsubToken({ serviceAccount: 'intruder@evil.iam.gserviceaccount.com' }),
+    });
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toBe('token was not issued to the configured service account');
   });
@@ -88,7 +101,11 @@ describe('commercetools over Pub/Sub push', () => {
 
   it('decodes the base64 message data into the commercetools message', async () => {
     const event = await previewEvent('ct-pubsub', message, {});
-    expect(event).toMatchObject({ topic: 'ProductSlugChanged', fields: { slug: 'ethiopian-coffee' }, previous: { slug: { en: 'coffee-ethiopia' } } });
+    expect(event).toMatchObject({
+      topic: 'ProductSlugChanged',
+      fields: { slug: 'ethiopian-coffee' },
+      previous: { slug: { en: 'coffee-ethiopia' } },
+    });
     expect((await postSigned('ct-pubsub', message)).status).toBe(202);
   });
 });

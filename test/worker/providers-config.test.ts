@@ -33,7 +33,10 @@ describe('source config per provider', () => {
     const issues = await issuesFor({
       remote: { provider: 'saleor', options: { jwksUrl: 'http://shop.example.com/jwks.json' } },
       local: { provider: 'saleor', options: { jwksUrl: 'http://127.0.0.1:8000/jwks.json' } },
-      pattern: { provider: 'commercetools', options: { push: 'sns', topicArn: 'arn:aws:sns:eu-west-1:1:t', certUrlPattern: 'https://sns' } },
+      pattern: {
+        provider: 'commercetools',
+        options: { push: 'sns', topicArn: 'arn:aws:sns:eu-west-1:1:t', certUrlPattern: 'https://sns' },
+      },
       pubsub: { provider: 'commercetools', options: { push: 'pubsub' } },
     });
     expect(issues.map((i) => i.path).sort()).toEqual([

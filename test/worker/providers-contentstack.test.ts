@@ -26,13 +26,20 @@ describe('contentstack', () => {
 
   it('accepts an HMAC header listing a new and a deprecated signature while the key rotates', async () => {
     const t = Math.floor(Date.now() / 1000);
-    const { 'x-contentstack-hmac-signature': old = '' } = await sign('contentstack-hmac', { secret: secret('CONTENTSTACK_HMAC_SECRET_OLD'), body: entry, timestamp: t });
+    const { 'x-contentstack-hmac-signature': old = '' } = await sign('contentstack-hmac', {
+      secret: secret('CONTENTSTACK_HMAC_SECRET_OLD'),
+      body: entry,
+      timestamp: t,
+    });
     const header = `t=${t},v1=${'0'.repeat(64)},${old.split(',')[1]}`;
     expect((await postWebhook('contentstack-hmac', entry, { 'x-contentstack-hmac-signature': header })).status).toBe(202);
   });
 
   it('rejects a certificate signature made over other bytes', async () => {
-    const { 'x-contentstack-request-signature': signature = '' } = await sign('contentstack', { secret: 'current', body: `${entry} ` });
+    const { 'x-contentstack-request-signature': signature = '' } = await sign('contentstack', {
+      secret: 'current',
+      body: `${entry} `,
+    });
     const response = await postWebhook('contentstack', entry, { 'x-contentstack-request-signature': signature });
     expect(response.status).toBe(401);
   });

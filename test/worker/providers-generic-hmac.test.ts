@@ -4,8 +4,20 @@ import { admin, postWebhook, putConfig, secret, sign } from './helpers';
 import { casesConfig } from './provider-cases';
 import { errorOf, previewEvent } from './provider-helpers';
 
-const GITHUB_LIKE = { header: 'x-hub-signature-256', prefix: 'sha256=', topicHeader: 'x-event', actions: { push: 'update', release: 'publish' } };
-const SHA1_BASE64 = { header: 'x-signature', algorithm: 'sha1', encoding: 'base64', idField: 'uid', fieldsField: 'entry', previousField: 'before' };
+const GITHUB_LIKE = {
+  header: 'x-hub-signature-256',
+  prefix: 'sha256=',
+  topicHeader: 'x-event',
+  actions: { push: 'update', release: 'publish' },
+};
+const SHA1_BASE64 = {
+  header: 'x-signature',
+  algorithm: 'sha1',
+  encoding: 'base64',
+  idField: 'uid',
+  fieldsField: 'entry',
+  previousField: 'before',
+};
 const source = (options: Record<string, unknown>) => ({ provider: 'generic-hmac', secrets: ['GENERIC_SECRET'], options });
 
 beforeAll(async () => {
@@ -18,11 +30,18 @@ describe('generic-hmac', () => {
   it('verifies `sha256=<hex>` of the body and maps the event header through `actions`', async () => {
     const headers = await sign('generic-hmac', { secret: secret('GENERIC_SECRET'), body, options: GITHUB_LIKE });
     expect((await postWebhook('github-like', body, { ...headers, 'x-event': 'release' })).status).toBe(202);
-    expect(await previewEvent('github-like', body, { 'x-event': 'release' })).toMatchObject({ action: 'publish', topic: 'release' });
+    expect(await previewEvent('github-like', body, { 'x-event': 'release' })).toMatchObject({
+      action: 'publish',
+      topic: 'release',
+    });
   });
 
   it('rejects the signature without its configured prefix', async () => {
-    const headers = await sign('generic-hmac', { secret: secret('GENERIC_SECRET'), body, options: { ...GITHUB_LIKE, prefix: '' } });
+    const headers = await sign('generic-hmac', {
+      secret: secret('GENERIC_SECRET'),
+      body,
+      options: { ...GITHUB_LIKE, prefix: '' },
+    });
     const response = await postWebhook('github-like', body, headers);
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toBe('malformed x-hub-signature-256');
@@ -31,11 +50,19 @@ describe('generic-hmac', () => {
   it('verifies base64 SHA-1 and reads fields, id and previous values from the configured paths', async () => {
     const headers = await sign('generic-hmac', { secret: secret('GENERIC_SECRET'), body, options: SHA1_BASE64 });
     expect((await postWebhook('sha1-base64', body, headers)).status).toBe(202);
-    expect(await previewEvent('sha1-base64', body, {})).toMatchObject({ documentId: 'e-1', fields: { slug: 'ünïcode' }, previous: { slug: 'old' } });
+    expect(await previewEvent('sha1-base64', body, {})).toMatchObject({
+      documentId: 'e-1',
+      fields: { slug: 'ünïcode' },
+      previous: { slug: 'old' },
+    });
   });
 
   it('rejects a SHA-256 signature where SHA-1 is configured', async () => {
-    const headers = await sign('generic-hmac', { secret: secret('GENERIC_SECRET'), body, options: { ...SHA1_BASE64, algorithm: 'sha256' } });
+    const headers = await sign('generic-hmac', {
+      secret: secret('GENERIC_SECRET'),
+      body,
+      options: { ...SHA1_BASE64, algorithm: 'sha256' },
+    });
     expect((await postWebhook('sha1-base64', body, headers)).status).toBe(401);
   });
 
@@ -51,7 +78,11 @@ describe('generic-hmac', () => {
     expect(response.status).toBe(422);
     const { issues } = await response.json<{ issues: { path: string; message: string }[] }>();
     expect(issues.map((i) => i.path)).toEqual(
-      expect.arrayContaining(['sources.no-body.options.signed', 'sources.no-ts-header.options', 'sources.bad-algo.options.algorithm']),
+      expect.arrayContaining([
+        'sources.no-body.options.signed',
+        'sources.no-ts-header.options',
+        'sources.bad-algo.options.algorithm',
+      ]),
     );
   });
 });

@@ -7,13 +7,22 @@ import { casesConfig } from './provider-cases';
 import { postSigned, previewEvent } from './provider-helpers';
 
 beforeAll(async () => {
-  await putConfig(casesConfig({ rules: [{ id: 'ghost-old-slug', distribution: 'main', match: { sources: ['ghost'] }, purge: ['/{previous.slug}/'] }] }));
+  await putConfig(
+    casesConfig({
+      rules: [{ id: 'ghost-old-slug', distribution: 'main', match: { sources: ['ghost'] }, purge: ['/{previous.slug}/'] }],
+    }),
+  );
 });
 
 describe('ghost', () => {
   it('reads a slug change: update, the new slug in fields, the old one in previous', async () => {
     const event = await previewEvent('ghost', slugChanged);
-    expect(event).toMatchObject({ action: 'update', topic: 'post.update', fields: { slug: 'zurich-cafes' }, previous: { slug: 'cafe-culture-zurich' } });
+    expect(event).toMatchObject({
+      action: 'update',
+      topic: 'post.update',
+      fields: { slug: 'zurich-cafes' },
+      previous: { slug: 'cafe-culture-zurich' },
+    });
     const response = await postSigned('ghost', slugChanged);
     expect(response.status).toBe(202);
     // Both the new path and the old one are purged.
@@ -26,7 +35,9 @@ describe('ghost', () => {
   });
 
   it('reads an unpublish: status moved away from published', async () => {
-    const body = JSON.stringify({ post: { current: { id: 'p1', slug: 's', status: 'draft' }, previous: { status: 'published' } } });
+    const body = JSON.stringify({
+      post: { current: { id: 'p1', slug: 's', status: 'draft' }, previous: { status: 'published' } },
+    });
     expect((await previewEvent('ghost', body)).action).toBe('unpublish');
   });
 

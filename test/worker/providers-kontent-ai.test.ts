@@ -29,7 +29,12 @@ const VECTOR = {
             last_modified: '2024-03-25T07:55:57.0563735Z',
           },
         },
-        message: { environment_id: '0f5b6cb2-ea82-014e-ac74-f71e7e8b6aee', object_type: 'content_item', action: 'published', delivery_slot: 'published' },
+        message: {
+          environment_id: '0f5b6cb2-ea82-014e-ac74-f71e7e8b6aee',
+          object_type: 'content_item',
+          action: 'published',
+          delivery_slot: 'published',
+        },
       },
     ],
   },
@@ -38,7 +43,15 @@ const LEGACY_VECTOR = {
   signature: '5+vhM4vWobuiwGyLSGqOL7KwXnaQXISzuKUxhI4xL3o=',
   payload: {
     data: {
-      items: [{ id: 'f0e9e9fa-91e8-40d5-9527-b7e0ae51fc54', codename: 'christian_bale', collection: 'default', language: 'en', type: 'actor' }],
+      items: [
+        {
+          id: 'f0e9e9fa-91e8-40d5-9527-b7e0ae51fc54',
+          codename: 'christian_bale',
+          collection: 'default',
+          language: 'en',
+          type: 'actor',
+        },
+      ],
       taxonomies: [],
     },
     message: {
@@ -67,7 +80,9 @@ describe('kontent-ai', () => {
   });
 
   it('rejects the published vector when the body is re-serialized with LF line breaks', async () => {
-    const response = await postWebhook('kontent', JSON.stringify(VECTOR.payload, null, 2), { 'x-kontent-ai-signature': VECTOR.signature });
+    const response = await postWebhook('kontent', JSON.stringify(VECTOR.payload, null, 2), {
+      'x-kontent-ai-signature': VECTOR.signature,
+    });
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toBe('signature does not match');
   });

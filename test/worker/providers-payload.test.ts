@@ -8,7 +8,9 @@ import { previewEvent } from './provider-helpers';
 beforeAll(async () => {
   await putConfig(
     casesConfig({
-      sources: { 'payload-signed': { provider: 'payload', secrets: ['STANDARD_SECRET'], options: { auth: 'standard-webhooks' } } },
+      sources: {
+        'payload-signed': { provider: 'payload', secrets: ['STANDARD_SECRET'], options: { auth: 'standard-webhooks' } },
+      },
     }),
   );
 });
@@ -22,7 +24,9 @@ describe('payload', () => {
   });
 
   it('rejects a token where a signature is configured', async () => {
-    expect((await postWebhook('payload-signed', post, { authorization: `Bearer ${secret('STANDARD_SECRET')}` })).status).toBe(401);
+    expect((await postWebhook('payload-signed', post, { authorization: `Bearer ${secret('STANDARD_SECRET')}` })).status).toBe(
+      401,
+    );
   });
 
   it('rejects a signed hook whose body changed', async () => {
@@ -30,7 +34,12 @@ describe('payload', () => {
   });
 
   it('reads drafts: published → draft is an unpublish, delete keeps previousDoc', async () => {
-    const unpublish = JSON.stringify({ collection: 'posts', operation: 'update', doc: { id: 1, slug: 'a', _status: 'draft' }, previousDoc: { id: 1, slug: 'a', _status: 'published' } });
+    const unpublish = JSON.stringify({
+      collection: 'posts',
+      operation: 'update',
+      doc: { id: 1, slug: 'a', _status: 'draft' },
+      previousDoc: { id: 1, slug: 'a', _status: 'published' },
+    });
     expect((await previewEvent('payload', unpublish)).action).toBe('unpublish');
     const removed = JSON.stringify({ collection: 'posts', operation: 'delete', doc: null, previousDoc: { id: 2, slug: 'gone' } });
     expect(await previewEvent('payload', removed)).toMatchObject({ action: 'delete', documentId: '2', fields: { slug: 'gone' } });

@@ -55,7 +55,10 @@ describe('saleor', () => {
   it('rejects a JWS that carries its payload instead of detaching it', async () => {
     const { 'saleor-signature': genuine = '' } = await sign('saleor', { secret: 'current', body: saleorProduct });
     const [head, , signature] = genuine.split('.');
-    const response = await postWebhook('saleor', saleorProduct, { ...HEADERS, 'saleor-signature': `${head}.${b64url({})}.${signature}` });
+    const response = await postWebhook('saleor', saleorProduct, {
+      ...HEADERS,
+      'saleor-signature': `${head}.${b64url({})}.${signature}`,
+    });
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toMatch(/detached JWS/);
   });

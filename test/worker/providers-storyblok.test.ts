@@ -20,7 +20,12 @@ describe('storyblok', () => {
   });
 
   it('refuses a Standard Webhooks signature sent to a Storyblok source', async () => {
-    const headers = await sign('standard-webhooks', { secret: secret('STANDARD_SECRET'), body: unpublished, id: 'msg_1', timestamp: Math.floor(Date.now() / 1000) });
+    const headers = await sign('standard-webhooks', {
+      secret: secret('STANDARD_SECRET'),
+      body: unpublished,
+      id: 'msg_1',
+      timestamp: Math.floor(Date.now() / 1000),
+    });
     const response = await postWebhook('storyblok', unpublished, headers);
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toBe('malformed webhook-signature');

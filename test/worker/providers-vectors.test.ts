@@ -25,7 +25,9 @@ describe('Standard Webhooks vector (standard-webhooks libraries/javascript/src/w
   });
 
   it('rejects the published signature over a re-serialized body', async () => {
-    await expect(standardWebhooks.verify(request('{"test":2432232314}', headers), context)).rejects.toMatchObject({ status: 401 });
+    await expect(standardWebhooks.verify(request('{"test":2432232314}', headers), context)).rejects.toMatchObject({
+      status: 401,
+    });
   });
 });
 
@@ -38,6 +40,8 @@ describe('Sanity vector (sanity-io/webhook-toolkit test/signature.test.ts)', () 
   });
 
   it('rejects it once the replay window has passed', async () => {
-    await expect(sanity.verify(request('{"_id":"resume"}', headers), { ...context, now: context.now + 301_000 })).rejects.toMatchObject({ status: 401 });
+    await expect(
+      sanity.verify(request('{"_id":"resume"}', headers), { ...context, now: context.now + 301_000 }),
+    ).rejects.toMatchObject({ status: 401 });
   });
 });

@@ -19,11 +19,14 @@ describe.each(PROVIDER_CASES)('$provider', (c) => {
     expect(receipt.paths).toBeGreaterThan(0);
   });
 
-  it(c.signsBody === false ? 'accepts a changed body: the platform signs nothing' : 'rejects a body changed after signing', async () => {
-    const { body, headers } = await delivery(c);
-    const response = await postWebhook(c.sourceId, c.tamper ? c.tamper(body) : body.replace(/}\s*$/, ' }'), headers);
-    expect(response.status).toBe(c.signsBody === false ? 202 : 401);
-  });
+  it(
+    c.signsBody === false ? 'accepts a changed body: the platform signs nothing' : 'rejects a body changed after signing',
+    async () => {
+      const { body, headers } = await delivery(c);
+      const response = await postWebhook(c.sourceId, c.tamper ? c.tamper(body) : body.replace(/}\s*$/, ' }'), headers);
+      expect(response.status).toBe(c.signsBody === false ? 202 : 401);
+    },
+  );
 
   it('rejects a signature made with the wrong secret', async () => {
     const { body, headers } = await delivery(c, { key: c.wrongSecret ?? `${c.secret}-wrong` });
@@ -47,31 +50,35 @@ describe.each(PROVIDER_CASES)('$provider', (c) => {
   });
 
   // Only platforms that sign a timestamp have a replay window to test.
-  if (c.toleranceMs !== undefined) it('rejects a stale timestamp and a future one', async () => {
-    const old = await delivery(c, { age: c.toleranceMs! + 5_000 });
-    const stale = await postWebhook(c.sourceId, old.body, old.headers);
-    expect(stale.status).toBe(401);
-    expect(await errorOf(stale)).toMatch(/too old/);
-    const ahead = await delivery(c, { age: -(c.toleranceMs! + 5_000) });
-    const future = await postWebhook(c.sourceId, ahead.body, ahead.headers);
-    expect(future.status).toBe(401);
-    expect(await errorOf(future)).toMatch(/future/);
-  });
+  if (c.toleranceMs !== undefined)
+    it('rejects a stale timestamp and a future one', async () => {
+      const old = await delivery(c, { age: c.toleranceMs! + 5_000 });
+      const stale = await postWebhook(c.sourceId, old.body, old.headers);
+      expect(stale.status).toBe(401);
+      expect(await errorOf(stale)).toMatch(/too old/);
+      const ahead = await delivery(c, { age: -(c.toleranceMs! + 5_000) });
+      const future = await postWebhook(c.sourceId, ahead.body, ahead.headers);
+      expect(future.status).toBe(401);
+      expect(await errorOf(future)).toMatch(/future/);
+    });
 
   // Platforms that send a delivery id, in a header or in the body.
-  if (c.deliveryHeader || c.deliveryInBody) it('answers a redelivery 200 with the first receipt and queues nothing again', async () => {
-    const { body, headers } = await delivery(c);
-    const first = await postWebhook(c.sourceId, body, headers);
-    expect(first.status).toBe(202);
-    const again = await postWebhook(c.sourceId, body, headers);
-    expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ ...(await first.json<object>()), duplicate: true });
-  });
+  if (c.deliveryHeader || c.deliveryInBody)
+    it('answers a redelivery 200 with the first receipt and queues nothing again', async () => {
+      const { body, headers } = await delivery(c);
+      const first = await postWebhook(c.sourceId, body, headers);
+      expect(first.status).toBe(202);
+      const again = await postWebhook(c.sourceId, body, headers);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual({ ...(await first.json<object>()), duplicate: true });
+    });
 
   it('accepts a large body full of multi-byte characters, verified over its exact bytes', async () => {
     // ~600 KB of 2-, 3- and 4-byte UTF-8 in one extra top-level field of the platform's own payload.
     const padding = 'Zürich 東京 🚀 '.repeat(30_000);
-    const { body, headers } = await delivery(c, { body: c.body(crypto.randomUUID()).replace(/^\s*\{/, `{"_padding":"${padding}",`) });
+    const { body, headers } = await delivery(c, {
+      body: c.body(crypto.randomUUID()).replace(/^\s*\{/, `{"_padding":"${padding}",`),
+    });
     expect(new TextEncoder().encode(body).length).toBeGreaterThan(500_000);
     expect((await postWebhook(c.sourceId, body, headers)).status).toBe(202);
   });

@@ -22,9 +22,22 @@ describe('validation errors', () => {
   });
 
   it('names the field inside a nested condition', () => {
-    expect(issuesOf([rule(['/a'], { match: { where: [{ any: [{ field: 'x', equals: 1 }, { field: 2, equals: 1 }] }] } })])).toEqual([
-      { path: 'rules[0].match.where[0].any[1].field', message: 'expected string, got number' },
-    ]);
+    expect(
+      issuesOf([
+        rule(['/a'], {
+          match: {
+            where: [
+              {
+                any: [
+                  { field: 'x', equals: 1 },
+                  { field: 2, equals: 1 },
+                ],
+              },
+            ],
+          },
+        }),
+      ]),
+    ).toEqual([{ path: 'rules[0].match.where[0].any[1].field', message: 'expected string, got number' }]);
   });
 
   it('says what a purge entry may be when it is neither a template nor an entry', () => {
@@ -33,11 +46,22 @@ describe('validation errors', () => {
 
   it('explains template mistakes: {localePrefix} without "+", {page} without pages, a prefetched pattern', () => {
     const issues = issuesOf(
-      [rule(['{+localePrefix}/x', '/y/{localePrefix}', '/p/{page}', { path: '/q/{page}', pages: { from: 3, to: 2 } }, { path: '/z*', kind: 'pattern', prefetch: true }])],
+      [
+        rule([
+          '{+localePrefix}/x',
+          '/y/{localePrefix}',
+          '/p/{page}',
+          { path: '/q/{page}', pages: { from: 3, to: 2 } },
+          { path: '/z*', kind: 'pattern', prefetch: true },
+        ]),
+      ],
       { locales: { en: '' } },
     );
     expect(issues).toEqual([
-      { path: 'rules[0].purge[1]', message: 'write {+localePrefix}: the prefix holds "/", which {localePrefix} would encode as %2F' },
+      {
+        path: 'rules[0].purge[1]',
+        message: 'write {+localePrefix}: the prefix holds "/", which {localePrefix} would encode as %2F',
+      },
       { path: 'rules[0].purge[2]', message: '{page} needs "pages": {"from": 2, "to": 5}' },
       { path: 'rules[0].purge[3].pages.to', message: 'must be >= pages.from' },
       { path: 'rules[0].purge[4].prefetch', message: 'a pattern cannot be prefetched; list the URL separately' },
@@ -71,9 +95,14 @@ describe('versions', () => {
     const v2 = await (await putConfig(changed)).json<{ version: number }>();
     expect(v2.version).toBe(v1.version + 1);
 
-    const list = await (await admin('/config/versions')).json<{ current: number; versions: { version: number; rules: number }[] }>();
+    const list = await (
+      await admin('/config/versions')
+    ).json<{ current: number; versions: { version: number; rules: number }[] }>();
     expect(list.current).toBe(v2.version);
-    expect(list.versions.slice(-2).map((v) => [v.version, v.rules])).toEqual([[v1.version, 5], [v2.version, 4]]);
+    expect(list.versions.slice(-2).map((v) => [v.version, v.rules])).toEqual([
+      [v1.version, 5],
+      [v2.version, 4],
+    ]);
 
     const shown = await (await admin(`/config/versions/${v1.version}`)).json<{ config: unknown }>();
     expect(shown.config).toEqual(baseConfig());
@@ -102,8 +131,20 @@ describe('versions', () => {
   });
 
   it('diffs lists of objects by id and notices a reorder', () => {
-    const a = { rules: [{ id: 'x', n: 1 }, { id: 'y', n: 2 }] };
-    const b = { rules: [{ id: 'y', n: 2 }, { id: 'x', n: 1 }, { id: 'z', n: 3 }], extra: true };
+    const a = {
+      rules: [
+        { id: 'x', n: 1 },
+        { id: 'y', n: 2 },
+      ],
+    };
+    const b = {
+      rules: [
+        { id: 'y', n: 2 },
+        { id: 'x', n: 1 },
+        { id: 'z', n: 3 },
+      ],
+      extra: true,
+    };
     expect(diffJson(a, b)).toEqual([
       { path: 'rules[id=z]', op: 'added', to: { id: 'z', n: 3 } },
       { path: 'rules', op: 'reordered' },

@@ -31,5 +31,7 @@ export function event(overrides: Partial<ContentEvent> = {}): ContentEvent {
 
 /** The paths an event produces, as `kind path` strings, sorted. */
 export function paths(compiled: CompiledConfig, e: ContentEvent): string[] {
-  return matchEvent(compiled, e).matches.flatMap((m) => m.paths.map((p) => `${p.kind} ${p.path}`)).sort();
+  return matchEvent(compiled, e)
+    .matches.flatMap((m) => m.paths.map((p) => `${p.kind} ${p.path}`))
+    .sort();
 }

@@ -78,7 +78,11 @@ describe('locales, pagination, kinds', () => {
     });
     const [match] = matchEvent(compiled, e).matches;
     expect(match?.paths.map((p) => p.path).sort()).toEqual(['/', '/blog/hello', '/de/', '/de/blog/hallo']);
-    expect(match?.skipped).toContainEqual({ template: '{+localePrefix}/blog/{fields.slug}', reason: 'no value for localePrefix', locale: 'fr-FR' });
+    expect(match?.skipped).toContainEqual({
+      template: '{+localePrefix}/blog/{fields.slug}',
+      reason: 'no value for localePrefix',
+      locale: 'fr-FR',
+    });
   });
 
   it('expands an event without locales (a tombstone) for every configured locale', () => {
@@ -88,14 +92,25 @@ describe('locales, pagination, kinds', () => {
 
   it('falls back to the main fields for a field a locale lacks', () => {
     const compiled = compile({ locales, rules: [rule(['{+localePrefix}/tag/{fields.tags}'])] });
-    const e = event({ locales: ['en-US', 'de-DE'], fields: { tags: ['x'] }, localized: { 'en-US': { tags: ['x'] }, 'de-DE': { title: 'T' } } });
+    const e = event({
+      locales: ['en-US', 'de-DE'],
+      fields: { tags: ['x'] },
+      localized: { 'en-US': { tags: ['x'] }, 'de-DE': { title: 'T' } },
+    });
     expect(paths(compiled, e)).toEqual(['url /de/tag/x', 'url /tag/x']);
   });
 
   it('expands a listing to its configured pages', () => {
-    const compiled = compile({ rules: [rule(['/blog/{fields.slug}', { path: '/blog/page/{page}', pages: { from: 2, to: 4 } }])] });
+    const compiled = compile({
+      rules: [rule(['/blog/{fields.slug}', { path: '/blog/page/{page}', pages: { from: 2, to: 4 } }])],
+    });
     const [match] = matchEvent(compiled, event({ fields: { slug: 'x' } })).matches;
-    expect(match?.paths.map((p) => `${p.path} ${p.priority}`)).toEqual(['/blog/x 0', '/blog/page/2 1', '/blog/page/3 1', '/blog/page/4 1']);
+    expect(match?.paths.map((p) => `${p.path} ${p.priority}`)).toEqual([
+      '/blog/x 0',
+      '/blog/page/2 1',
+      '/blog/page/3 1',
+      '/blog/page/4 1',
+    ]);
   });
 
   it('gives each entry its kind, priority class and prefetch flag', () => {
@@ -120,7 +135,9 @@ describe('locales, pagination, kinds', () => {
     const compiled = compile({ rules: [rule(['{+fields.url}'])] });
     expect(paths(compiled, event({ fields: { url: '/uploads/a.jpg' } }))).toEqual(['url /uploads/a.jpg']);
     const [match] = matchEvent(compiled, event({ fields: { url: 'https://cdn.example/a.jpg' } })).matches;
-    expect(match?.skipped).toEqual([{ template: '{+fields.url}', reason: 'gives "https://cdn.example/a.jpg", which does not start with "/"' }]);
+    expect(match?.skipped).toEqual([
+      { template: '{+fields.url}', reason: 'gives "https://cdn.example/a.jpg", which does not start with "/"' },
+    ]);
   });
 
   it('remembers only the paths a later id-only payload could not produce again', () => {
@@ -139,8 +156,21 @@ describe('locales, pagination, kinds', () => {
 describe('conditions', () => {
   const compiled = compile({
     rules: [
-      rule(['/featured'], { where: [{ any: [{ field: 'fields.featured', equals: true }, { field: 'fields.tags', in: ['top'] }] }] }),
-      rule(['/public'], { where: [{ not: { field: 'fields.slug', prefix: 'draft-' } }, { field: 'fields.slug', exists: true }] }, { id: 'public' }),
+      rule(['/featured'], {
+        where: [
+          {
+            any: [
+              { field: 'fields.featured', equals: true },
+              { field: 'fields.tags', in: ['top'] },
+            ],
+          },
+        ],
+      }),
+      rule(
+        ['/public'],
+        { where: [{ not: { field: 'fields.slug', prefix: 'draft-' } }, { field: 'fields.slug', exists: true }] },
+        { id: 'public' },
+      ),
       rule(['/update-only'], { actions: ['update'], topics: ['entry.update'] }, { id: 'upd' }),
     ],
   });
@@ -153,7 +183,11 @@ describe('conditions', () => {
   it('says why each rule did not match', () => {
     const { misses } = matchEvent(compiled, event({ fields: { slug: 'draft-a' } }), { explain: true });
     expect(misses).toEqual([
-      { ruleId: 'r', reason: 'none of "any" holds: fields.featured = null fails {"field":"fields.featured","equals":true}; fields.tags = null fails {"field":"fields.tags","in":["top"]}' },
+      {
+        ruleId: 'r',
+        reason:
+          'none of "any" holds: fields.featured = null fails {"field":"fields.featured","equals":true}; fields.tags = null fails {"field":"fields.tags","in":["top"]}',
+      },
       { ruleId: 'public', reason: '"not" fails: {"field":"fields.slug","prefix":"draft-"} holds' },
       { ruleId: 'upd', reason: 'action "publish" is not in ["update"]' },
     ]);

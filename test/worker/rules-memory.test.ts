@@ -14,11 +14,20 @@ import { event } from './rules-helpers';
 const DIST = 'dist-memory';
 const config = baseConfig({
   distributions: { main: { id: DIST, coalesceMs: 0, limits: { windowMs: 1000 } } },
-  rules: [{ id: 'article', distribution: 'main', match: { sources: ['strapi'], contentTypes: ['article'] }, purge: ['/articles/{fields.slug}', '/articles'] }],
+  rules: [
+    {
+      id: 'article',
+      distribution: 'main',
+      match: { sources: ['strapi'], contentTypes: ['article'] },
+      purge: ['/articles/{fields.slug}', '/articles'],
+    },
+  ],
 });
 
 const strapi = (event: string, entry: Record<string, unknown>) =>
-  postWebhook('strapi', JSON.stringify({ event, model: 'article', entry }), { authorization: `Bearer ${secret('STRAPI_TOKEN')}` });
+  postWebhook('strapi', JSON.stringify({ event, model: 'article', entry }), {
+    authorization: `Bearer ${secret('STRAPI_TOKEN')}`,
+  });
 
 async function remembered(id: string): Promise<string[]> {
   const body = await (await admin(`/memory/strapi/${id}?type=article`)).json<{ paths: MemoryItem[] }>();
@@ -28,7 +37,9 @@ async function remembered(id: string): Promise<string[]> {
 /** Waits until the Gotipath stand-in has received a purge, after `since`, naming every one of `paths`. */
 async function purgedAfter(since: number, paths: string[]): Promise<boolean> {
   for (let i = 0; i < 50; i++) {
-    const calls = await (await fetch(`${env.STANDIN_URL}/__standin/calls`)).json<{ at: number; distributionId: string; paths: string[] }[]>();
+    const calls = await (
+      await fetch(`${env.STANDIN_URL}/__standin/calls`)
+    ).json<{ at: number; distributionId: string; paths: string[] }[]>();
     const sent = calls.filter((c) => c.distributionId === DIST && c.at >= since).flatMap((c) => c.paths);
     if (paths.every((p) => sent.includes(p))) return true;
     await new Promise((r) => setTimeout(r, 100));
@@ -60,8 +71,14 @@ describe('remembered paths through the webhook pipeline', () => {
 
   it('shows in preview the remembered paths it would add and what it would keep', async () => {
     await strapi('entry.publish', { id: 3, slug: 'kept' });
-    const response = await admin('/preview', { method: 'POST', body: JSON.stringify({ source: 'strapi', body: { event: 'entry.update', model: 'article', entry: { id: 3 } } }) });
-    const preview = await response.json<{ remembered: { recalled: MemoryItem[]; next: unknown }; work: { items: { path: string }[] }[] }>();
+    const response = await admin('/preview', {
+      method: 'POST',
+      body: JSON.stringify({ source: 'strapi', body: { event: 'entry.update', model: 'article', entry: { id: 3 } } }),
+    });
+    const preview = await response.json<{
+      remembered: { recalled: MemoryItem[]; next: unknown };
+      work: { items: { path: string }[] }[];
+    }>();
     expect(preview.remembered.recalled.map((p) => p.path)).toEqual(['/articles/kept']);
     expect(preview.remembered.next).toBe('unchanged');
     expect(preview.work[0]?.items.map((i) => i.path).sort()).toEqual(['/articles', '/articles/kept']);
@@ -129,7 +146,12 @@ describe('the memory is bounded', () => {
       memory.remember({ id: '42', type: 'product' }, [item('/p/42')], 1);
       memory.remember({ id: '42', type: 'category' }, [item('/c/42')], 1);
       expect(memory.recall({ id: '42', type: 'product' })).toEqual([item('/p/42')]);
-      expect(memory.recall({ id: '42' }).map((i) => i.path).sort()).toEqual(['/c/42', '/p/42']);
+      expect(
+        memory
+          .recall({ id: '42' })
+          .map((i) => i.path)
+          .sort(),
+      ).toEqual(['/c/42', '/p/42']);
       memory.forget({ id: '42' });
       expect(memory.recall({ id: '42' })).toEqual([]);
     });

@@ -17,7 +17,12 @@ function manyRules(sources: [string, string]) {
     purge: [`/t${i}/{fields.slug}`],
   }));
   rules.push({ id: 'any-publish', distribution: 'main', match: { actions: ['publish'] }, purge: ['/'] });
-  rules.push({ id: 'sitemap', distribution: 'main', match: { where: [{ field: 'fields.slug', exists: false }] }, purge: ['/sitemap.xml'] });
+  rules.push({
+    id: 'sitemap',
+    distribution: 'main',
+    match: { where: [{ field: 'fields.slug', exists: false }] },
+    purge: ['/sitemap.xml'],
+  });
   return rules;
 }
 
@@ -30,7 +35,9 @@ describe('10,000 rules', () => {
     expect(candidates(compiled.index, e).map((i) => compiled.rules[i]!.rule.id)).toEqual([...ids, 'any-publish', 'sitemap']);
     const result = matchEvent(compiled, e);
     expect(result.matches.map((m) => m.ruleId)).toEqual([...ids, 'any-publish']);
-    expect(result.misses).toEqual([{ ruleId: 'sitemap', reason: 'fields.slug = "s" fails {"field":"fields.slug","exists":false}' }]);
+    expect(result.misses).toEqual([
+      { ruleId: 'sitemap', reason: 'fields.slug = "s" fails {"field":"fields.slug","exists":false}' },
+    ]);
     expect(result.otherRules).toBe(RULES - 6);
   });
 

@@ -37,8 +37,16 @@ describe('a batch Gotipath rejects', () => {
     expect(new Set(sent.values())).toEqual(new Set([1]));
     // Per batch of 4 with one bad path: the batch, its two halves, the bad half's two halves = 5 calls.
     expect(calls.map((c) => [c.status, c.paths.length])).toEqual([
-      [422, 4], [422, 2], [200, 1], [422, 1], // /dl/0-3: the batch, the bad half, then each of its halves alone
-      [200, 2], [422, 4], [200, 2], [422, 2], [422, 1], [200, 1], // /dl/2-3 (the good half), then /dl/4-7 likewise
+      [422, 4],
+      [422, 2],
+      [200, 1],
+      [422, 1], // /dl/0-3: the batch, the bad half, then each of its halves alone
+      [200, 2],
+      [422, 4],
+      [200, 2],
+      [422, 2],
+      [422, 1],
+      [200, 1], // /dl/2-3 (the good half), then /dl/4-7 likewise
     ]);
     const listed = await (await admin('/distributions/rejecting/dead-letters')).json<DeadLetterList>();
     expect(listed.deadLetters.map((d) => [d.path, d.status, d.event])).toEqual([
@@ -50,17 +58,26 @@ describe('a batch Gotipath rejects', () => {
   });
 
   it('can be retried and dropped through the admin API', async () => {
-    const retry = await admin('/distributions/rejecting/dead-letters/retry', { method: 'POST', body: JSON.stringify({ paths: ['/dl/1'] }) });
+    const retry = await admin('/distributions/rejecting/dead-letters/retry', {
+      method: 'POST',
+      body: JSON.stringify({ paths: ['/dl/1'] }),
+    });
     expect(await retry.json()).toEqual({ retried: 1 });
     await rejecting.drain();
     expect(sentCounts(await rejecting.calls(), 'url').get('/dl/1')).toBe(1);
 
-    const drop = await admin('/distributions/rejecting/dead-letters/drop', { method: 'POST', body: JSON.stringify({ all: true }) });
+    const drop = await admin('/distributions/rejecting/dead-letters/drop', {
+      method: 'POST',
+      body: JSON.stringify({ all: true }),
+    });
     expect(await drop.json()).toEqual({ dropped: 1 });
     expect(await (await admin('/distributions/rejecting/dead-letters')).json()).toEqual({ deadLetters: [] });
 
-    const journey = await (await admin('/events/evt_dead')).json<{ distributions: { paths: { path: string; steps: { step: string }[] }[] }[] }>();
-    const steps = (path: string) => journey.distributions[0]!.paths.filter((p) => p.path === path).map((p) => p.steps.map((s) => s.step));
+    const journey = await (
+      await admin('/events/evt_dead')
+    ).json<{ distributions: { paths: { path: string; steps: { step: string }[] }[] }[] }>();
+    const steps = (path: string) =>
+      journey.distributions[0]!.paths.filter((p) => p.path === path).map((p) => p.steps.map((s) => s.step));
     expect(steps('/dl/1')).toEqual([
       ['queued', 'call', 'call', 'call', 'dead'],
       ['queued', 'retried', 'call'],
@@ -70,7 +87,9 @@ describe('a batch Gotipath rejects', () => {
 
   it('asks which dead letters: some paths, or all of them said explicitly', async () => {
     expect((await admin('/distributions/rejecting/dead-letters/drop', { method: 'POST', body: '{}' })).status).toBe(400);
-    expect((await admin('/distributions/rejecting/dead-letters/purge', { method: 'POST', body: '{"all":true}' })).status).toBe(404);
+    expect((await admin('/distributions/rejecting/dead-letters/purge', { method: 'POST', body: '{"all":true}' })).status).toBe(
+      404,
+    );
     expect((await admin('/distributions/missing/dead-letters')).status).toBe(404);
   });
 

@@ -15,7 +15,13 @@ const fallback = scheduler('fallback', DISTRIBUTIONS.fallback);
 const relaxed = scheduler('relaxed', DISTRIBUTIONS.relaxed);
 
 interface Journey {
-  distributions: { paths: { path: string; rule: string; steps: { step: string; kind: string; path: string; detail?: string; status?: number }[] }[] }[];
+  distributions: {
+    paths: {
+      path: string;
+      rule: string;
+      steps: { step: string; kind: string; path: string; detail?: string; status?: number }[];
+    }[];
+  }[];
 }
 
 beforeAll(async () => {
@@ -40,7 +46,9 @@ describe('escalation to patterns', () => {
     expect(status.pending).toEqual({ all: 0, pattern: 0, url: 0, prefetch: 0 });
     expect(status.lastHour.escalations).toBe(1);
     expect(status.escalations[0]).toMatchObject({ action: 'pattern', paths: 21, patterns: ['/shop*', '/news*'] });
-    expect(status.escalations[0]!.reason).toMatch(/^31 URL paths need 7 calls; the last would go in 3\.3 s, [\d.]+ s past the 1\.5 s target; 21 folded into 2 pattern\(s\)$/);
+    expect(status.escalations[0]!.reason).toMatch(
+      /^31 URL paths need 7 calls; the last would go in 3\.3 s, [\d.]+ s past the 1\.5 s target; 21 folded into 2 pattern\(s\)$/,
+    );
   });
 
   it('shows the fold in the journey: queued, folded into the pattern, the pattern call, covered', async () => {

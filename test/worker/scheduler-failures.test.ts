@@ -1,7 +1,17 @@
 // The scheduler when Gotipath fails: 5xx, resets, slow answers, a long outage, wrong credentials. Nothing is lost.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { admin, putConfig } from './helpers';
-import { accepted, items, maxInAnyWindow, range, scheduler, sentCounts, testDistribution, violations, type StandinCall } from './scheduler-harness';
+import {
+  accepted,
+  items,
+  maxInAnyWindow,
+  range,
+  scheduler,
+  sentCounts,
+  testDistribution,
+  violations,
+  type StandinCall,
+} from './scheduler-harness';
 
 const DISTRIBUTIONS = {
   errors: testDistribution('sched-fail-5xx'),
@@ -98,7 +108,11 @@ describe('401 Unauthorized', () => {
     await denied.driveUntil(async () => (await denied.calls()).filter((c) => c.method === 'GET').length >= 3);
 
     const held = await denied.status();
-    expect(held).toMatchObject({ health: 'unauthorized', pending: { url: 10, pattern: 1 }, lastError: { kind: 'probe', status: 401 } });
+    expect(held).toMatchObject({
+      health: 'unauthorized',
+      pending: { url: 10, pattern: 1 },
+      lastError: { kind: 'probe', status: 401 },
+    });
     expect(held.nextProbeAt).toBeDefined();
     const purges = (await denied.calls()).filter((c) => c.method === 'POST');
     expect(purges).toHaveLength(1);

@@ -39,7 +39,8 @@ export function parseDistribution(raw: object): DistributionConfig {
   return parsed.config.distributions.d!;
 }
 
-export const items = (kind: CallKind, paths: readonly string[], priority = 0): EnqueueItem[] => paths.map((path) => ({ kind, path, priority }));
+export const items = (kind: CallKind, paths: readonly string[], priority = 0): EnqueueItem[] =>
+  paths.map((path) => ({ kind, path, priority }));
 export const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,7 +57,9 @@ export function scheduler(name: string, raw: { id: string } & Record<string, unk
     calls: async (): Promise<StandinCall[]> => {
       const all = await (await fetch(`${env.STANDIN_URL}/__standin/calls`)).json<StandinCall[]>();
       // By path: calls refused before routing (resets, outages, 401s) carry no distributionId.
-      return all.filter((c) => c.path === `/v1/distributions/${config.id}` || c.path.startsWith(`/v1/distributions/${config.id}/`));
+      return all.filter(
+        (c) => c.path === `/v1/distributions/${config.id}` || c.path.startsWith(`/v1/distributions/${config.id}/`),
+      );
     },
     faults: async (faults: Record<string, unknown>) => {
       const response = await fetch(`${env.STANDIN_URL}/__standin/faults`, {
@@ -67,12 +70,23 @@ export function scheduler(name: string, raw: { id: string } & Record<string, unk
       if (!response.ok) throw new Error(`stand-in refused faults: ${await response.text()}`);
     },
     clearFaults: () =>
-      handle.faults({ errorRate: null, errorStatus: null, resetRate: null, delayMs: null, outageUntil: null, unauthorized: null, rejectPaths: null }),
+      handle.faults({
+        errorRate: null,
+        errorStatus: null,
+        resetRate: null,
+        delayMs: null,
+        outageUntil: null,
+        unauthorized: null,
+        rejectPaths: null,
+      }),
     /** Runs the alarms as they come due until `done` holds. */
     async driveUntil(done: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       while (!(await done())) {
-        if (Date.now() > deadline) throw new Error(`scheduler ${config.id} did not settle within ${timeoutMs} ms: ${JSON.stringify(await handle.status())}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `scheduler ${config.id} did not settle within ${timeoutMs} ms: ${JSON.stringify(await handle.status())}`,
+          );
         const at = await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
         if (at !== null && at <= Date.now()) await runDurableObjectAlarm(stub);
         else await sleep(Math.min(at === null ? 50 : at - Date.now(), 50));
@@ -84,13 +98,16 @@ export function scheduler(name: string, raw: { id: string } & Record<string, unk
 }
 
 /** Calls the stand-in refused for its own rate limit (injected 429s say "injected"). */
-export const violations = (calls: readonly StandinCall[]) => calls.filter((c) => c.status === 429 && c.error?.startsWith('Too Many Requests')).length;
+export const violations = (calls: readonly StandinCall[]) =>
+  calls.filter((c) => c.status === 429 && c.error?.startsWith('Too Many Requests')).length;
 
 export const accepted = (calls: readonly StandinCall[], kind: string) => calls.filter((c) => c.status === 200 && c.kind === kind);
 
 /** The most accepted calls of a kind in any stand-in window: what Gotipath would have counted. */
 export function maxInAnyWindow(calls: readonly StandinCall[], kind: string): number {
-  const times = accepted(calls, kind).map((c) => c.at).sort((a, b) => a - b);
+  const times = accepted(calls, kind)
+    .map((c) => c.at)
+    .sort((a, b) => a - b);
   return times.reduce((best, t, i) => Math.max(best, times.slice(0, i + 1).filter((s) => s > t - STANDIN_WINDOW_MS).length), 0);
 }
 

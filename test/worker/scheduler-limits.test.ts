@@ -29,7 +29,12 @@ describe('a burst of purges', () => {
     expect(maxInAnyWindow(calls, 'pattern')).toBeLessThanOrEqual(1);
     const urls = calls.filter((c) => c.kind === 'url');
     expect(urls.map((c) => c.paths.length)).toEqual([5, 5, 5, 3]);
-    expect(urls.slice(0, 2).flatMap((c) => c.paths).slice(0, 8)).toEqual([...high].sort());
+    expect(
+      urls
+        .slice(0, 2)
+        .flatMap((c) => c.paths)
+        .slice(0, 8),
+    ).toEqual([...high].sort());
     expect([...sentCounts(calls, 'url')]).toEqual(expect.arrayContaining([...high, ...low].map((p) => [p, 1])));
     expect(sentCounts(calls, 'url').size).toBe(18);
     expect(calls.filter((c) => c.kind === 'pattern').map((c) => c.paths.length)).toEqual([10, 2]);
@@ -68,7 +73,12 @@ describe('429 Too Many Requests', () => {
       const store = new QueueStore(state.storage.sql);
       const schedulerState = initialState();
       const context = { store, state: schedulerState, config: limited.config, timeoutMs: 1_000, now: 50_000, random: 0.5 };
-      applyOutcome(context, { kind: 'pattern', paths: ['/x*'] }, { ok: false, status: 429, message: 'slow down', retryAfterMs: 7_000 }, 49_990);
+      applyOutcome(
+        context,
+        { kind: 'pattern', paths: ['/x*'] },
+        { ok: false, status: 429, message: 'slow down', retryAfterMs: 7_000 },
+        49_990,
+      );
       expect(schedulerState.blockedUntil).toEqual({ pattern: 57_000 });
       expect(schedulerState.health).toBe('ok');
     });

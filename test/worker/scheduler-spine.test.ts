@@ -7,7 +7,14 @@ import { schedulerFor } from '../../src/purge/enqueue';
 import { admin, baseConfig, distributionConfig, postWebhook, putConfig, secret, standinFaults, waitFor } from './helpers';
 
 const DIST = 'dist-spine';
-interface StandinCall { distributionId: string; kind: string; type: string; paths: string[]; status: number; at: number }
+interface StandinCall {
+  distributionId: string;
+  kind: string;
+  type: string;
+  paths: string[];
+  status: number;
+  at: number;
+}
 
 async function standinCalls(): Promise<StandinCall[]> {
   const calls = await (await fetch(`${env.STANDIN_URL}/__standin/calls`)).json<StandinCall[]>();
@@ -36,7 +43,10 @@ describe('PurgeScheduler', () => {
 
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     let calls = await standinCalls();
-    expect(calls.map((c) => [c.status, c.type, c.paths.length])).toEqual([[200, 'url', 100], [200, 'url', 100]]);
+    expect(calls.map((c) => [c.status, c.type, c.paths.length])).toEqual([
+      [200, 'url', 100],
+      [200, 'url', 100],
+    ]);
     // The third batch waits for the window: the scheduler set its alarm rather than sending.
     expect((await stub.status(distribution)).pending).toMatchObject({ url: 50, pattern: 0, all: 0 });
 

@@ -8,7 +8,10 @@ import { accepted, items, scheduler, sleep, testDistribution, type StandinCall }
 const api = scheduler('api', testDistribution('sched-warm-api', { warming: { delayMs: 600 } }));
 const getter = scheduler(
   'getter',
-  testDistribution('sched-warm-get', { warming: { mode: 'http-get', delayMs: 0, concurrency: 2 }, publicBaseUrl: `${env.STANDIN_URL}/pub-warm` }),
+  testDistribution('sched-warm-get', {
+    warming: { mode: 'http-get', delayMs: 0, concurrency: 2 },
+    publicBaseUrl: `${env.STANDIN_URL}/pub-warm`,
+  }),
 );
 
 describe('prefetch through the API', () => {
@@ -55,7 +58,10 @@ describe('warming by http-get', () => {
 
   it('needs the public base URL in the config', () => {
     const parsed = parseConfig({ distributions: { www: { id: 'x', warming: { mode: 'http-get' } } } });
-    expect(parsed).toEqual({ ok: false, issues: [{ path: 'distributions.www.publicBaseUrl', message: 'warming.mode "http-get" needs publicBaseUrl' }] });
+    expect(parsed).toEqual({
+      ok: false,
+      issues: [{ path: 'distributions.www.publicBaseUrl', message: 'warming.mode "http-get" needs publicBaseUrl' }],
+    });
   });
 
   it('keeps at most `concurrency` GETs in flight and reports each status, 0 when no answer came', async () => {
@@ -69,7 +75,12 @@ describe('warming by http-get', () => {
       return new Response('ok', { status: String(input).endsWith('/gone') ? 404 : 200 });
     };
     const paths = ['/1', '/2', '/gone', '/4', '/down', '/6', '/7'];
-    const statuses = await warmPaths(paths, { baseUrl: 'https://www.example.com/', concurrency: 3, timeoutMs: 1_000, fetch: fakeFetch as typeof fetch });
+    const statuses = await warmPaths(paths, {
+      baseUrl: 'https://www.example.com/',
+      concurrency: 3,
+      timeoutMs: 1_000,
+      fetch: fakeFetch as typeof fetch,
+    });
     expect(statuses).toEqual([200, 200, 404, 200, 0, 200, 200]);
     expect(most).toBe(3);
   });

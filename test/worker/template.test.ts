@@ -97,7 +97,9 @@ describe('RFC 6570 expansion', () => {
   it('reads dotted variable names and lists every variable a template uses', () => {
     const template = compileTemplate('/{locale}/blog/{fields.slug}{?page}');
     expect(template.variables).toEqual(['locale', 'fields.slug', 'page']);
-    expect(template.expand((n) => ({ locale: 'de', 'fields.slug': 'grüße', page: 2 })[n] as never)).toBe('/de/blog/gr%C3%BC%C3%9Fe?page=2');
+    expect(template.expand((n) => ({ locale: 'de', 'fields.slug': 'grüße', page: 2 })[n] as never)).toBe(
+      '/de/blog/gr%C3%BC%C3%9Fe?page=2',
+    );
   });
 
   it('encodes literals outside the allowed set and keeps existing percent-escapes', () => {

@@ -17,11 +17,15 @@ describe('Sanity vector (sanity-io/webhook-toolkit test/signature.test.ts)', () 
   const context = { secrets: ['test'], options: {}, toleranceMs: 300_000, now: 1633519811129 };
 
   it('accepts the documented signature for {"_id":"resume"} with secret "test"', async () => {
-    await expect(sanity.verify(request('{"_id":"resume"}', { 'sanity-webhook-signature': header }), context)).resolves.toBeUndefined();
+    await expect(
+      sanity.verify(request('{"_id":"resume"}', { 'sanity-webhook-signature': header }), context),
+    ).resolves.toBeUndefined();
   });
 
   it('rejects it for any other body or secret', async () => {
-    await expect(sanity.verify(request('{"_id":"resumé"}', { 'sanity-webhook-signature': header }), context)).rejects.toMatchObject({ status: 401 });
+    await expect(
+      sanity.verify(request('{"_id":"resumé"}', { 'sanity-webhook-signature': header }), context),
+    ).rejects.toMatchObject({ status: 401 });
     await expect(
       sanity.verify(request('{"_id":"resume"}', { 'sanity-webhook-signature': header }), { ...context, secrets: ['tset'] }),
     ).rejects.toMatchObject({ status: 401 });
@@ -38,7 +42,10 @@ describe('Standard Webhooks vector (standard-webhooks libraries/javascript/src/w
 
   it('accepts the documented signature, also among several space-separated ones', async () => {
     await expect(standardWebhooks.verify(request('{"test": 2432232314}', headers), context)).resolves.toBeUndefined();
-    const several = { ...headers, 'webhook-signature': `v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= ${headers['webhook-signature']}` };
+    const several = {
+      ...headers,
+      'webhook-signature': `v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= ${headers['webhook-signature']}`,
+    };
     await expect(standardWebhooks.verify(request('{"test": 2432232314}', several), context)).resolves.toBeUndefined();
   });
 

@@ -67,7 +67,9 @@ describe('POST /webhooks/{sourceId}', () => {
   });
 
   it('answers 400 naming the field when a verified payload has the wrong shape', async () => {
-    const response = await postWebhook('strapi', JSON.stringify({ model: 'article' }), { authorization: `Bearer ${secret('STRAPI_TOKEN')}` });
+    const response = await postWebhook('strapi', JSON.stringify({ model: 'article' }), {
+      authorization: `Bearer ${secret('STRAPI_TOKEN')}`,
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'Strapi payload has an unexpected shape at event' });
   });
@@ -91,7 +93,12 @@ describe('storing the paths', () => {
         get: () => ({ enqueue: () => Promise.reject(new Error('storage is down')) }),
       },
     } as unknown as Env;
-    const attempt = enqueueWork(failing, parsed.config, [{ distribution: 'main', items: [{ kind: 'url', path: '/x', priority: 0 }] }], 'evt_1');
+    const attempt = enqueueWork(
+      failing,
+      parsed.config,
+      [{ distribution: 'main', items: [{ kind: 'url', path: '/x', priority: 0 }] }],
+      'evt_1',
+    );
     await expect(attempt).rejects.toBeInstanceOf(RelayError);
     await expect(attempt).rejects.toMatchObject({ status: 503, message: 'could not store the paths to purge; retry later' });
   });

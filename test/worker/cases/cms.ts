@@ -20,10 +20,17 @@ export const CMS_CASES: ProviderCase[] = [
     wrongSecret: 'w'.repeat(64),
     body: () =>
       JSON.stringify({
-        sys: { id: '5KsDBWseXY6QegucYAoacS', type: 'Entry', contentType: { sys: { id: 'blogPost', type: 'Link', linkType: 'ContentType' } } },
+        sys: {
+          id: '5KsDBWseXY6QegucYAoacS',
+          type: 'Entry',
+          contentType: { sys: { id: 'blogPost', type: 'Link', linkType: 'ContentType' } },
+        },
         fields: { title: { 'en-US': 'Hello, Zürich' }, slug: { 'en-US': 'hello-zurich' } },
       }),
-    headers: { 'x-contentful-topic': 'ContentManagement.Entry.publish', 'content-type': 'application/vnd.contentful.management.v1+json' },
+    headers: {
+      'x-contentful-topic': 'ContentManagement.Entry.publish',
+      'content-type': 'application/vnd.contentful.management.v1+json',
+    },
     // Contentful does not sign its idempotency key unless told to; the relay reads it either way.
     deliveryHeader: 'x-contentful-idempotency-key',
     signatureHeader: 'x-contentful-signature',
@@ -33,7 +40,10 @@ export const CMS_CASES: ProviderCase[] = [
         body,
         path: '/webhooks/contentful',
         timestamp: Date.now() - age,
-        headers: { 'x-contentful-topic': 'ContentManagement.Entry.publish', 'content-type': 'application/vnd.contentful.management.v1+json' },
+        headers: {
+          'x-contentful-topic': 'ContentManagement.Entry.publish',
+          'content-type': 'application/vnd.contentful.management.v1+json',
+        },
       }),
     toleranceMs: 30_000,
     expected: { action: 'publish', contentType: 'blogPost', documentId: '5KsDBWseXY6QegucYAoacS', path: '/blog/hello-zurich' },
@@ -78,7 +88,13 @@ export const CMS_CASES: ProviderCase[] = [
     signatureHeader: 'gcms-signature',
     sign: (body, key, age = 0) => sign('hygraph', { secret: key, body, timestamp: Date.now() - age }),
     toleranceMs: 300_000,
-    expected: { action: 'publish', contentType: 'Post', documentId: 'clx1y2z3a4b5c6d7e8f9g0h1', locales: ['de', 'zh'], path: '/posts/hallo-welt' },
+    expected: {
+      action: 'publish',
+      contentType: 'Post',
+      documentId: 'clx1y2z3a4b5c6d7e8f9g0h1',
+      locales: ['de', 'zh'],
+      path: '/posts/hallo-welt',
+    },
   },
   {
     provider: 'ghost',
@@ -106,6 +122,12 @@ export const CMS_CASES: ProviderCase[] = [
     headers: {},
     signatureHeader: 'x-kontent-ai-signature',
     sign: (body, key) => sign('kontent-ai', { secret: key, body }),
-    expected: { action: 'publish', contentType: 'article', documentId: 'aa7f127f-1920-4454-a89a-0609aba8ea6f', locales: ['fr'], path: '/articles/ca_change_tout' },
+    expected: {
+      action: 'publish',
+      contentType: 'article',
+      documentId: 'aa7f127f-1920-4454-a89a-0609aba8ea6f',
+      locales: ['fr'],
+      path: '/articles/ca_change_tout',
+    },
   },
 ];

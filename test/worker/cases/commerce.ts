@@ -68,7 +68,12 @@ export const COMMERCE_CASES: ProviderCase[] = [
     deliveryInBody: true,
     signatureHeader: 'shopware-shop-signature',
     sign: (body, key) => sign('shopware', { secret: key, body }),
-    expected: { action: 'update', contentType: 'product', documentId: '7b04ebe416db4ebc93de4d791325e1d9', path: '/detail/7b04ebe416db4ebc93de4d791325e1d9' },
+    expected: {
+      action: 'update',
+      contentType: 'product',
+      documentId: '7b04ebe416db4ebc93de4d791325e1d9',
+      path: '/detail/7b04ebe416db4ebc93de4d791325e1d9',
+    },
   },
   {
     provider: 'woocommerce',
@@ -78,7 +83,13 @@ export const COMMERCE_CASES: ProviderCase[] = [
     secret: secret('WOO_SECRET'),
     oldSecret: secret('WOO_SECRET_OLD'),
     body: () => wooProduct,
-    headers: { 'x-wc-webhook-topic': 'product.updated', 'x-wc-webhook-resource': 'product', 'x-wc-webhook-event': 'updated', 'x-wc-webhook-id': '12', 'x-wc-webhook-source': 'https://shop.example.com/' },
+    headers: {
+      'x-wc-webhook-topic': 'product.updated',
+      'x-wc-webhook-resource': 'product',
+      'x-wc-webhook-event': 'updated',
+      'x-wc-webhook-id': '12',
+      'x-wc-webhook-source': 'https://shop.example.com/',
+    },
     deliveryHeader: 'x-wc-webhook-delivery-id',
     signatureHeader: 'x-wc-webhook-signature',
     sign: (body, key) => sign('woocommerce', { secret: key, body }),
@@ -92,11 +103,13 @@ export const COMMERCE_CASES: ProviderCase[] = [
     secret: secret('STANDARD_SECRET'),
     oldSecret: secret('STANDARD_SECRET_OLD'),
     wrongSecret: 'whsec_' + btoa('a-key-this-source-does-not-have'),
-    body: () => JSON.stringify({ type: 'post.published', timestamp: '2026-11-23T10:00:00Z', data: { id: 'p_42', slug: 'standard-news' } }),
+    body: () =>
+      JSON.stringify({ type: 'post.published', timestamp: '2026-11-23T10:00:00Z', data: { id: 'p_42', slug: 'standard-news' } }),
     headers: {},
     deliveryHeader: 'webhook-id',
     signatureHeader: 'webhook-signature',
-    sign: (body, key, age = 0) => sign('standard-webhooks', { secret: key, body, id: `msg_${crypto.randomUUID()}`, timestamp: seconds(age) }),
+    sign: (body, key, age = 0) =>
+      sign('standard-webhooks', { secret: key, body, id: `msg_${crypto.randomUUID()}`, timestamp: seconds(age) }),
     toleranceMs: 300_000,
     expected: { action: 'publish', contentType: 'post', documentId: 'p_42', path: '/p/standard-news' },
   },
@@ -113,7 +126,12 @@ export const COMMERCE_CASES: ProviderCase[] = [
     signatureHeader: 'stripe-signature',
     sign: (body, key, age = 0) => sign('stripe', { secret: key, body, timestamp: seconds(age) }),
     toleranceMs: 300_000,
-    expected: { action: 'update', contentType: 'product', documentId: 'prod_NWjs8kKbJWmuuc', path: '/products/kaffee-aethiopien' },
+    expected: {
+      action: 'update',
+      contentType: 'product',
+      documentId: 'prod_NWjs8kKbJWmuuc',
+      path: '/products/kaffee-aethiopien',
+    },
   },
   {
     provider: 'generic-hmac',
@@ -122,13 +140,20 @@ export const COMMERCE_CASES: ProviderCase[] = [
     purge: ['/{locales}/items/{fields.slug}'],
     secret: secret('GENERIC_SECRET'),
     oldSecret: secret('GENERIC_SECRET_OLD'),
-    body: () => JSON.stringify({ event: 'item.published', data: { kind: 'item', id: 'it_7', locale: 'ja', slug: 'sakura-ウィーク' } }),
+    body: () =>
+      JSON.stringify({ event: 'item.published', data: { kind: 'item', id: 'it_7', locale: 'ja', slug: 'sakura-ウィーク' } }),
     headers: {},
     deliveryHeader: 'x-request-id',
     signatureHeader: 'x-signature',
     sign: (body, key, age = 0) =>
       sign('generic-hmac', { secret: key, body, id: crypto.randomUUID(), timestamp: seconds(age), options: GENERIC_OPTIONS }),
     toleranceMs: 300_000,
-    expected: { action: 'publish', contentType: 'item', documentId: 'it_7', locales: ['ja'], path: '/ja/items/sakura-%E3%82%A6%E3%82%A3%E3%83%BC%E3%82%AF' },
+    expected: {
+      action: 'publish',
+      contentType: 'item',
+      documentId: 'it_7',
+      locales: ['ja'],
+      path: '/ja/items/sakura-%E3%82%A6%E3%82%A3%E3%83%BC%E3%82%AF',
+    },
   },
 ];

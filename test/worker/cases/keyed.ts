@@ -43,7 +43,13 @@ export const KEYED_CASES: ProviderCase[] = [
     headers: {},
     signatureHeader: 'x-contentstack-request-signature',
     sign: (body, key) => sign('contentstack', { secret: key, body }),
-    expected: { action: 'publish', contentType: 'blog_post', documentId: 'blt8f7e6d5c4b3a2910', locales: ['de-de'], path: '/site/blog/gruesse-aus-koeln' },
+    expected: {
+      action: 'publish',
+      contentType: 'blog_post',
+      documentId: 'blt8f7e6d5c4b3a2910',
+      locales: ['de-de'],
+      path: '/site/blog/gruesse-aus-koeln',
+    },
   },
   {
     provider: 'contentstack',
@@ -57,7 +63,12 @@ export const KEYED_CASES: ProviderCase[] = [
     signatureHeader: 'x-contentstack-hmac-signature',
     sign: (body, key, age = 0) => sign('contentstack-hmac', { secret: key, body, timestamp: seconds(age) }),
     toleranceMs: 300_000,
-    expected: { action: 'publish', contentType: 'blog_post', documentId: 'blt8f7e6d5c4b3a2910', path: '/site/blog/gruesse-aus-koeln' },
+    expected: {
+      action: 'publish',
+      contentType: 'blog_post',
+      documentId: 'blt8f7e6d5c4b3a2910',
+      path: '/site/blog/gruesse-aus-koeln',
+    },
   },
   {
     provider: 'saleor',
@@ -68,7 +79,11 @@ export const KEYED_CASES: ProviderCase[] = [
     purge: ['/products/{fields.slug}'],
     ...KEYED,
     body: () => saleorProduct,
-    headers: { 'saleor-event': 'product_updated', 'saleor-domain': 'shop.example.com', 'saleor-api-url': 'https://shop.example.com/graphql/' },
+    headers: {
+      'saleor-event': 'product_updated',
+      'saleor-domain': 'shop.example.com',
+      'saleor-api-url': 'https://shop.example.com/graphql/',
+    },
     signatureHeader: 'saleor-signature',
     sign: (body, key) => sign('saleor', { secret: key, body }),
     expected: { action: 'update', contentType: 'product', documentId: 'UHJvZHVjdDo3Mg==', path: '/products/apple-juice' },
@@ -102,13 +117,22 @@ export const KEYED_CASES: ProviderCase[] = [
     signsBody: false,
     sign: (body, key, age = 0) => sign('google-pubsub', { secret: key, body, timestamp: seconds(age), options: PUBSUB_OPTIONS }),
     toleranceMs: 3_600_000,
-    expected: { action: 'publish', contentType: 'product', documentId: 'e7ba4c75-b1bb-483d-94d8-2c4a10f78472', locales: ['en', 'de'], path: '/products/coffee-ethiopia' },
+    expected: {
+      action: 'publish',
+      contentType: 'product',
+      documentId: 'e7ba4c75-b1bb-483d-94d8-2c4a10f78472',
+      locales: ['en', 'de'],
+      path: '/products/coffee-ethiopia',
+    },
   },
   {
     provider: 'commercetools',
     sourceId: 'ct-sns',
     get source() {
-      return { secrets: [], options: { push: 'sns', topicArn: SNS_TOPIC, certUrlPattern: `^${escapeRegex(env.KEYS_URL)}/sns/[a-z]+\\.pem$` } };
+      return {
+        secrets: [],
+        options: { push: 'sns', topicArn: SNS_TOPIC, certUrlPattern: `^${escapeRegex(env.KEYS_URL)}/sns/[a-z]+\\.pem$` },
+      };
     },
     purge: ['/products/{fields.slug}'],
     ...KEYED,
@@ -117,11 +141,25 @@ export const KEYED_CASES: ProviderCase[] = [
     deliveryInBody: true,
     signatureHeader: 'Signature',
     signBody: async (body, key, age = 0) =>
-      (await sign('sns', { secret: key, body, id: crypto.randomUUID(), timestamp: Date.now() - age, options: { topicArn: SNS_TOPIC, certBaseUrl: `${env.KEYS_URL}/sns` } })).body!,
+      (
+        await sign('sns', {
+          secret: key,
+          body,
+          id: crypto.randomUUID(),
+          timestamp: Date.now() - age,
+          options: { topicArn: SNS_TOPIC, certBaseUrl: `${env.KEYS_URL}/sns` },
+        })
+      ).body!,
     // SNS signs the message's fields, not its bytes: change the message itself.
     tamper: (body) => body.replace('ProductPublished', 'ProductDeleted'),
     sign: async () => ({}),
     toleranceMs: 3_600_000,
-    expected: { action: 'publish', contentType: 'product', documentId: 'e7ba4c75-b1bb-483d-94d8-2c4a10f78472', locales: ['en', 'de'], path: '/products/coffee-ethiopia' },
+    expected: {
+      action: 'publish',
+      contentType: 'product',
+      documentId: 'e7ba4c75-b1bb-483d-94d8-2c4a10f78472',
+      locales: ['en', 'de'],
+      path: '/products/coffee-ethiopia',
+    },
   },
 ];

@@ -9,7 +9,9 @@ import { secret } from '../helpers';
 import type { ProviderCase } from '../provider-cases';
 
 const secrets = (name: string) => ({ secrets: [name, `${name}_OLD`] });
-const bearer = (header = 'authorization') => async (_body: string, key: string) => ({ [header]: `Bearer ${key}` });
+const bearer =
+  (header = 'authorization') =>
+  async (_body: string, key: string) => ({ [header]: `Bearer ${key}` });
 const raw = (header: string) => async (_body: string, key: string) => ({ [header]: key });
 /** HTTP Basic over the UTF-8 bytes of `user:password` (RFC 7617 §2.1). */
 export const basic = (credentials: string) => `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(credentials)))}`;
@@ -34,7 +36,13 @@ export const SHARED_SECRET_CASES: ProviderCase[] = [
     signatureHeader: 'authorization',
     signsBody: false,
     sign: bearer(),
-    expected: { action: 'publish', contentType: 'article', documentId: 'a1b2c3d4e5f6g7h8i9j0k1l2', locales: ['en'], path: '/articles/strapi-news' },
+    expected: {
+      action: 'publish',
+      contentType: 'article',
+      documentId: 'a1b2c3d4e5f6g7h8i9j0k1l2',
+      locales: ['en'],
+      path: '/articles/strapi-news',
+    },
   },
   {
     provider: 'datocms',
@@ -48,7 +56,13 @@ export const SHARED_SECRET_CASES: ProviderCase[] = [
     signatureHeader: 'authorization',
     signsBody: false,
     sign: async (_body, key) => ({ authorization: basic(key) }),
-    expected: { action: 'update', contentType: 'blog_post', documentId: 'hWl-mnkWRYmMCSTq4z_piQ', locales: ['en', 'it'], path: '/blog/summer-in-rome' },
+    expected: {
+      action: 'update',
+      contentType: 'blog_post',
+      documentId: 'hWl-mnkWRYmMCSTq4z_piQ',
+      locales: ['en', 'it'],
+      path: '/blog/summer-in-rome',
+    },
   },
   {
     provider: 'prismic',
@@ -79,7 +93,12 @@ export const SHARED_SECRET_CASES: ProviderCase[] = [
     signatureHeader: 'x-builder-secret',
     signsBody: false,
     sign: raw('x-builder-secret'),
-    expected: { action: 'publish', contentType: 'page', documentId: '8a3d1c0f2b7e4c5a9d6e1f2a3b4c5d6e', path: '/pages/ueber-uns' },
+    expected: {
+      action: 'publish',
+      contentType: 'page',
+      documentId: '8a3d1c0f2b7e4c5a9d6e1f2a3b4c5d6e',
+      path: '/pages/ueber-uns',
+    },
   },
   {
     provider: 'directus',
@@ -107,7 +126,13 @@ export const SHARED_SECRET_CASES: ProviderCase[] = [
     signatureHeader: 'authorization',
     signsBody: false,
     sign: bearer(),
-    expected: { action: 'publish', contentType: 'posts', documentId: '6741b3c2f1a2b30001a4e5d1', locales: ['en'], path: '/posts/payload-umlauts-draft' },
+    expected: {
+      action: 'publish',
+      contentType: 'posts',
+      documentId: '6741b3c2f1a2b30001a4e5d1',
+      locales: ['en'],
+      path: '/posts/payload-umlauts-draft',
+    },
   },
   {
     provider: 'wordpress',
