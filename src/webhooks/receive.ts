@@ -106,15 +106,13 @@ async function receiveAndQueue(
   const { receipt, result, remembered } = await queueEvent(env, loaded, event);
   // Recorded only after the paths are stored, so a failed attempt is never taken for a duplicate.
   if (deliveryId) {
-    await state
-      ?.recordDelivery(deliveryId, receipt, source.dedupeSeconds * 1000)
-      .catch((error) =>
-        log('warn', 'could not record a delivery id; a redelivery would be queued again', {
-          source: sourceId,
-          deliveryId,
-          error: String(error),
-        }),
-      );
+    await state?.recordDelivery(deliveryId, receipt, source.dedupeSeconds * 1000).catch((error) =>
+      log('warn', 'could not record a delivery id; a redelivery would be queued again', {
+        source: sourceId,
+        deliveryId,
+        error: String(error),
+      }),
+    );
   }
   log('info', 'webhook accepted', {
     ...receipt,
