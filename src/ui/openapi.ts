@@ -194,6 +194,7 @@ function historyPaths() {
       'No such version.',
       [param('from', 'A version number.', 'query'), param('to', 'A version number; the live one when left out.', 'query')],
     ),
+    '/admin/config/schema': { get: { summary: 'The config document’s JSON Schema', responses: { 200: { description: 'application/schema+json' } } } },
     '/admin/config/rollback': {
       post: {
         summary: 'Make an old version live again, saved as a new version',
@@ -223,6 +224,15 @@ function schedulerPaths() {
     '/admin/distributions/{name}/dead-letters': get('Paths Gotipath refused', json(ref('DeadLetters'), 'The dead letters.'), 'Unknown distribution.', [NAME]),
     '/admin/distributions/{name}/dead-letters/retry': resolve('Queue again', 'retried'),
     '/admin/distributions/{name}/dead-letters/drop': resolve('Forget', 'dropped'),
+    '/admin/memory/{source}/{documentId}': get('The paths remembered for a document', json(object({ source: STRING, document: { type: 'object' }, paths: { type: 'array', items: { type: 'object' } } }), 'Its paths.'), 'Unknown source.', [param('source', 'A source id.'), param('documentId', 'The document id.'), param('type', 'The content type, where ids are per type.', 'query')]),
+    '/admin/memory/{source}': {
+      put: {
+        summary: 'Seed the path memory (`{documents: [{id, type?, paths: [{distribution, path, kind?, priority?}]}]}`, see docs/rules.md)',
+        parameters: [param('source', 'A source id.')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { 200: json(object({ source: STRING, documents: INTEGER }), 'How many documents were stored.'), 404: error('Unknown source or distribution.') },
+      },
+    },
     '/admin/distributions/{name}/resume': {
       post: { summary: 'Lift every hold and backoff and send now', parameters: [NAME], responses: { 200: { description: 'The distribution’s status.' }, 404: error('Unknown distribution.') } },
     },
