@@ -15,7 +15,7 @@ Commands
   config push <file>                       validate, show the diff, save as a new version
   preview --source <id> [--header "Name: value"]... [<payload file> | -]
                                            what a payload would purge (no signature, nothing purged)
-  purge --distribution <name> [<path>...] [--file <paths.txt>] [--prefetch <path>]... [--all]
+  purge --distribution <name> [<path>...] [--file <paths.txt>] [--pattern </x/*>]... [--prefetch <path>]... [--all]
         [--wait [--timeout <s>]]           queue a manual purge; --wait shows progress until it is sent
   send-sample <provider> [--source <id>] [--config <file>]
                                            a genuinely signed sample webhook (contentful, sanity, shopify,
@@ -38,6 +38,7 @@ const OPTIONS = {
   header: { type: 'string', multiple: true },
   distribution: { type: 'string' },
   file: { type: 'string' },
+  pattern: { type: 'string', multiple: true },
   prefetch: { type: 'string', multiple: true },
   all: { type: 'boolean' },
   wait: { type: 'boolean' },

@@ -6,6 +6,8 @@ const list = (record) =>
   Object.entries(record ?? {})
     .map(([k, v]) => `${k} ${v}`)
     .join(' · ') || 'none';
+/** Only the kinds with something queued: the status lists every kind, zeros included. */
+const nonZero = (record) => Object.fromEntries(Object.entries(record ?? {}).filter(([, v]) => v !== 0));
 const seconds = (ms) => (ms === undefined || ms === null ? '–' : `${Math.round(ms / 1000)} s`);
 const pendingOf = (d) => Object.values(d?.pending ?? {}).reduce((n, v) => n + v, 0);
 
@@ -15,7 +17,7 @@ export function formatStatus(status) {
     lines.push(
       '',
       `${d.distribution} (${d.distributionId})  health ${d.health}`,
-      `  pending       ${pendingOf(d)} (${list(d.pending)}), oldest ${seconds(d.oldestPendingAgeMs)}${d.nextSendAt ? `, next send ${d.nextSendAt}` : ''}`,
+      `  pending       ${pendingOf(d)} (${list(nonZero(d.pending))}), oldest ${seconds(d.oldestPendingAgeMs)}${d.nextSendAt ? `, next send ${d.nextSendAt}` : ''}`,
       `  calls left    ${list(d.tokens)}`,
       `  last hour     ${d.lastHour?.calls ?? 0} calls, ${d.lastHour?.paths ?? 0} paths (${list(d.lastHour?.byStatus)})`,
       `  dead letters  ${d.deadLetters ?? 0}`,
@@ -33,9 +35,10 @@ export function formatPreview(preview) {
   if (preview.matches.length === 0) lines.push('matched  no rule: nothing would be purged');
   for (const m of preview.matches) {
     lines.push(`matched  ${m.ruleId} → ${m.distribution}`);
-    for (const p of m.purge) lines.push(`  purge     ${p}`);
-    for (const p of m.prefetch) lines.push(`  prefetch  ${p}`);
-    for (const s of m.skipped ?? []) lines.push(`  left out  ${s.template}: no value for ${s.missing}`);
+    // Each produced path: {path, kind: url|pattern|prefetch, priority, prefetch} (src/rules/matcher.ts).
+    for (const p of m.paths) if (p.kind !== 'prefetch') lines.push(`  ${p.kind === 'pattern' ? 'pattern ' : 'purge   '}  ${p.path}`);
+    for (const p of m.paths) if (p.prefetch || p.kind === 'prefetch') lines.push(`  prefetch  ${p.path}`);
+    for (const s of m.skipped ?? []) lines.push(`  left out  ${s.template}${s.locale ? ` (${s.locale})` : ''}: ${s.reason}`);
   }
   if (preview.misses.length > 0) lines.push('not matched', ...preview.misses.map((m) => `  ${m.ruleId}: ${m.reason}`));
   return lines.join('\n');
@@ -80,7 +83,7 @@ async function waitUntilSent(relay, distribution, timeoutMs, out) {
       out.progress.done(`warning: Gotipath refuses the relay's credentials (401/403); the paths stay queued`);
     }
     out.progress.update(
-      `${distribution}: ${pending} pending (${list(d?.pending)}), oldest ${seconds(d?.oldestPendingAgeMs)}, next send ${d?.nextSendAt ?? '–'}`,
+      `${distribution}: ${pending} pending (${list(nonZero(d?.pending))}), oldest ${seconds(d?.oldestPendingAgeMs)}, next send ${d?.nextSendAt ?? '–'}`,
     );
     if (Date.now() > deadline) {
       out.progress.done();
@@ -103,14 +106,15 @@ export async function purgeCommand(relay, paths, options, out) {
   const body = {
     distribution: options.distribution,
     paths: [...paths, ...fromFile],
+    patterns: options.pattern ?? [],
     prefetch: options.prefetch ?? [],
     all: Boolean(options.all),
   };
-  if (!body.all && body.paths.length === 0 && body.prefetch.length === 0)
-    throw new CliError('give paths, --file, --prefetch or --all', 2);
+  if (!body.all && body.paths.length + body.patterns.length + body.prefetch.length === 0)
+    throw new CliError('give paths, --file, --pattern, --prefetch or --all', 2);
   const queued = await relay.call('POST', '/admin/purge', body);
   out.log(
-    `queued ${queued.all ? 'a purge of everything' : `${queued.paths} path(s)`}${queued.prefetch ? ` and ${queued.prefetch} prefetch(es)` : ''} on ${body.distribution} as ${queued.eventId}`,
+    `queued ${queued.all ? 'a purge of everything' : `${queued.paths} path(s)`}${queued.patterns ? ` and ${queued.patterns} pattern(s)` : ''}${queued.prefetch ? ` and ${queued.prefetch} prefetch(es)` : ''} on ${body.distribution} as ${queued.eventId}`,
   );
   if (options.wait) await waitUntilSent(relay, body.distribution, Number(options.timeout ?? 300) * 1000, out);
 }

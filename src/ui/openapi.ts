@@ -2,7 +2,7 @@
 // the routes validate with (z.toJSONSchema), so the description cannot drift from the code.
 // OpenAPI 3.1: https://spec.openapis.org/oas/v3.1.0 (schemas are JSON Schema 2020-12).
 import * as z from 'zod/mini';
-import { PreviewBody, PurgeBody } from '../admin/bodies';
+import { DeadLetterBody, PreviewBody, PurgeBody } from '../admin/bodies';
 import { ConfigSchema } from '../rules/schema';
 
 export type JsonSchema = { [key: string]: unknown };
@@ -37,6 +37,7 @@ function schemas(): Record<string, JsonSchema> {
     PurgeRequest: fromZod(PurgeBody, {
       distribution: 'A distribution name from the config.',
       paths: 'Paths to purge (URL purge), each starting with "/".',
+      patterns: 'Gotipath patterns: a path with `*` wildcards, e.g. "/blog/*".',
       prefetch: 'Paths to prefetch once their purge has gone.',
       all: 'Purge everything cached for the distribution.',
     }),
@@ -57,13 +58,18 @@ function schemas(): Record<string, JsonSchema> {
           {
             ruleId: STRING,
             distribution: STRING,
-            purge: { type: 'array', items: STRING },
-            prefetch: { type: 'array', items: STRING },
+            paths: {
+              type: 'array',
+              items: object({ path: STRING, kind: { enum: ['url', 'pattern', 'prefetch'] }, priority: INTEGER, prefetch: { type: 'boolean' } }),
+            },
+            skipped: { type: 'array', items: object({ template: STRING, reason: STRING, locale: STRING }, ['template', 'reason']) },
           },
-          ['ruleId'],
+          ['ruleId', 'distribution', 'paths'],
         ),
       },
       misses: { type: 'array', items: object({ ruleId: STRING, reason: STRING }) },
+      otherRules: { ...INTEGER, description: 'Rules ruled out by source, action or content type (not listed as misses).' },
+      remembered: { type: ['object', 'null'], description: 'The document memory: paths recalled and what it would hold next.' },
       work: { type: 'array', description: 'What each distribution would queue.', items: { type: 'object' } },
     }),
     Status: object({
@@ -77,7 +83,28 @@ function schemas(): Record<string, JsonSchema> {
         },
       },
     }),
-    Queued: object({ eventId: STRING, paths: INTEGER, prefetch: INTEGER, all: { type: 'boolean' } }),
+    Queued: object({ eventId: STRING, paths: INTEGER, patterns: INTEGER, prefetch: INTEGER, all: { type: 'boolean' } }),
+    DeadLetterRequest: fromZod(DeadLetterBody),
+    Version: object({ version: INTEGER, savedAt: STRING, rules: INTEGER, rolledBackFrom: INTEGER }, ['version', 'savedAt', 'rules']),
+    Journey: object({
+      eventId: STRING,
+      distributions: {
+        type: 'array',
+        items: object({
+          distribution: STRING,
+          paths: {
+            type: 'array',
+            items: object({ kind: STRING, path: STRING, rule: { type: ['string', 'null'] }, steps: { type: 'array', items: { type: 'object' } } }),
+          },
+        }),
+      },
+    }),
+    DeadLetters: object({
+      deadLetters: {
+        type: 'array',
+        items: object({ kind: STRING, path: STRING, status: INTEGER, message: STRING, at: INTEGER, event: STRING, rule: STRING }),
+      },
+    }),
   };
 }
 
@@ -139,7 +166,76 @@ function paths() {
         },
       },
     },
+    ...historyPaths(),
+    ...schedulerPaths(),
     '/admin/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 JSON.' } } } },
+  };
+}
+
+const param = (name: string, description: string, where = 'path') => ({ name, in: where, required: where === 'path', schema: STRING, description });
+const NAME = param('name', 'A distribution name from the config.');
+const get = (summary: string, ok: JsonSchema, missing: string, parameters: JsonSchema[] = []) => ({
+  get: { summary, parameters, responses: { 200: ok, 404: error(missing) } },
+});
+
+/** The config's history (docs/rules.md). */
+function historyPaths() {
+  return {
+    '/admin/config/versions': get(
+      'Every saved config version',
+      json(object({ current: INTEGER, versions: { type: 'array', items: ref('Version') }, cursor: STRING }, ['current', 'versions']), 'The live version and the list.'),
+      'No config has been saved yet.',
+      [param('cursor', 'The `cursor` of the previous page.', 'query')],
+    ),
+    '/admin/config/versions/{version}': get('One saved version and its document', json({ allOf: [ref('Version'), object({ config: ref('Config') })] }, 'As saved.'), 'No such version.', [param('version', 'A version number.')]),
+    '/admin/config/diff': get(
+      'What changed from one version to another',
+      json(object({ from: INTEGER, to: INTEGER, changes: { type: 'array', items: object({ path: STRING, op: { enum: ['added', 'removed', 'changed', 'reordered'] }, from: {}, to: {} }, ['path', 'op']) } }), 'Each change at its path.'),
+      'No such version.',
+      [param('from', 'A version number.', 'query'), param('to', 'A version number; the live one when left out.', 'query')],
+    ),
+    '/admin/config/schema': { get: { summary: 'The config document’s JSON Schema', responses: { 200: { description: 'application/schema+json' } } } },
+    '/admin/config/rollback': {
+      post: {
+        summary: 'Make an old version live again, saved as a new version',
+        requestBody: { required: true, content: { 'application/json': { schema: object({ version: INTEGER }) } } },
+        responses: {
+          200: json(object({ version: INTEGER, savedAt: STRING, rolledBackFrom: INTEGER }), 'The new version.'),
+          404: error('No such version.'),
+          422: error('The old version no longer passes validation; nothing was saved.'),
+        },
+      },
+    },
+  };
+}
+
+/** Event journeys, dead letters and resuming a held queue (docs/scheduler.md). */
+function schedulerPaths() {
+  const resolve = (action: string, done: string) => ({
+    post: {
+      summary: `${action} dead letters: some paths, or all`,
+      parameters: [NAME],
+      requestBody: body('DeadLetterRequest'),
+      responses: { 200: json(object({ [done]: INTEGER }), 'How many.'), 404: error('Unknown distribution.') },
+    },
+  });
+  return {
+    '/admin/events/{id}': get('What happened to each path an event queued', json(ref('Journey'), 'Each path with its ledger steps.'), 'Unknown, or older than the ledger keeps.', [param('id', 'An event id.')]),
+    '/admin/distributions/{name}/dead-letters': get('Paths Gotipath refused', json(ref('DeadLetters'), 'The dead letters.'), 'Unknown distribution.', [NAME]),
+    '/admin/distributions/{name}/dead-letters/retry': resolve('Queue again', 'retried'),
+    '/admin/distributions/{name}/dead-letters/drop': resolve('Forget', 'dropped'),
+    '/admin/memory/{source}/{documentId}': get('The paths remembered for a document', json(object({ source: STRING, document: { type: 'object' }, paths: { type: 'array', items: { type: 'object' } } }), 'Its paths.'), 'Unknown source.', [param('source', 'A source id.'), param('documentId', 'The document id.'), param('type', 'The content type, where ids are per type.', 'query')]),
+    '/admin/memory/{source}': {
+      put: {
+        summary: 'Seed the path memory (`{documents: [{id, type?, paths: [{distribution, path, kind?, priority?}]}]}`, see docs/rules.md)',
+        parameters: [param('source', 'A source id.')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { 200: json(object({ source: STRING, documents: INTEGER }), 'How many documents were stored.'), 404: error('Unknown source or distribution.') },
+      },
+    },
+    '/admin/distributions/{name}/resume': {
+      post: { summary: 'Lift every hold and backoff and send now', parameters: [NAME], responses: { 200: { description: 'The distribution’s status.' }, 404: error('Unknown distribution.') } },
+    },
   };
 }
 

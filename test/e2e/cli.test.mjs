@@ -134,7 +134,7 @@ describe('purge-relay config', () => {
     const { code, stdout } = await cli(['config', 'diff', file('changed.json', changed)]);
     assert.equal(code, 0);
     assert.match(stdout, /^--- live \(version \d+\)\n\+\+\+ .*changed\.json\n@@ /);
-    assert.match(stdout, /^- {8}"\/sitemap\.xml"$/m);
+    assert.match(stdout, /^- {8}"\/sitemap\.xml",?$/m);
     assert.match(stdout, /^\+ {8}"\/sitemap-index\.xml"$/m);
     const same = await cli(['config', 'diff', file('same.json', CONFIG)]);
     assert.match(same.stdout, /^no differences between .*same\.json and the live version \d+$/m);
@@ -202,17 +202,28 @@ describe('purge-relay purge --wait', () => {
   it('refuses a purge with nothing to purge', async () => {
     const { code, stderr } = await cli(['purge', '--distribution', 'main']);
     assert.equal(code, 2);
-    assert.match(stderr, /give paths, --file, --prefetch or --all/);
+    assert.match(stderr, /give paths, --file, --pattern, --prefetch or --all/);
   });
 });
 
 describe('purge-relay send-sample', () => {
   it('sends a webhook signed by the platform’s SDK and reports the 202', async () => {
+    // The paths the relay reports are what POST /admin/preview says the same sample would queue (prefetches aside).
+    const sample = JSON.parse(readFileSync(`${ROOT}examples/samples/contentful.json`, 'utf8'));
+    const preview = await (
+      await fetch(`${relay.url}/admin/preview`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ source: 'contentful', headers: sample.headers, body: sample.body }),
+      })
+    ).json();
+    const expected = preview.work.flatMap((w) => w.items).filter((i) => i.kind !== 'prefetch').length;
+    assert.ok(expected > 0);
     const { code, stdout, stderr } = await cli(['send-sample', 'contentful'], {
       env: { CONTENTFUL_WEBHOOK_SECRET: SECRETS.CONTENTFUL_WEBHOOK_SECRET },
     });
     assert.equal(code, 0, stderr);
-    assert.match(stdout, /^POST \/webhooks\/contentful → 202 \{"eventId":"evt_\w+","paths":4\}$/m);
+    assert.match(stdout, new RegExp(`^POST /webhooks/contentful → 202 \\{"eventId":"evt_\\w+","paths":${expected}\\}$`, 'm'));
   });
 });
 

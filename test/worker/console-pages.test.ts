@@ -1,5 +1,5 @@
 // The console's pages: each renders, the deliveries log, the playground, config check/save with problems at
-// their lines, manual purge, and a clear state for features whose admin routes this version lacks.
+// their lines, manual purge, config history and rollback, event journeys.
 import { env, exports } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -45,16 +45,58 @@ describe('every page renders for a logged-in operator', () => {
   });
 });
 
-describe('features whose admin routes are not in this version', () => {
-  it.each([
-    ['/admin/ui/dead-letters', 'GET /admin/dead-letters'],
-    ['/admin/ui/config', 'GET /admin/config/versions'],
-    ['/admin/ui/config/versions/1', 'GET /admin/config/versions/{n}'],
-    ['/admin/ui/events/evt_x', 'GET /admin/events/{id}'],
-  ])('%s says what is not available and which route it needs', async (path, route) => {
-    const html = await text(await browser.get(path));
-    expect(html).toContain('is not available in this version</strong>');
-    expect(html).toContain(`<code>${route}</code>`);
+describe('config history, event journeys and dead letters on their admin routes', () => {
+  /** A version without rules, then the base config live again; the live version's number. */
+  async function twoVersions() {
+    await putConfig(baseConfig({ rules: [] }));
+    await putConfig(baseConfig());
+    return (await (await admin('/config/versions')).json<{ current: number }>()).current;
+  }
+
+  it('lists the saved versions with the live one marked and a rollback button on the others', async () => {
+    const current = await twoVersions();
+    const html = await text(await browser.get('/admin/ui/config'));
+    expect(html).toContain(`<a href="/admin/ui/config/versions/${current}">${current}</a> <strong>(live)</strong>`);
+    expect(html).toContain(`action="/admin/ui/config/versions/${current - 1}/rollback"`);
+    expect(html).not.toContain(`action="/admin/ui/config/versions/${current}/rollback"`);
+  });
+
+  it("shows a version's document and what making it live would change, from GET /admin/config/diff", async () => {
+    const current = await twoVersions();
+    const html = await text(await browser.get(`/admin/ui/config/versions/${current - 1}`));
+    expect(html).toContain(`Changes from the live version (${current}) to version ${current - 1}`);
+    expect(html).toContain('<td>rules[0]</td><td>removed</td><td><code>{"id":"blog-post"');
+    expect(html).toContain('"distributions": {');
+    expect((await browser.get('/admin/ui/config/versions/999')).status).toBe(404);
+  });
+
+  it('rolls back through POST /admin/config/rollback: the old document becomes a new version', async () => {
+    const current = await twoVersions();
+    const response = await browser.post(`/admin/ui/config/versions/${current - 1}/rollback`, {});
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`/admin/ui/config?rolledBack=${current - 1}&version=${current + 1}`);
+    const live = await (await admin('/config')).json<{ version: number; config: { rules: unknown[] } }>();
+    expect([live.version, live.config.rules]).toEqual([current + 1, []]);
+    const page = await text(await browser.get(response.headers.get('location')!));
+    expect(page).toContain(`Version ${current - 1} is live again, as version ${current + 1}.`);
+    expect(page).toContain(`rollback to ${current - 1}`);
+    await putConfig(baseConfig());
+  });
+
+  it('says an event the ledger does not know is unknown', async () => {
+    const html = await text(await browser.get('/admin/ui/events/evt_x'));
+    expect(html).toContain('<p>no record of event "evt_x": unknown, or older than the ledger keeps.</p>');
+  });
+
+  it("draws an event's journey as a table, one row a ledger step", async () => {
+    const queued = await (await admin('/purge', { method: 'POST', body: JSON.stringify({ distribution: 'main', patterns: ['/journey/*'] }) })).json<{ eventId: string }>();
+    const html = await text(await browser.get(`/admin/ui/events/${queued.eventId}`));
+    expect(html).toContain('<td>main</td><td class="mono">pattern /journey/*</td><td>manual</td><td><span class="badge b-queued">queued</span>');
+  });
+
+  it('lists the dead letters of every distribution', async () => {
+    const html = await text(await browser.get('/admin/ui/dead-letters'));
+    expect(html).toContain('<h2 id="dl-main">main</h2><p>No dead letters: every path Gotipath was sent was accepted.</p>');
   });
 });
 

@@ -149,6 +149,18 @@ describe('OpenAPI document', () => {
       '/admin/preview',
       '/admin/status',
       '/admin/purge',
+      '/admin/config/versions',
+      '/admin/config/versions/{version}',
+      '/admin/config/diff',
+      '/admin/config/schema',
+      '/admin/config/rollback',
+      '/admin/events/{id}',
+      '/admin/distributions/{name}/dead-letters',
+      '/admin/distributions/{name}/dead-letters/retry',
+      '/admin/distributions/{name}/dead-letters/drop',
+      '/admin/memory/{source}/{documentId}',
+      '/admin/memory/{source}',
+      '/admin/distributions/{name}/resume',
       '/admin/openapi.json',
     ]);
     const generated = z.toJSONSchema(PurgeBody, { io: 'input' }) as { properties: Record<string, Record<string, unknown>> };

@@ -1,28 +1,23 @@
-// Config version history and rollback, on the admin routes of the rules issue:
-//   GET  /admin/config/versions                 → [{version, savedAt, …}] (or {versions: [...]})
-//   GET  /admin/config/versions/{n}             → {version, savedAt, config} (or `document`)
-//   POST /admin/config/versions/{n}/rollback    → {version, …}: the old document saved as a new version
-// Without the rollback route, a rollback saves the old document through PUT /admin/config (the same effect).
-// Without the versions routes, the section says the feature is not available in this version.
+// Config version history and rollback, on the rules' admin routes (docs/rules.md):
+//   GET  /admin/config/versions          → {current, versions: [{version, savedAt, rules, rolledBackFrom?}], cursor?}
+//   GET  /admin/config/versions/{n}      → {version, savedAt, rules, config}
+//   GET  /admin/config/diff?from=&to=    → {from, to, changes: [{path, op, from?, to?}]}
+//   POST /admin/config/rollback {version} → {version, savedAt, rolledBackFrom}: the old document saved as a new version
 import { Hono } from 'hono';
-import { adminCall, loadLive, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
-import { diffJson } from '../diff';
-import { DiffView } from '../diff-view';
-import { CsrfField, Failure, Json, Notice, Page, Time, listIn } from '../layout';
+import type { Change } from '../../rules/diff';
+import type { VersionInfo } from '../../rules/store';
+import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
+import { CsrfField, DataTable, Failure, Json, Notice, Page, Time } from '../layout';
 
 export const VERSIONS_ROUTE = '/admin/config/versions';
 
-interface VersionSummary {
-  version: number;
-  savedAt?: string;
+interface VersionList {
+  current: number;
+  versions: VersionInfo[];
+  cursor?: string;
 }
 
-interface VersionDocument extends VersionSummary {
-  config?: unknown;
-  document?: unknown;
-}
-
-export const loadVersions = (c: ConsoleContext) => adminCall<unknown>(c, 'GET', VERSIONS_ROUTE);
+export const loadVersions = (c: ConsoleContext) => adminCall<VersionList>(c, 'GET', VERSIONS_ROUTE);
 
 function RollbackButton({ c, version }: { c: ConsoleContext; version: number }) {
   return (
@@ -39,33 +34,35 @@ function RollbackButton({ c, version }: { c: ConsoleContext; version: number }) 
   );
 }
 
-export function VersionHistory({ c, result, live }: { c: ConsoleContext; result: ApiResult<unknown>; live: number | undefined }) {
-  const versions = result.ok ? (listIn(result.body, 'versions', 'items') as unknown as VersionSummary[] | undefined) : undefined;
+export function VersionHistory({ c, result }: { c: ConsoleContext; result: ApiResult<VersionList> }) {
+  const live = result.ok ? result.body.current : undefined;
   return (
     <section aria-labelledby="versions">
       <h2 id="versions">Version history</h2>
       <Failure result={result} what="Version history" route={`GET ${VERSIONS_ROUTE}`} />
-      {versions && (
+      {result.ok && (
         <table>
           <thead>
             <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Saved</th>
-              <th scope="col">Actions</th>
+              {['Version', 'Saved', 'Rules', 'Actions'].map((h) => (
+                <th scope="col">{h}</th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {[...versions]
+            {[...result.body.versions]
               .sort((a, b) => b.version - a.version)
               .map((v) => (
                 <tr>
                   <td>
                     <a href={`/admin/ui/config/versions/${v.version}`}>{v.version}</a>{' '}
                     {v.version === live && <strong>(live)</strong>}
+                    {v.rolledBackFrom !== undefined && <span class="muted">{` rollback to ${v.rolledBackFrom}`}</span>}
                   </td>
                   <td>
                     <Time at={v.savedAt} />
                   </td>
+                  <td>{v.rules}</td>
                   <td>{v.version !== live && <RollbackButton c={c} version={v.version} />}</td>
                 </tr>
               ))}
@@ -76,50 +73,50 @@ export function VersionHistory({ c, result, live }: { c: ConsoleContext; result:
   );
 }
 
-const documentOf = (v: VersionDocument) => v.config ?? v.document;
-
-/** Rolls back through the rollback route, or by saving the old document when there is none. */
-async function rollback(c: ConsoleContext, version: number): Promise<ApiResult<{ version?: number }>> {
-  const direct = await adminCall<{ version?: number }>(c, 'POST', `${VERSIONS_ROUTE}/${version}/rollback`, {});
-  if (direct.ok || !direct.unavailable) return direct;
-  const old = await adminCall<VersionDocument>(c, 'GET', `${VERSIONS_ROUTE}/${version}`);
-  return old.ok ? adminCall<{ version?: number }>(c, 'PUT', '/admin/config', documentOf(old.body)) : old;
+/** What making version `n` live would change: the live version's diff to it, from GET /admin/config/diff. */
+function Changes({ result, live }: { result: ApiResult<{ changes: Change[] }>; live: number }) {
+  if (!result.ok) return <Failure result={result} what="The diff" route="GET /admin/config/diff" />;
+  if (result.body.changes.length === 0) return <p>No changes from the live version ({live}).</p>;
+  return <DataTable rows={result.body.changes as unknown as Record<string, unknown>[]} />;
 }
 
 export const versionsPage = new Hono<ConsoleEnv>()
   .get('/config/versions/:n{[0-9]+}', async (c) => {
     const n = Number(c.req.param('n'));
-    const [one, live] = await Promise.all([adminCall<VersionDocument>(c, 'GET', `${VERSIONS_ROUTE}/${n}`), loadLive(c)]);
+    const [one, list] = await Promise.all([
+      adminCall<VersionInfo & { config: unknown }>(c, 'GET', `${VERSIONS_ROUTE}/${n}`),
+      loadVersions(c),
+    ]);
+    const live = list.ok ? list.body.current : undefined;
+    const diff = one.ok && live !== undefined ? await adminCall<{ changes: Change[] }>(c, 'GET', `/admin/config/diff?from=${live}&to=${n}`) : undefined;
     return c.html(
       <Page c={c} title={`Config version ${n}`} active="config">
         <Failure result={one} what="Config versions" route={`GET ${VERSIONS_ROUTE}/{n}`} />
         {one.ok && (
           <>
             <p>
-              Saved <Time at={one.body.savedAt} />. {live.ok && live.body.version !== n && <RollbackButton c={c} version={n} />}
+              Saved <Time at={one.body.savedAt} />, {one.body.rules} rule(s).{' '}
+              {live !== undefined && live !== n && <RollbackButton c={c} version={n} />}
             </p>
-            {live.ok && (
-              <DiffView
-                hunks={diffJson(live.body.config, documentOf(one.body))}
-                against={`the live version (${live.body.version})`}
-              />
-            )}
+            <h2>{`Changes from the live version (${live ?? '?'}) to version ${n}`}</h2>
+            {diff && live !== undefined && <Changes result={diff} live={live} />}
             <h2>Document</h2>
-            <Json value={documentOf(one.body)} />
+            <Json value={one.body.config} />
           </>
         )}
       </Page>,
+      one.ok ? 200 : one.status === 404 ? 404 : 502,
     );
   })
   .post('/config/versions/:n{[0-9]+}/rollback', async (c) => {
     const n = Number(c.req.param('n'));
-    const result = await rollback(c, n);
-    if (result.ok) return c.redirect(`/admin/ui/config?rolledBack=${n}&version=${result.body.version ?? ''}`, 303);
+    const result = await adminCall<{ version: number }>(c, 'POST', '/admin/config/rollback', { version: n });
+    if (result.ok) return c.redirect(`/admin/ui/config?rolledBack=${n}&version=${result.body.version}`, 303);
     return c.html(
       <Page c={c} title="Rollback failed" active="config">
         <Notice kind="error">Version {n} was not made live.</Notice>
-        <Failure result={result} what="Rollback" route={`POST ${VERSIONS_ROUTE}/{n}/rollback`} />
+        <Failure result={result} what="Rollback" route="POST /admin/config/rollback" />
       </Page>,
-      502,
+      result.status === 404 ? 404 : 422,
     );
   });

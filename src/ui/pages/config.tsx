@@ -97,7 +97,7 @@ async function render(c: ConsoleContext, state: EditorState, status: 200 | 409 |
           </button>
         </p>
       </form>
-      <VersionHistory c={c} result={versions} live={state.base} />
+      <VersionHistory c={c} result={versions} />
     </Page>,
     status,
   );

@@ -1,67 +1,56 @@
-// Dead letters: paths Gotipath refused (400/422), listed, retried or dropped, on the scheduler issue's routes:
-//   GET  /admin/dead-letters          → {deadLetters: [{distribution, kind, path, status, message, at}]} (or a list)
-//   POST /admin/dead-letters/retry    {distribution, items: [{kind, path}]} → queued again
-//   POST /admin/dead-letters/drop     {distribution, items: [{kind, path}]} → forgotten
-// Without them the page says it is not available in this version.
+// Dead letters: paths Gotipath refused (400/413/422), per distribution, retried or dropped (docs/scheduler.md):
+//   GET  /admin/distributions/{name}/dead-letters         → {deadLetters: [{kind, path, status, message, at, event, rule}]}
+//   POST /admin/distributions/{name}/dead-letters/retry   {paths} or {all: true} → {retried}
+//   POST /admin/distributions/{name}/dead-letters/drop    {paths} or {all: true} → {dropped}
 import { Hono } from 'hono';
+import type { DeadLetter } from '../../purge/queue-store';
 import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
-import { CsrfField, DataTable, Failure, Notice, Page, Time, listIn } from '../layout';
+import { CsrfField, Failure, Notice, Page, Time } from '../layout';
 
-export const DEAD_LETTERS_ROUTE = '/admin/dead-letters';
+const routeOf = (name: string) => `/admin/distributions/${encodeURIComponent(name)}/dead-letters`;
 
-interface DeadLetter {
-  distribution: string;
-  kind: string;
-  path: string;
-  status?: number;
-  message?: string;
-  at?: number | string;
+export async function distributionNames(c: ConsoleContext): Promise<string[]> {
+  const config = await adminCall<{ config: { distributions?: Record<string, unknown> } }>(c, 'GET', '/admin/config');
+  return config.ok ? Object.keys(config.body.config.distributions ?? {}) : [];
 }
 
-/** The list, flattened when the route groups it by distribution. */
-function deadLettersIn(body: unknown): DeadLetter[] | undefined {
-  const list = listIn(body, 'deadLetters', 'items', 'distributions');
-  return list?.flatMap((entry) => {
-    const nested = listIn(entry, 'deadLetters', 'items');
-    return (nested ? nested.map((d) => ({ distribution: entry.distribution, ...d })) : [entry]) as unknown as DeadLetter[];
-  });
-}
+const EventLink = ({ id }: { id: string | null }) =>
+  id ? (
+    <a href={`/admin/ui/events/${encodeURIComponent(id)}`} class="mono">
+      {id}
+    </a>
+  ) : null;
 
-const isKnown = (list: DeadLetter[]) => list.every((d) => typeof d.path === 'string' && typeof d.distribution === 'string');
-
-function Table({ c, list }: { c: ConsoleContext; list: DeadLetter[] }) {
+function Table({ c, name, list }: { c: ConsoleContext; name: string; list: DeadLetter[] }) {
   if (list.length === 0) return <p>No dead letters: every path Gotipath was sent was accepted.</p>;
-  if (!isKnown(list)) return <DataTable rows={list as unknown as Record<string, unknown>[]} />;
   return (
     <form method="post" action="/admin/ui/dead-letters">
       <CsrfField c={c} />
+      <input type="hidden" name="distribution" value={name} />
       <table>
         <thead>
           <tr>
-            {['', 'Distribution', 'Kind', 'Path', 'Gotipath said', 'When'].map((h) => (
+            {['', 'Kind', 'Path', 'Gotipath said', 'When', 'Event', 'Rule'].map((h) => (
               <th scope="col">{h}</th>
             ))}
           </tr>
         </thead>
         <tbody>
-          {list.map((d, i) => (
+          {list.map((d) => (
             <tr>
               <td>
-                <input
-                  type="checkbox"
-                  name="item"
-                  id={`dl${i}`}
-                  value={JSON.stringify({ distribution: d.distribution, kind: d.kind, path: d.path })}
-                  aria-label={`Select ${d.path}`}
-                />
+                <input type="checkbox" name="path" value={d.path} aria-label={`Select ${d.path || '(all)'}`} />
               </td>
-              <td>{d.distribution}</td>
               <td>{d.kind}</td>
               <td class="mono">{d.path || '(all)'}</td>
-              <td>{`${d.status ?? ''} ${d.message ?? ''}`}</td>
+              <td>{`${d.status} ${d.message}`}</td>
               <td>
                 <Time at={d.at} />
               </td>
+              <td>
+                <EventLink id={d.event} />
+              </td>
+              <td>{d.rule ?? ''}</td>
             </tr>
           ))}
         </tbody>
@@ -71,45 +60,40 @@ function Table({ c, list }: { c: ConsoleContext; list: DeadLetter[] }) {
       </button>{' '}
       <button name="action" value="drop" class="danger" data-confirm="Drop the selected paths? They will not be purged.">
         Drop selected
+      </button>{' '}
+      <button name="action" value="retry-all" class="secondary">
+        Retry all
+      </button>{' '}
+      <button name="action" value="drop-all" class="danger" data-confirm={`Drop every dead letter of ${name}?`}>
+        Drop all
       </button>
     </form>
   );
 }
 
-/** Sends one retry or drop call per distribution among the selected items. */
-async function act(c: ConsoleContext, action: 'retry' | 'drop', selected: DeadLetter[]) {
-  const byDistribution = new Map<string, DeadLetter[]>();
-  for (const d of selected) byDistribution.set(d.distribution, [...(byDistribution.get(d.distribution) ?? []), d]);
-  return Promise.all(
-    [...byDistribution].map(([distribution, items]) =>
-      adminCall<unknown>(c, 'POST', `${DEAD_LETTERS_ROUTE}/${action}`, {
-        distribution,
-        items: items.map(({ kind, path }) => ({ kind, path })),
-      }),
-    ),
-  );
-}
+type Outcome = { action: string; result: ApiResult<Record<string, number>> };
 
-async function render(c: ConsoleContext, outcome?: { action: string; results: ApiResult<unknown>[]; count: number }) {
-  const result = await adminCall<unknown>(c, 'GET', DEAD_LETTERS_ROUTE);
-  const list = result.ok ? deadLettersIn(result.body) : undefined;
-  const failed = outcome?.results.find((r) => !r.ok);
+async function render(c: ConsoleContext, outcome?: Outcome) {
+  const names = await distributionNames(c);
+  const lists = await Promise.all(names.map((n) => adminCall<{ deadLetters: DeadLetter[] }>(c, 'GET', routeOf(n))));
+  const done = outcome?.result.ok ? Object.values(outcome.result.body)[0] : undefined;
   return c.html(
     <Page c={c} title="Dead letters" active="dead-letters">
-      {outcome && !failed && (
-        <Notice kind="ok">{`${outcome.action === 'retry' ? 'Queued again' : 'Dropped'}: ${outcome.count} path(s).`}</Notice>
-      )}
-      {failed && (
-        <Failure
-          result={failed}
-          what={`Dead-letter ${outcome?.action}`}
-          route={`POST ${DEAD_LETTERS_ROUTE}/${outcome?.action}`}
-        />
-      )}
-      <Failure result={result} what="The dead-letter list" route={`GET ${DEAD_LETTERS_ROUTE}`} />
-      {list && <Table c={c} list={list} />}
+      {done !== undefined && <Notice kind="ok">{`${outcome?.action === 'drop' ? 'Dropped' : 'Queued again'}: ${done} path(s).`}</Notice>}
+      {outcome && <Failure result={outcome.result} what={`Dead-letter ${outcome.action}`} route={`POST ${routeOf('{name}')}/${outcome.action}`} />}
+      {names.length === 0 && <p>No distributions are configured yet.</p>}
+      {names.map((name, i) => {
+        const result = lists[i]!;
+        return (
+          <section aria-labelledby={`dl-${name}`}>
+            <h2 id={`dl-${name}`}>{name}</h2>
+            <Failure result={result} what="The dead-letter list" route={`GET ${routeOf('{name}')}`} />
+            {result.ok && <Table c={c} name={name} list={result.body.deadLetters} />}
+          </section>
+        );
+      })}
     </Page>,
-    failed ? 502 : 200,
+    outcome && !outcome.result.ok ? 422 : 200,
   );
 }
 
@@ -117,15 +101,10 @@ export const deadLettersPage = new Hono<ConsoleEnv>()
   .get('/dead-letters', (c) => render(c))
   .post('/dead-letters', async (c) => {
     const form = await c.req.parseBody({ all: true });
-    const action = form.action === 'drop' ? 'drop' : 'retry';
-    const raw = ([] as unknown[]).concat(form.item ?? []);
-    const selected = raw.flatMap((v) => {
-      try {
-        return [JSON.parse(String(v)) as DeadLetter];
-      } catch {
-        return [];
-      }
-    });
-    if (selected.length === 0) return render(c);
-    return render(c, { action, results: await act(c, action, selected), count: selected.length });
+    const name = String(form.distribution ?? '');
+    const [action, all] = String(form.action ?? '').split('-');
+    const paths = ([] as unknown[]).concat(form.path ?? []).map(String);
+    if ((action !== 'retry' && action !== 'drop') || (!all && paths.length === 0)) return render(c);
+    const body = all ? { all: true } : { paths };
+    return render(c, { action, result: await adminCall<Record<string, number>>(c, 'POST', `${routeOf(name)}/${action}`, body) });
   });

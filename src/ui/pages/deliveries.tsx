@@ -1,10 +1,11 @@
 // Deliveries: the recent webhooks of every configured source (from each SourceState's log), and one
-// event's page: its deliveries and, where the relay has GET /admin/events/{id}, its ledger journey.
+// event's page: its deliveries and its ledger journey (GET /admin/events/{id}, docs/scheduler.md).
 import { Hono } from 'hono';
+import type { PathJourney } from '../../purge/ledger';
 import type { DeliveryEntry } from '../../sources/deliveries-log';
 import { sourceStateFor } from '../../sources/state';
 import { adminCall, type ConsoleContext, type ConsoleEnv } from '../api';
-import { Badge, DataTable, Failure, Json, Notice, Page, Time, listIn } from '../layout';
+import { Badge, Failure, Notice, Page, Time } from '../layout';
 
 const SHOWN = 100;
 const OUTCOMES = ['accepted', 'duplicate', 'rejected', 'failed'];
@@ -69,6 +70,46 @@ function DeliveryTable({ entries }: { entries: DeliveryEntry[] }) {
   );
 }
 
+type Journey = { eventId: string; distributions: { distribution: string; paths: PathJourney[] }[] };
+
+/** Every step of every path the event queued, one row a step, grouped by distribution and path. */
+function JourneyTable({ journey }: { journey: Journey }) {
+  return (
+    <table>
+      <caption class="sr">What happened to each path the event queued</caption>
+      <thead>
+        <tr>
+          {['Distribution', 'Path', 'Rule', 'Step', 'When', 'Status', 'Detail'].map((h) => (
+            <th scope="col">{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {journey.distributions.flatMap((d) =>
+          d.paths.flatMap((p) =>
+            p.steps.map((s) => (
+              <tr>
+                <td>{d.distribution}</td>
+                <td class="mono">{`${p.kind === 'url' ? '' : `${p.kind} `}${p.path || '(all)'}`}</td>
+                <td>{s.rule ?? p.rule ?? ''}</td>
+                <td>
+                  <Badge value={s.step} />
+                  {s.attempt ? ` attempt ${s.attempt}` : ''}
+                </td>
+                <td>
+                  <Time at={s.at} />
+                </td>
+                <td>{s.status ?? ''}</td>
+                <td>{[s.batch === undefined ? '' : `batch ${s.batch}`, s.detail ?? ''].filter(Boolean).join(': ')}</td>
+              </tr>
+            )),
+          ),
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 export const deliveriesPage = new Hono<ConsoleEnv>()
   .get('/deliveries', async (c) => {
     const all = await sourceIds(c);
@@ -115,9 +156,8 @@ export const deliveriesPage = new Hono<ConsoleEnv>()
     const id = c.req.param('id');
     const [{ entries }, journey] = await Promise.all([
       readLogs(c, await sourceIds(c), id),
-      adminCall<unknown>(c, 'GET', `/admin/events/${encodeURIComponent(id)}`),
+      adminCall<Journey>(c, 'GET', `/admin/events/${encodeURIComponent(id)}`),
     ]);
-    const steps = journey.ok ? listIn(journey.body, 'journey', 'steps', 'entries', 'ledger', 'paths') : undefined;
     return c.html(
       <Page c={c} title={`Event ${id}`} active="deliveries">
         <h2>Deliveries</h2>
@@ -127,13 +167,12 @@ export const deliveriesPage = new Hono<ConsoleEnv>()
           <p>No webhook in the recent deliveries carried this event (a manual purge or a schedule has none).</p>
         )}
         <h2>Journey</h2>
-        <Failure result={journey} what="The event ledger" route="GET /admin/events/{id}" />
-        {steps && <DataTable rows={steps} />}
-        {journey.ok && (
-          <details open={!steps}>
-            <summary>Full record</summary>
-            <Json value={journey.body} />
-          </details>
+        {journey.ok ? (
+          <JourneyTable journey={journey.body} />
+        ) : journey.status === 404 && !journey.unavailable ? (
+          <p>{`${journey.error}.`}</p>
+        ) : (
+          <Failure result={journey} what="The event ledger" route="GET /admin/events/{id}" />
         )}
       </Page>,
     );

@@ -1,11 +1,12 @@
 // Overview: each distribution's health, backlog, tokens left and a chart of the last hour.
-// Reads GET /admin/status; the chart comes from each scheduler's timeline() RPC.
+// Reads GET /admin/status; the chart comes from each scheduler's timeline() RPC. A held or failing queue can be
+// resumed at once (POST /admin/distributions/{name}/resume).
 import { Hono } from 'hono';
 import { schedulerFor } from '../../purge/enqueue';
 import type { Timeline } from '../../purge/timeline';
-import { adminCall, type ConsoleContext, type ConsoleEnv } from '../api';
+import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
 import { ActivityChart } from '../chart';
-import { Badge, Failure, Page, Time, age } from '../layout';
+import { Badge, CsrfField, Failure, Page, Time, age } from '../layout';
 
 /** What the page reads of one entry of GET /admin/status; newer versions may add fields. */
 interface DistributionStatus {
@@ -33,7 +34,18 @@ const pairs = (record: Record<string, number> | undefined) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(' · ') || '–';
 
-function Distribution({ d, timeline }: { d: DistributionStatus; timeline: Timeline | undefined }) {
+function Resume({ c, name }: { c: ConsoleContext; name: string }) {
+  return (
+    <form method="post" action="/admin/ui/resume" data-confirm={`Lift every hold and backoff of ${name} and send now?`}>
+      <CsrfField c={c} />
+      <button name="distribution" value={name} class="secondary">
+        Resume
+      </button>
+    </form>
+  );
+}
+
+function Distribution({ c, d, timeline }: { c: ConsoleContext; d: DistributionStatus; timeline: Timeline | undefined }) {
   const pending = Object.values(d.pending ?? {}).reduce((n, v) => n + v, 0);
   const name = d.distribution ?? d.distributionId ?? '?';
   return (
@@ -41,6 +53,7 @@ function Distribution({ d, timeline }: { d: DistributionStatus; timeline: Timeli
       <h2 id={`d-${name}`}>
         {name} <Badge value={d.health ?? 'unknown'} />
       </h2>
+      {d.health && d.health !== 'ok' && <Resume c={c} name={name} />}
       <dl>
         <dt>Gotipath id</dt>
         <dd class="mono">{d.distributionId}</dd>
@@ -78,12 +91,13 @@ function Distribution({ d, timeline }: { d: DistributionStatus; timeline: Timeli
   );
 }
 
-export const overviewPage = new Hono<ConsoleEnv>().get('/', async (c) => {
+async function render(c: ConsoleContext, resumed?: ApiResult<unknown>) {
   const status = await adminCall<{ configVersion?: number; distributions?: DistributionStatus[] }>(c, 'GET', '/admin/status');
   const distributions = status.ok ? (status.body.distributions ?? []) : [];
   const timelines = await Promise.all(distributions.map((d) => timelineOf(c, d.distributionId)));
   return c.html(
     <Page c={c} title="Overview" active="">
+      {resumed && <Failure result={resumed} what="Resume" route="POST /admin/distributions/{name}/resume" />}
       <Failure result={status} what="The status" route="GET /admin/status" />
       {status.ok && (
         <p>
@@ -93,9 +107,18 @@ export const overviewPage = new Hono<ConsoleEnv>().get('/', async (c) => {
       )}
       <div class="cards">
         {distributions.map((d, i) => (
-          <Distribution d={d} timeline={timelines[i]} />
+          <Distribution c={c} d={d} timeline={timelines[i]} />
         ))}
       </div>
     </Page>,
+    resumed && !resumed.ok ? 422 : 200,
   );
-});
+}
+
+export const overviewPage = new Hono<ConsoleEnv>()
+  .get('/', (c) => render(c))
+  .post('/resume', async (c) => {
+    const name = String((await c.req.parseBody()).distribution ?? '');
+    const resumed = await adminCall<unknown>(c, 'POST', `/admin/distributions/${encodeURIComponent(name)}/resume`);
+    return resumed.ok ? c.redirect('/admin/ui', 303) : render(c, resumed);
+  });

@@ -1,20 +1,13 @@
 // Playground: a payload and headers for a source, run through POST /admin/preview (the webhook pipeline
 // without the signature check and without purging): the normalized event, matched rules, paths.
 import { Hono } from 'hono';
+import type { MatchResult } from '../../rules/matcher';
 import { adminCall, type ConsoleContext, type ConsoleEnv } from '../api';
 import { CsrfField, Failure, Json, Page } from '../layout';
 
-interface Preview {
+/** POST /admin/preview's answer (src/admin/preview.ts), the parts this page draws. */
+interface Preview extends Omit<MatchResult, 'memory'> {
   event: Record<string, unknown>;
-  matches?: {
-    ruleId: string;
-    distribution: string;
-    purge: string[];
-    prefetch: string[];
-    skipped?: { template: string; missing: string }[];
-  }[];
-  misses?: { ruleId: string; reason: string }[];
-  work?: { distribution: string; items: unknown[] }[];
 }
 
 interface Input {
@@ -69,7 +62,7 @@ function Result({ preview }: { preview: Preview }) {
   return (
     <section aria-labelledby="result">
       <h2 id="result">Matched rules</h2>
-      {(preview.matches ?? []).length === 0 && <p>No rule matched: nothing would be purged.</p>}
+      {preview.matches.length === 0 && <p>No rule matched: nothing would be purged.</p>}
       <table>
         <thead>
           <tr>
@@ -79,23 +72,27 @@ function Result({ preview }: { preview: Preview }) {
           </tr>
         </thead>
         <tbody>
-          {(preview.matches ?? []).map((m) => (
+          {preview.matches.map((m) => (
             <tr>
               <td>{m.ruleId}</td>
               <td>{m.distribution}</td>
               <td class="mono">
-                {m.purge.map((p) => (
-                  <div>{p}</div>
-                ))}
+                {m.paths
+                  .filter((p) => p.kind !== 'prefetch')
+                  .map((p) => (
+                    <div>{p.kind === 'pattern' ? `${p.path} (pattern)` : p.path}</div>
+                  ))}
               </td>
               <td class="mono">
-                {m.prefetch.map((p) => (
-                  <div>{p}</div>
-                ))}
+                {m.paths
+                  .filter((p) => p.prefetch || p.kind === 'prefetch')
+                  .map((p) => (
+                    <div>{p.path}</div>
+                  ))}
               </td>
               <td>
-                {(m.skipped ?? []).map((s) => (
-                  <div>{`${s.template}: no value for ${s.missing}`}</div>
+                {m.skipped.map((s) => (
+                  <div>{`${s.template}${s.locale ? ` (${s.locale})` : ''}: ${s.reason}`}</div>
                 ))}
               </td>
             </tr>
@@ -103,14 +100,15 @@ function Result({ preview }: { preview: Preview }) {
         </tbody>
       </table>
       <h2>Rules that did not match</h2>
-      {(preview.misses ?? []).length === 0 && <p>Every rule matched.</p>}
+      {preview.misses.length === 0 && <p>Every rule matched.</p>}
       <ul>
-        {(preview.misses ?? []).map((m) => (
+        {preview.misses.map((m) => (
           <li>
             <strong>{m.ruleId}</strong>: {m.reason}
           </li>
         ))}
       </ul>
+      {preview.otherRules > 0 && <p class="muted">{`${preview.otherRules} other rule(s) are for another source, action or content type.`}</p>}
       <h2>Normalized event</h2>
       <Json value={preview.event} />
       <details>

@@ -1,4 +1,4 @@
-// Manual purge: paths, prefetch paths or everything, through POST /admin/purge (the same scheduler queue).
+// Manual purge: paths, patterns (`/blog/*`), prefetch paths or everything, through POST /admin/purge (the same scheduler queue).
 import { Hono } from 'hono';
 import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
 import { CsrfField, Failure, Notice, Page } from '../layout';
@@ -6,6 +6,7 @@ import { CsrfField, Failure, Notice, Page } from '../layout';
 interface Input {
   distribution: string;
   paths: string;
+  patterns: string;
   prefetch: string;
   all: boolean;
 }
@@ -21,7 +22,7 @@ async function distributions(c: ConsoleContext): Promise<string[]> {
   return config.ok ? Object.keys(config.body.config.distributions ?? {}) : [];
 }
 
-type Accepted = { eventId: string; paths: number; prefetch: number; all: boolean };
+type Accepted = { eventId: string; paths: number; patterns: number; prefetch: number; all: boolean };
 
 async function render(c: ConsoleContext, input: Input, result?: ApiResult<Accepted>) {
   const names = await distributions(c);
@@ -30,6 +31,7 @@ async function render(c: ConsoleContext, input: Input, result?: ApiResult<Accept
       {result?.ok && (
         <Notice kind="ok">
           Queued {result.body.all ? 'a purge of everything' : `${result.body.paths} path(s)`}
+          {result.body.patterns ? ` and ${result.body.patterns} pattern(s)` : ''}
           {result.body.prefetch ? ` and ${result.body.prefetch} prefetch(es)` : ''} as event{' '}
           <a href={`/admin/ui/events/${encodeURIComponent(result.body.eventId)}`} class="mono">
             {result.body.eventId}
@@ -53,6 +55,12 @@ async function render(c: ConsoleContext, input: Input, result?: ApiResult<Accept
           <textarea id="paths" name="paths" rows={6} spellcheck={false}>
             {input.paths}
           </textarea>
+          <label for="patterns">
+            Patterns to purge, one a line (a path with <code>*</code> wildcards, e.g. <code>/blog/*</code>)
+          </label>
+          <textarea id="patterns" name="patterns" rows={3} spellcheck={false}>
+            {input.patterns}
+          </textarea>
           <label for="prefetch">Paths to prefetch after their purge, one a line</label>
           <textarea id="prefetch" name="prefetch" rows={3} spellcheck={false}>
             {input.prefetch}
@@ -72,20 +80,22 @@ async function render(c: ConsoleContext, input: Input, result?: ApiResult<Accept
 }
 
 export const purgePage = new Hono<ConsoleEnv>()
-  .get('/purge', (c) => render(c, { distribution: '', paths: '', prefetch: '', all: false }))
+  .get('/purge', (c) => render(c, { distribution: '', paths: '', patterns: '', prefetch: '', all: false }))
   .post('/purge', async (c) => {
     const form = await c.req.parseBody();
     const input: Input = {
       distribution: String(form.distribution ?? ''),
       paths: String(form.paths ?? ''),
+      patterns: String(form.patterns ?? ''),
       prefetch: String(form.prefetch ?? ''),
       all: form.all === '1',
     };
     const result = await adminCall<Accepted>(c, 'POST', '/admin/purge', {
       distribution: input.distribution,
       paths: lines(input.paths),
+      patterns: lines(input.patterns),
       prefetch: lines(input.prefetch),
       all: input.all,
     });
-    return render(c, result.ok ? { ...input, paths: '', prefetch: '', all: false } : input, result);
+    return render(c, result.ok ? { ...input, paths: '', patterns: '', prefetch: '', all: false } : input, result);
   });
