@@ -36,7 +36,8 @@ export function formatPreview(preview) {
   for (const m of preview.matches) {
     lines.push(`matched  ${m.ruleId} → ${m.distribution}`);
     // Each produced path: {path, kind: url|pattern|prefetch, priority, prefetch} (src/rules/matcher.ts).
-    for (const p of m.paths) if (p.kind !== 'prefetch') lines.push(`  ${p.kind === 'pattern' ? 'pattern ' : 'purge   '}  ${p.path}`);
+    for (const p of m.paths)
+      if (p.kind !== 'prefetch') lines.push(`  ${p.kind === 'pattern' ? 'pattern ' : 'purge   '}  ${p.path}`);
     for (const p of m.paths) if (p.prefetch || p.kind === 'prefetch') lines.push(`  prefetch  ${p.path}`);
     for (const s of m.skipped ?? []) lines.push(`  left out  ${s.template}${s.locale ? ` (${s.locale})` : ''}: ${s.reason}`);
   }

@@ -60,9 +60,17 @@ function schemas(): Record<string, JsonSchema> {
             distribution: STRING,
             paths: {
               type: 'array',
-              items: object({ path: STRING, kind: { enum: ['url', 'pattern', 'prefetch'] }, priority: INTEGER, prefetch: { type: 'boolean' } }),
+              items: object({
+                path: STRING,
+                kind: { enum: ['url', 'pattern', 'prefetch'] },
+                priority: INTEGER,
+                prefetch: { type: 'boolean' },
+              }),
             },
-            skipped: { type: 'array', items: object({ template: STRING, reason: STRING, locale: STRING }, ['template', 'reason']) },
+            skipped: {
+              type: 'array',
+              items: object({ template: STRING, reason: STRING, locale: STRING }, ['template', 'reason']),
+            },
           },
           ['ruleId', 'distribution', 'paths'],
         ),
@@ -85,7 +93,11 @@ function schemas(): Record<string, JsonSchema> {
     }),
     Queued: object({ eventId: STRING, paths: INTEGER, patterns: INTEGER, prefetch: INTEGER, all: { type: 'boolean' } }),
     DeadLetterRequest: fromZod(DeadLetterBody),
-    Version: object({ version: INTEGER, savedAt: STRING, rules: INTEGER, rolledBackFrom: INTEGER }, ['version', 'savedAt', 'rules']),
+    Version: object({ version: INTEGER, savedAt: STRING, rules: INTEGER, rolledBackFrom: INTEGER }, [
+      'version',
+      'savedAt',
+      'rules',
+    ]),
     Journey: object({
       eventId: STRING,
       distributions: {
@@ -94,7 +106,12 @@ function schemas(): Record<string, JsonSchema> {
           distribution: STRING,
           paths: {
             type: 'array',
-            items: object({ kind: STRING, path: STRING, rule: { type: ['string', 'null'] }, steps: { type: 'array', items: { type: 'object' } } }),
+            items: object({
+              kind: STRING,
+              path: STRING,
+              rule: { type: ['string', 'null'] },
+              steps: { type: 'array', items: { type: 'object' } },
+            }),
           },
         }),
       },
@@ -172,7 +189,13 @@ function paths() {
   };
 }
 
-const param = (name: string, description: string, where = 'path') => ({ name, in: where, required: where === 'path', schema: STRING, description });
+const param = (name: string, description: string, where = 'path') => ({
+  name,
+  in: where,
+  required: where === 'path',
+  schema: STRING,
+  description,
+});
 const NAME = param('name', 'A distribution name from the config.');
 const get = (summary: string, ok: JsonSchema, missing: string, parameters: JsonSchema[] = []) => ({
   get: { summary, parameters, responses: { 200: ok, 404: error(missing) } },
@@ -183,18 +206,41 @@ function historyPaths() {
   return {
     '/admin/config/versions': get(
       'Every saved config version',
-      json(object({ current: INTEGER, versions: { type: 'array', items: ref('Version') }, cursor: STRING }, ['current', 'versions']), 'The live version and the list.'),
+      json(
+        object({ current: INTEGER, versions: { type: 'array', items: ref('Version') }, cursor: STRING }, ['current', 'versions']),
+        'The live version and the list.',
+      ),
       'No config has been saved yet.',
       [param('cursor', 'The `cursor` of the previous page.', 'query')],
     ),
-    '/admin/config/versions/{version}': get('One saved version and its document', json({ allOf: [ref('Version'), object({ config: ref('Config') })] }, 'As saved.'), 'No such version.', [param('version', 'A version number.')]),
+    '/admin/config/versions/{version}': get(
+      'One saved version and its document',
+      json({ allOf: [ref('Version'), object({ config: ref('Config') })] }, 'As saved.'),
+      'No such version.',
+      [param('version', 'A version number.')],
+    ),
     '/admin/config/diff': get(
       'What changed from one version to another',
-      json(object({ from: INTEGER, to: INTEGER, changes: { type: 'array', items: object({ path: STRING, op: { enum: ['added', 'removed', 'changed', 'reordered'] }, from: {}, to: {} }, ['path', 'op']) } }), 'Each change at its path.'),
+      json(
+        object({
+          from: INTEGER,
+          to: INTEGER,
+          changes: {
+            type: 'array',
+            items: object({ path: STRING, op: { enum: ['added', 'removed', 'changed', 'reordered'] }, from: {}, to: {} }, [
+              'path',
+              'op',
+            ]),
+          },
+        }),
+        'Each change at its path.',
+      ),
       'No such version.',
       [param('from', 'A version number.', 'query'), param('to', 'A version number; the live one when left out.', 'query')],
     ),
-    '/admin/config/schema': { get: { summary: 'The config document’s JSON Schema', responses: { 200: { description: 'application/schema+json' } } } },
+    '/admin/config/schema': {
+      get: { summary: 'The config document’s JSON Schema', responses: { 200: { description: 'application/schema+json' } } },
+    },
     '/admin/config/rollback': {
       post: {
         summary: 'Make an old version live again, saved as a new version',
@@ -220,21 +266,51 @@ function schedulerPaths() {
     },
   });
   return {
-    '/admin/events/{id}': get('What happened to each path an event queued', json(ref('Journey'), 'Each path with its ledger steps.'), 'Unknown, or older than the ledger keeps.', [param('id', 'An event id.')]),
-    '/admin/distributions/{name}/dead-letters': get('Paths Gotipath refused', json(ref('DeadLetters'), 'The dead letters.'), 'Unknown distribution.', [NAME]),
+    '/admin/events/{id}': get(
+      'What happened to each path an event queued',
+      json(ref('Journey'), 'Each path with its ledger steps.'),
+      'Unknown, or older than the ledger keeps.',
+      [param('id', 'An event id.')],
+    ),
+    '/admin/distributions/{name}/dead-letters': get(
+      'Paths Gotipath refused',
+      json(ref('DeadLetters'), 'The dead letters.'),
+      'Unknown distribution.',
+      [NAME],
+    ),
     '/admin/distributions/{name}/dead-letters/retry': resolve('Queue again', 'retried'),
     '/admin/distributions/{name}/dead-letters/drop': resolve('Forget', 'dropped'),
-    '/admin/memory/{source}/{documentId}': get('The paths remembered for a document', json(object({ source: STRING, document: { type: 'object' }, paths: { type: 'array', items: { type: 'object' } } }), 'Its paths.'), 'Unknown source.', [param('source', 'A source id.'), param('documentId', 'The document id.'), param('type', 'The content type, where ids are per type.', 'query')]),
+    '/admin/memory/{source}/{documentId}': get(
+      'The paths remembered for a document',
+      json(
+        object({ source: STRING, document: { type: 'object' }, paths: { type: 'array', items: { type: 'object' } } }),
+        'Its paths.',
+      ),
+      'Unknown source.',
+      [
+        param('source', 'A source id.'),
+        param('documentId', 'The document id.'),
+        param('type', 'The content type, where ids are per type.', 'query'),
+      ],
+    ),
     '/admin/memory/{source}': {
       put: {
-        summary: 'Seed the path memory (`{documents: [{id, type?, paths: [{distribution, path, kind?, priority?}]}]}`, see docs/rules.md)',
+        summary:
+          'Seed the path memory (`{documents: [{id, type?, paths: [{distribution, path, kind?, priority?}]}]}`, see docs/rules.md)',
         parameters: [param('source', 'A source id.')],
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: { 200: json(object({ source: STRING, documents: INTEGER }), 'How many documents were stored.'), 404: error('Unknown source or distribution.') },
+        responses: {
+          200: json(object({ source: STRING, documents: INTEGER }), 'How many documents were stored.'),
+          404: error('Unknown source or distribution.'),
+        },
       },
     },
     '/admin/distributions/{name}/resume': {
-      post: { summary: 'Lift every hold and backoff and send now', parameters: [NAME], responses: { 200: { description: 'The distribution’s status.' }, 404: error('Unknown distribution.') } },
+      post: {
+        summary: 'Lift every hold and backoff and send now',
+        parameters: [NAME],
+        responses: { 200: { description: 'The distribution’s status.' }, 404: error('Unknown distribution.') },
+      },
     },
   };
 }

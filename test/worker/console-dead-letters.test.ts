@@ -9,7 +9,9 @@ const edge = scheduler('edge', DISTRIBUTIONS.edge);
 const held = scheduler('held', DISTRIBUTIONS.held);
 let browser: Browser;
 const deadPaths = async () =>
-  (await (await admin('/distributions/edge/dead-letters')).json<{ deadLetters: { path: string }[] }>()).deadLetters.map((d) => d.path);
+  (await (await admin('/distributions/edge/dead-letters')).json<{ deadLetters: { path: string }[] }>()).deadLetters.map(
+    (d) => d.path,
+  );
 
 beforeAll(async () => {
   await putConfig({ distributions: DISTRIBUTIONS });

@@ -89,9 +89,13 @@ describe('config history, event journeys and dead letters on their admin routes'
   });
 
   it("draws an event's journey as a table, one row a ledger step", async () => {
-    const queued = await (await admin('/purge', { method: 'POST', body: JSON.stringify({ distribution: 'main', patterns: ['/journey/*'] }) })).json<{ eventId: string }>();
+    const queued = await (
+      await admin('/purge', { method: 'POST', body: JSON.stringify({ distribution: 'main', patterns: ['/journey/*'] }) })
+    ).json<{ eventId: string }>();
     const html = await text(await browser.get(`/admin/ui/events/${queued.eventId}`));
-    expect(html).toContain('<td>main</td><td class="mono">pattern /journey/*</td><td>manual</td><td><span class="badge b-queued">queued</span>');
+    expect(html).toContain(
+      '<td>main</td><td class="mono">pattern /journey/*</td><td>manual</td><td><span class="badge b-queued">queued</span>',
+    );
   });
 
   it('lists the dead letters of every distribution', async () => {

@@ -88,7 +88,10 @@ export const versionsPage = new Hono<ConsoleEnv>()
       loadVersions(c),
     ]);
     const live = list.ok ? list.body.current : undefined;
-    const diff = one.ok && live !== undefined ? await adminCall<{ changes: Change[] }>(c, 'GET', `/admin/config/diff?from=${live}&to=${n}`) : undefined;
+    const diff =
+      one.ok && live !== undefined
+        ? await adminCall<{ changes: Change[] }>(c, 'GET', `/admin/config/diff?from=${live}&to=${n}`)
+        : undefined;
     return c.html(
       <Page c={c} title={`Config version ${n}`} active="config">
         <Failure result={one} what="Config versions" route={`GET ${VERSIONS_ROUTE}/{n}`} />

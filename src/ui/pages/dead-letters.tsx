@@ -79,8 +79,16 @@ async function render(c: ConsoleContext, outcome?: Outcome) {
   const done = outcome?.result.ok ? Object.values(outcome.result.body)[0] : undefined;
   return c.html(
     <Page c={c} title="Dead letters" active="dead-letters">
-      {done !== undefined && <Notice kind="ok">{`${outcome?.action === 'drop' ? 'Dropped' : 'Queued again'}: ${done} path(s).`}</Notice>}
-      {outcome && <Failure result={outcome.result} what={`Dead-letter ${outcome.action}`} route={`POST ${routeOf('{name}')}/${outcome.action}`} />}
+      {done !== undefined && (
+        <Notice kind="ok">{`${outcome?.action === 'drop' ? 'Dropped' : 'Queued again'}: ${done} path(s).`}</Notice>
+      )}
+      {outcome && (
+        <Failure
+          result={outcome.result}
+          what={`Dead-letter ${outcome.action}`}
+          route={`POST ${routeOf('{name}')}/${outcome.action}`}
+        />
+      )}
       {names.length === 0 && <p>No distributions are configured yet.</p>}
       {names.map((name, i) => {
         const result = lists[i]!;

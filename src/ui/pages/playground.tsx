@@ -108,7 +108,9 @@ function Result({ preview }: { preview: Preview }) {
           </li>
         ))}
       </ul>
-      {preview.otherRules > 0 && <p class="muted">{`${preview.otherRules} other rule(s) are for another source, action or content type.`}</p>}
+      {preview.otherRules > 0 && (
+        <p class="muted">{`${preview.otherRules} other rule(s) are for another source, action or content type.`}</p>
+      )}
       <h2>Normalized event</h2>
       <Json value={preview.event} />
       <details>
