@@ -83,9 +83,8 @@ export const SHOPIFY = {
   productDelete: { id: 632910392 },
 };
 
-/** BigCommerce's thin payload, with the `type` a Standard Webhooks source needs (see examples/README.md). */
+/** BigCommerce's thin payload: the scope and the resource id only. */
 export const bigcommerce = (resource: string, verb: string, id: number) => ({
-  type: `${resource}.${verb}`,
   scope: `store/${resource}/${verb}`,
   store_id: '1025646',
   data: { type: resource, id },

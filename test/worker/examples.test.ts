@@ -17,6 +17,7 @@ const TEST_SECRETS: Record<string, string> = {
   sanity: 'SANITY_SECRET',
   strapi: 'STRAPI_TOKEN',
   'standard-webhooks': 'STANDARD_SECRET',
+  bigcommerce: 'BIGCOMMERCE_SECRET',
 };
 
 async function useExample(example: { sources: Record<string, { provider: string }> }) {
