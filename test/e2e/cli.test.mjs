@@ -2,13 +2,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { startGotipathStandin } from '../../scripts/gotipath-standin.mjs';
-import { putConfig, readDevVars, startLocalRelay } from '../../scripts/local-relay.mjs';
+import { readDevVars } from '../../scripts/local-relay.mjs';
+import { startStack } from './stack.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WINDOW_MS = 2_000;
@@ -26,30 +25,18 @@ const CONFIG = {
   distributions: { main: { id: 'dist-cli', coalesceMs: 300, limits: { windowMs: WINDOW_MS + 100 } } },
 };
 
+let stack;
 let standin;
 let relay;
 let dir;
 
 before(async () => {
-  standin = await startGotipathStandin({
-    log: false,
-    windowMs: WINDOW_MS,
-    credentials: {
-      clientId: SECRETS.GOTIPATH_CLIENT_ID,
-      libraryId: SECRETS.GOTIPATH_LIBRARY_ID,
-      apiKey: SECRETS.GOTIPATH_API_KEY,
-    },
-  });
-  dir = mkdtempSync(join(tmpdir(), 'purge-relay-cli-'));
-  const port = 20_000 + Math.floor(Math.random() * 2_000);
-  relay = await startLocalRelay({ port, persistTo: join(dir, 'state'), vars: { ...SECRETS, GOTIPATH_API_BASE: standin.url } });
-  await putConfig(relay.url, SECRETS.ADMIN_TOKEN, CONFIG);
+  stack = await startStack({ name: 'cli', secrets: SECRETS, config: CONFIG, windowMs: WINDOW_MS, portBase: 20_000 });
+  ({ standin, relay, dir } = stack);
 });
 
 after(async () => {
-  await relay?.stop();
-  await standin?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 /** Runs the CLI without blocking this process (the stand-in answers from it); resolves with its output. */

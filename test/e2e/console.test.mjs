@@ -3,15 +3,13 @@
 // test-results/screenshots/ (git-ignored) and listed in the output.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
-import { startGotipathStandin } from '../../scripts/gotipath-standin.mjs';
-import { putConfig, startLocalRelay } from '../../scripts/local-relay.mjs';
 import { SIGNERS } from '../../scripts/sdk-signers.mjs';
+import { startStack } from './stack.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -60,6 +58,7 @@ function ensureChromium() {
   }
 }
 
+let stack;
 let standin;
 let relay;
 let dir;
@@ -84,19 +83,8 @@ before(async () => {
   // Only this run's screenshots in the folder.
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
-  standin = await startGotipathStandin({
-    log: false,
-    windowMs: 2_000,
-    credentials: {
-      clientId: SECRETS.GOTIPATH_CLIENT_ID,
-      libraryId: SECRETS.GOTIPATH_LIBRARY_ID,
-      apiKey: SECRETS.GOTIPATH_API_KEY,
-    },
-  });
-  dir = mkdtempSync(join(tmpdir(), 'purge-relay-ui-'));
-  const port = 22_000 + Math.floor(Math.random() * 2_000);
-  relay = await startLocalRelay({ port, persistTo: join(dir, 'state'), vars: { ...SECRETS, GOTIPATH_API_BASE: standin.url } });
-  await putConfig(relay.url, SECRETS.ADMIN_TOKEN, CONFIG);
+  stack = await startStack({ name: 'ui', secrets: SECRETS, config: CONFIG, windowMs: 2_000, portBase: 22_000 });
+  ({ standin, relay, dir } = stack);
   // A fresh profile each run: no cookies, cache or extensions carried over.
   context = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: CHROMIUM,
@@ -112,9 +100,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  await relay?.stop();
-  await standin?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stack?.stop();
   if (shots.length)
     console.log(`screenshots kept in test-results/screenshots/:\n${shots.map((s) => `  ${s.replace(ROOT, '')}`).join('\n')}`);
 });

@@ -2,13 +2,10 @@
 // webhooks signed by the platforms' official SDKs.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startGotipathStandin, summarize } from '../../scripts/gotipath-standin.mjs';
-import { putConfig, startLocalRelay } from '../../scripts/local-relay.mjs';
+import { summarize } from '../../scripts/gotipath-standin.mjs';
 import { SIGNERS } from '../../scripts/sdk-signers.mjs';
+import { startStack } from './stack.mjs';
 
 const WINDOW_MS = 2_000;
 const SECRETS = {
@@ -39,30 +36,17 @@ const CONFIG = {
   ],
 };
 
+let stack;
 let standin;
 let relay;
-let persistTo;
 
 before(async () => {
-  standin = await startGotipathStandin({
-    log: false,
-    windowMs: WINDOW_MS,
-    credentials: {
-      clientId: SECRETS.GOTIPATH_CLIENT_ID,
-      libraryId: SECRETS.GOTIPATH_LIBRARY_ID,
-      apiKey: SECRETS.GOTIPATH_API_KEY,
-    },
-  });
-  persistTo = mkdtempSync(join(tmpdir(), 'purge-relay-e2e-'));
-  const port = 18_000 + Math.floor(Math.random() * 2_000);
-  relay = await startLocalRelay({ port, persistTo, vars: { ...SECRETS, GOTIPATH_API_BASE: standin.url } });
-  await putConfig(relay.url, SECRETS.ADMIN_TOKEN, CONFIG);
+  stack = await startStack({ name: 'e2e', secrets: SECRETS, config: CONFIG, windowMs: WINDOW_MS, portBase: 18_000 });
+  ({ standin, relay } = stack);
 });
 
 after(async () => {
-  await relay?.stop();
-  await standin?.close();
-  if (persistTo) rmSync(persistTo, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 /** Resolves once `check()` is truthy; fails after `timeoutMs`. */

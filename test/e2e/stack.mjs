@@ -1,0 +1,44 @@
+// The end-to-end stack the e2e tests share: the Gotipath stand-in and the relay under wrangler dev,
+// both on 127.0.0.1, with a config loaded and a scratch folder that goes away afterwards.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGotipathStandin } from '../../scripts/gotipath-standin.mjs';
+import { putConfig, startLocalRelay } from '../../scripts/local-relay.mjs';
+
+/**
+ * @param {{ name: string, secrets: Record<string, string>, config: unknown, windowMs: number, portBase: number }} options
+ * `secrets` holds the Worker's vars and secrets (the Gotipath credentials among them); `portBase`
+ * keeps the suites apart when more than one runs at a time.
+ */
+export async function startStack({ name, secrets, config, windowMs, portBase }) {
+  const standin = await startGotipathStandin({
+    log: false,
+    windowMs,
+    credentials: {
+      clientId: secrets.GOTIPATH_CLIENT_ID,
+      libraryId: secrets.GOTIPATH_LIBRARY_ID,
+      apiKey: secrets.GOTIPATH_API_KEY,
+    },
+  });
+  const dir = mkdtempSync(join(tmpdir(), `purge-relay-${name}-`));
+  const stack = { standin, dir, relay: undefined };
+  stack.stop = async () => {
+    await stack.relay?.stop();
+    await standin.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const port = portBase + Math.floor(Math.random() * 2_000);
+    stack.relay = await startLocalRelay({
+      port,
+      persistTo: join(dir, 'state'),
+      vars: { ...secrets, GOTIPATH_API_BASE: standin.url },
+    });
+    await putConfig(stack.relay.url, secrets.ADMIN_TOKEN, config);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return stack;
+}
