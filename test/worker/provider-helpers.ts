@@ -2,18 +2,10 @@
 import { env } from 'cloudflare:workers';
 import { admin, postWebhook } from './helpers';
 import { caseFor, delivery } from './provider-cases';
+import type { NormalizedEvent } from '../../src/providers/types';
 
-export interface PreviewedEvent {
-  action: string;
-  topic: string;
-  contentType?: string;
-  documentId?: string;
-  locales: string[];
-  fields: Record<string, unknown>;
-  localized?: Record<string, Record<string, unknown>>;
-  previous?: Record<string, unknown>;
-  deliveryId?: string;
-}
+/** The provider's part of a ContentEvent, as the preview answers it. */
+export type PreviewedEvent = NormalizedEvent;
 
 /** The ContentEvent the relay makes of `body` for a source (through POST /admin/preview). */
 export async function previewEvent(
