@@ -1,5 +1,6 @@
 // Constant-time signature checks shared by the providers: HMAC via WebCrypto verify, token equality.
-import { utf8 } from '../lib/bytes';
+import { unauthorized } from '../errors';
+import { fromBase64, fromHex, utf8 } from '../lib/bytes';
 
 export type HmacHash = 'SHA-1' | 'SHA-256' | 'SHA-512';
 
@@ -74,4 +75,21 @@ export async function verifyWithAny(
     if (await crypto.subtle.verify(algorithm, key, signature, data).catch(() => false)) return true;
   }
   return false;
+}
+
+const DIGEST_BYTES: Record<HmacHash, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-512': 64 };
+
+/**
+ * The common scheme of a header holding the HMAC of the raw body (Shopify, WooCommerce, Storyblok,
+ * Shopware, Kontent.ai, Saleor's legacy one): decoded, length-checked, verified against any secret.
+ */
+export async function verifyBodyHmac(
+  body: Uint8Array,
+  secrets: readonly string[],
+  scheme: { hash: HmacHash; header: string; encoding: 'hex' | 'base64' },
+  value: string,
+): Promise<void> {
+  const signature = scheme.encoding === 'hex' ? fromHex(value) : fromBase64(value);
+  if (!signature || signature.length !== DIGEST_BYTES[scheme.hash]) throw unauthorized(`malformed ${scheme.header}`);
+  if (!(await verifyHmacAny(scheme.hash, secrets, body, [signature]))) throw unauthorized('signature does not match');
 }

@@ -3,8 +3,7 @@
 // breaks: only the raw bytes verify. https://kontent.ai/learn/docs/webhooks
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
-import { fromBase64 } from '../lib/bytes';
-import { verifyHmacAny } from './crypto';
+import { verifyBodyHmac } from './crypto';
 import { localeList, parsePayload, pick, record, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
@@ -22,11 +21,8 @@ export const kontentAi: WebhookProvider<Record<string, never>> = {
   async verify(request, { secrets }) {
     const header = request.headers.get('x-kontent-ai-signature') ?? request.headers.get('x-kc-signature');
     if (!header) throw unauthorized('missing x-kontent-ai-signature header');
-    const signature = fromBase64(header.trim());
-    if (!signature || signature.length !== 32) throw unauthorized('malformed x-kontent-ai-signature');
-    if (!(await verifyHmacAny('SHA-256', secrets, request.body, [signature]))) {
-      throw unauthorized('signature does not match');
-    }
+    const scheme = { hash: 'SHA-256', header: 'x-kontent-ai-signature', encoding: 'base64' } as const;
+    await verifyBodyHmac(request.body, secrets, scheme, header.trim());
   },
 
   normalize(_request, payload) {

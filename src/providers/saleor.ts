@@ -3,8 +3,8 @@
 // https://docs.saleor.io/developer/extending/webhooks/payload-signature
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
-import { concatBytes, fromHex, utf8 } from '../lib/bytes';
-import { verifyHmacAny } from './crypto';
+import { concatBytes, utf8 } from '../lib/bytes';
+import { verifyBodyHmac } from './crypto';
 import { decodeJsonPart, verifyRs256 } from './jws';
 import { KEY_URL } from './keys';
 import { idString, isRecord, parsePayload, requireHeader, str, verbAction } from './support';
@@ -28,10 +28,8 @@ export const saleor: WebhookProvider<SaleorOptions> = {
   async verify(request, { secrets, options, now }) {
     const value = requireHeader(request.headers, 'saleor-signature');
     if (!options.jwksUrl) {
-      const signature = fromHex(value);
-      if (!signature || signature.length !== 32) throw unauthorized('malformed saleor-signature');
-      if (!(await verifyHmacAny('SHA-256', secrets, request.body, [signature]))) throw unauthorized('signature does not match');
-      return;
+      // The deprecated scheme: hex HMAC-SHA256 of the body with the app's secret.
+      return verifyBodyHmac(request.body, secrets, { hash: 'SHA-256', header: 'saleor-signature', encoding: 'hex' }, value);
     }
     const [head = '', payload, signature = ''] = value.split('.');
     const header = decodeJsonPart(head);

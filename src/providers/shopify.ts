@@ -1,9 +1,7 @@
 // Shopify: `X-Shopify-Hmac-Sha256`, base64 HMAC-SHA256 of the raw body keyed by the app secret.
 // https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
 import * as z from 'zod/mini';
-import { unauthorized } from '../errors';
-import { fromBase64 } from '../lib/bytes';
-import { verifyHmacAny } from './crypto';
+import { verifyBodyHmac } from './crypto';
 import { checkTimestamp, idString, parsePayload, requireHeader } from './support';
 import type { ContentAction, WebhookProvider } from './types';
 
@@ -26,11 +24,8 @@ export const shopify: WebhookProvider<Record<string, never>> = {
   defaultToleranceMs: undefined,
 
   async verify(request, { secrets, toleranceMs, now }) {
-    const signature = fromBase64(requireHeader(request.headers, 'x-shopify-hmac-sha256'));
-    if (!signature || signature.length !== 32) throw unauthorized('malformed x-shopify-hmac-sha256');
-    if (!(await verifyHmacAny('SHA-256', secrets, request.body, [signature]))) {
-      throw unauthorized('signature does not match');
-    }
+    const scheme = { hash: 'SHA-256', header: 'x-shopify-hmac-sha256', encoding: 'base64' } as const;
+    await verifyBodyHmac(request.body, secrets, scheme, requireHeader(request.headers, scheme.header));
     const triggeredAt = request.headers.get('x-shopify-triggered-at');
     if (Number.isFinite(toleranceMs) && triggeredAt) {
       checkTimestamp(Date.parse(triggeredAt), now, toleranceMs);

@@ -1,9 +1,7 @@
 // Shopware app webhooks: `shopware-shop-signature`, hex HMAC-SHA256 of the raw body keyed by the shop secret.
 // https://developer.shopware.com/docs/guides/plugins/apps/webhook.html
 import * as z from 'zod/mini';
-import { unauthorized } from '../errors';
-import { fromHex } from '../lib/bytes';
-import { verifyHmacAny } from './crypto';
+import { verifyBodyHmac } from './crypto';
 import { checkTimestamp, idString, parseJsonBody, parsePayload, record, requireHeader, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
@@ -24,11 +22,8 @@ export const shopware: WebhookProvider<Record<string, never>> = {
   defaultToleranceMs: undefined,
 
   async verify(request, { secrets, toleranceMs, now }) {
-    const signature = fromHex(requireHeader(request.headers, 'shopware-shop-signature'));
-    if (!signature || signature.length !== 32) throw unauthorized('malformed shopware-shop-signature');
-    if (!(await verifyHmacAny('SHA-256', secrets, request.body, [signature]))) {
-      throw unauthorized('signature does not match');
-    }
+    const scheme = { hash: 'SHA-256', header: 'shopware-shop-signature', encoding: 'hex' } as const;
+    await verifyBodyHmac(request.body, secrets, scheme, requireHeader(request.headers, scheme.header));
     const timestamp = record(parseJsonBody(request.body)).timestamp;
     if (Number.isFinite(toleranceMs)) checkTimestamp(typeof timestamp === 'number' ? timestamp * 1000 : NaN, now, toleranceMs);
   },

@@ -2,9 +2,7 @@
 // https://www.storyblok.com/docs/concepts/webhooks (the header name is Standard Webhooks' too: the
 // scheme comes from the source's provider, never from the headers present).
 import * as z from 'zod/mini';
-import { unauthorized } from '../errors';
-import { fromHex } from '../lib/bytes';
-import { verifyHmacAny } from './crypto';
+import { verifyBodyHmac } from './crypto';
 import { idString, parsePayload, requireHeader, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
@@ -16,11 +14,8 @@ export const storyblok: WebhookProvider<Record<string, never>> = {
   defaultToleranceMs: undefined,
 
   async verify(request, { secrets }) {
-    const signature = fromHex(requireHeader(request.headers, 'webhook-signature'));
-    if (!signature || signature.length !== 20) throw unauthorized('malformed webhook-signature');
-    if (!(await verifyHmacAny('SHA-1', secrets, request.body, [signature]))) {
-      throw unauthorized('signature does not match');
-    }
+    const scheme = { hash: 'SHA-1', header: 'webhook-signature', encoding: 'hex' } as const;
+    await verifyBodyHmac(request.body, secrets, scheme, requireHeader(request.headers, scheme.header));
   },
 
   normalize(_request, payload) {

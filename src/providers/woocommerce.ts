@@ -1,9 +1,7 @@
 // WooCommerce: `X-WC-Webhook-Signature`, base64 HMAC-SHA256 of the raw body keyed by the webhook secret.
 // https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks
 import * as z from 'zod/mini';
-import { unauthorized } from '../errors';
-import { fromBase64 } from '../lib/bytes';
-import { verifyHmacAny } from './crypto';
+import { verifyBodyHmac } from './crypto';
 import { idString, parsePayload, requireHeader, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
@@ -13,11 +11,8 @@ export const woocommerce: WebhookProvider<Record<string, never>> = {
   defaultToleranceMs: undefined,
 
   async verify(request, { secrets }) {
-    const signature = fromBase64(requireHeader(request.headers, 'x-wc-webhook-signature'));
-    if (!signature || signature.length !== 32) throw unauthorized('malformed x-wc-webhook-signature');
-    if (!(await verifyHmacAny('SHA-256', secrets, request.body, [signature]))) {
-      throw unauthorized('signature does not match');
-    }
+    const scheme = { hash: 'SHA-256', header: 'x-wc-webhook-signature', encoding: 'base64' } as const;
+    await verifyBodyHmac(request.body, secrets, scheme, requireHeader(request.headers, scheme.header));
   },
 
   normalize(request, payload) {
