@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { utf8 } from '../lib/bytes';
 import { verifyStandardWebhook } from './standard-webhooks';
-import { idString, parsePayload, verbAction } from './support';
+import { idString, NO_OPTIONS, parsePayload, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
 // A thin payload: scope `store/product/updated` and the resource id; `hash` changes with the data.
@@ -14,7 +14,7 @@ const Payload = z.looseObject({
 
 export const bigcommerce: WebhookProvider<Record<string, never>> = {
   name: 'bigcommerce',
-  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  options: NO_OPTIONS,
   defaultToleranceMs: 300_000,
 
   verify: (request, { secrets, toleranceMs, now }) => verifyStandardWebhook(request, secrets.map(utf8), toleranceMs, now),

@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { fromHex, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from './crypto';
-import { checkTimestamp, isRecord, parseIntStrict, parsePayload, requireHeader } from './support';
+import { checkTimestamp, isRecord, NO_OPTIONS, parseIntStrict, parsePayload, requireHeader } from './support';
 import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const SIGNED_HEADERS = 'x-contentful-signed-headers';
@@ -74,7 +74,7 @@ function splitLocales(fields: Record<string, unknown>): Record<string, Record<st
 
 export const contentful: WebhookProvider<Record<string, never>> = {
   name: 'contentful',
-  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  options: NO_OPTIONS,
   // The toolkit's verifyRequest default time-to-live.
   defaultToleranceMs: 30_000,
 

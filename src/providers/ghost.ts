@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, fromHex, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from './crypto';
-import { checkTimestamp, idString, parsePayload, record, requireHeader } from './support';
+import { checkTimestamp, idString, NO_OPTIONS, parsePayload, record, requireHeader } from './support';
 import type { ContentAction, WebhookProvider } from './types';
 
 const SIGNATURE = /^sha256=([0-9a-fA-F]{64}), t=(\d{1,16})$/;
@@ -22,7 +22,7 @@ function actionOf(current: Record<string, unknown>, previous: Record<string, unk
 
 export const ghost: WebhookProvider<Record<string, never>> = {
   name: 'ghost',
-  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  options: NO_OPTIONS,
   // Ghost itself checks nothing; five minutes bounds replays of its immediate deliveries.
   defaultToleranceMs: 300_000,
 

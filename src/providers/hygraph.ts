@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { decodeUtf8, fromBase64, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from './crypto';
-import { checkTimestamp, idString, isRecord, parsePayload, requireHeader, str, verbAction } from './support';
+import { checkTimestamp, idString, isRecord, NO_OPTIONS, parsePayload, requireHeader, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
 const SIGNATURE = /^sign=([A-Za-z0-9+/=]+), env=([^,]*), t=(\d{1,16})$/;
@@ -17,7 +17,7 @@ const Payload = z.looseObject({
 
 export const hygraph: WebhookProvider<Record<string, never>> = {
   name: 'hygraph',
-  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  options: NO_OPTIONS,
   // The SDK checks no age; five minutes bounds replays.
   defaultToleranceMs: 300_000,
 

@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { verifyBodyHmac } from './crypto';
-import { localeList, parsePayload, pick, record, str, verbAction } from './support';
+import { localeList, NO_OPTIONS, parsePayload, pick, record, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
 const Payload = z.looseObject({
@@ -15,7 +15,7 @@ const Payload = z.looseObject({
 
 export const kontentAi: WebhookProvider<Record<string, never>> = {
   name: 'kontent-ai',
-  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  options: NO_OPTIONS,
   defaultToleranceMs: undefined,
 
   async verify(request, { secrets }) {

@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { tokenMatchesAny } from './crypto';
-import { parseJsonBody, parsePayload, record, str } from './support';
+import { NO_OPTIONS, parseJsonBody, parsePayload, record, str } from './support';
 import type { WebhookProvider } from './types';
 
 const Payload = z.looseObject({
@@ -13,7 +13,7 @@ const Payload = z.looseObject({
 
 export const prismic: WebhookProvider<Record<string, never>> = {
   name: 'prismic',
-  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  options: NO_OPTIONS,
   defaultToleranceMs: undefined,
 
   async verify(request, { secrets }) {

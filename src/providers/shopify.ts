@@ -2,7 +2,7 @@
 // https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
 import * as z from 'zod/mini';
 import { verifyBodyHmac } from './crypto';
-import { checkTimestamp, idString, parsePayload, requireHeader } from './support';
+import { checkTimestamp, idString, NO_OPTIONS, parsePayload, requireHeader } from './support';
 import type { ContentAction, WebhookProvider } from './types';
 
 // Topics are `<resource>/<verb>`; listings added to or removed from a sales channel are
@@ -19,7 +19,7 @@ const ACTIONS: Record<string, ContentAction> = {
 
 export const shopify: WebhookProvider<Record<string, never>> = {
   name: 'shopify',
-  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  options: NO_OPTIONS,
   // The HMAC covers no timestamp. X-Shopify-Triggered-At is checked when a tolerance is configured.
   defaultToleranceMs: undefined,
 

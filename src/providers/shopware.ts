@@ -2,7 +2,17 @@
 // https://developer.shopware.com/docs/guides/plugins/apps/webhook.html
 import * as z from 'zod/mini';
 import { verifyBodyHmac } from './crypto';
-import { checkTimestamp, idString, parseJsonBody, parsePayload, record, requireHeader, str, verbAction } from './support';
+import {
+  checkTimestamp,
+  idString,
+  NO_OPTIONS,
+  parseJsonBody,
+  parsePayload,
+  record,
+  requireHeader,
+  str,
+  verbAction,
+} from './support';
 import type { WebhookProvider } from './types';
 
 // Entity-written payloads name the DAL operation of each row.
@@ -16,7 +26,7 @@ const Payload = z.looseObject({
 
 export const shopware: WebhookProvider<Record<string, never>> = {
   name: 'shopware',
-  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  options: NO_OPTIONS,
   // Webhooks may leave Shopware's message queue late: the body's timestamp is checked only when the
   // source sets toleranceSeconds.
   defaultToleranceMs: undefined,

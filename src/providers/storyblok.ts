@@ -3,14 +3,14 @@
 // scheme comes from the source's provider, never from the headers present).
 import * as z from 'zod/mini';
 import { verifyBodyHmac } from './crypto';
-import { idString, parsePayload, requireHeader, str, verbAction } from './support';
+import { idString, NO_OPTIONS, parsePayload, requireHeader, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
 const Payload = z.looseObject({ action: z.string() });
 
 export const storyblok: WebhookProvider<Record<string, never>> = {
   name: 'storyblok',
-  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  options: NO_OPTIONS,
   defaultToleranceMs: undefined,
 
   async verify(request, { secrets }) {

@@ -51,7 +51,8 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 export const idString = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
 
-export const NO_OPTIONS = z.strictObject({});
+/** The options schema of a provider that takes none. */
+export const NO_OPTIONS = z.strictObject({}) as z.ZodMiniType<Record<string, never>>;
 
 /** A value at a dotted path (`data.entry.uid`, `data.items.0`), or undefined. */
 export function pick(value: unknown, path: string): unknown {

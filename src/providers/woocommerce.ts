@@ -2,12 +2,12 @@
 // https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks
 import * as z from 'zod/mini';
 import { verifyBodyHmac } from './crypto';
-import { idString, parsePayload, requireHeader, verbAction } from './support';
+import { idString, NO_OPTIONS, parsePayload, requireHeader, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
 export const woocommerce: WebhookProvider<Record<string, never>> = {
   name: 'woocommerce',
-  options: z.strictObject({}) as z.ZodMiniType<Record<string, never>>,
+  options: NO_OPTIONS,
   defaultToleranceMs: undefined,
 
   async verify(request, { secrets }) {
