@@ -1,19 +1,19 @@
 // The admin API: bearer token, config validation with exact field paths, preview without purging.
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_POINTER_KEY } from '../../src/rules/store';
-import { admin, baseConfig, ORIGIN, putConfig } from './helpers';
+import { admin, baseConfig, ORIGIN, putConfig, workerFetch } from './helpers';
 
 describe('admin authentication', () => {
   it('answers 401 without a token, with a WWW-Authenticate challenge', async () => {
-    const response = await exports.default.fetch(`${ORIGIN}/admin/config`);
+    const response = await workerFetch(`${ORIGIN}/admin/config`);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('Bearer');
     expect(await response.json()).toEqual({ error: 'missing Authorization: Bearer <ADMIN_TOKEN> header' });
   });
 
   it('answers 401 to a wrong token', async () => {
-    const response = await exports.default.fetch(`${ORIGIN}/admin/config`, { headers: { authorization: 'Bearer wrong-token' } });
+    const response = await workerFetch(`${ORIGIN}/admin/config`, { headers: { authorization: 'Bearer wrong-token' } });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: 'admin token does not match' });
   });

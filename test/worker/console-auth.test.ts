@@ -1,16 +1,13 @@
 // The console's login: the form, the session cookie's flags and expiry, CSRF protection, logout, and who
 // may read /admin/docs and /admin/openapi.json.
-import { exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE, SESSION_TTL_MS, issueSession } from '../../src/ui/session';
 import { TEST_BINDINGS } from '../setup/bindings';
-import { ADMIN, ORIGIN, baseConfig, putConfig } from './helpers';
+import { ADMIN, ORIGIN, baseConfig, putConfig, workerFetch } from './helpers';
 import { form, login, postLogin } from './console-helpers';
 
 const page = (path: string, cookie = '', headers: Record<string, string> = {}) =>
-  exports.default.fetch(
-    new Request(`${ORIGIN}${path}`, { headers: { cookie, accept: 'text/html', ...headers }, redirect: 'manual' }),
-  );
+  workerFetch(new Request(`${ORIGIN}${path}`, { headers: { cookie, accept: 'text/html', ...headers }, redirect: 'manual' }));
 
 beforeAll(async () => {
   await putConfig(baseConfig());
@@ -59,7 +56,7 @@ describe('console login', () => {
 
   it('never redirects after login to another site', async () => {
     const body = form({ token: TEST_BINDINGS.ADMIN_TOKEN, next: '//evil.example/admin/ui' });
-    const response = await exports.default.fetch(
+    const response = await workerFetch(
       new Request(`${ORIGIN}/admin/ui/login`, { method: 'POST', body, headers: { origin: ORIGIN }, redirect: 'manual' }),
     );
     expect(response.headers.get('location')).toBe('/admin/ui');
@@ -114,7 +111,7 @@ describe('CSRF protection on every form that changes something', () => {
   it('refuses a form without the token, or with another session’s token', async () => {
     const browser = await login();
     const other = await login();
-    const missing = await exports.default.fetch(
+    const missing = await workerFetch(
       new Request(`${ORIGIN}/admin/ui/purge`, {
         method: 'POST',
         body: form({ distribution: 'main', paths: '/x' }),
@@ -122,7 +119,7 @@ describe('CSRF protection on every form that changes something', () => {
       }),
     );
     expect(missing.status).toBe(403);
-    const foreign = await exports.default.fetch(
+    const foreign = await workerFetch(
       new Request(`${ORIGIN}/admin/ui/purge`, {
         method: 'POST',
         body: form({ _csrf: other.csrf, distribution: 'main', paths: '/x' }),
@@ -145,7 +142,7 @@ describe('CSRF protection on every form that changes something', () => {
   });
 
   it('answers a form posted after the session ended with 401, not a redirect', async () => {
-    const response = await exports.default.fetch(
+    const response = await workerFetch(
       new Request(`${ORIGIN}/admin/ui/purge`, {
         method: 'POST',
         body: form({ paths: '/x' }),
@@ -159,8 +156,8 @@ describe('CSRF protection on every form that changes something', () => {
 
 describe('API docs access', () => {
   it('serves /admin/openapi.json with the bearer token or a console session, not to anyone', async () => {
-    expect((await exports.default.fetch(`${ORIGIN}/admin/openapi.json`)).status).toBe(401);
-    expect((await exports.default.fetch(`${ORIGIN}/admin/openapi.json`, { headers: ADMIN })).status).toBe(200);
+    expect((await workerFetch(`${ORIGIN}/admin/openapi.json`)).status).toBe(401);
+    expect((await workerFetch(`${ORIGIN}/admin/openapi.json`, { headers: ADMIN })).status).toBe(200);
     const browser = await login();
     expect((await browser.get('/admin/openapi.json')).status).toBe(200);
   });

@@ -1,8 +1,7 @@
 // Builders for console tests: log in through the form, then GET pages and POST forms as a browser would
 // (redirects not followed, so each test sees the 303 and its cookie).
-import { exports } from 'cloudflare:workers';
 import { TEST_BINDINGS } from '../setup/bindings';
-import { ORIGIN } from './helpers';
+import { ORIGIN, workerFetch } from './helpers';
 
 export interface Browser {
   cookie: string;
@@ -20,7 +19,7 @@ export function form(fields: Record<string, string | string[]>): URLSearchParams
 }
 
 export const postLogin = (token: string, headers: Record<string, string> = { origin: ORIGIN }) =>
-  exports.default.fetch(
+  workerFetch(
     new Request(`${ORIGIN}/admin/ui/login`, {
       method: 'POST',
       body: form({ token, next: '/admin/ui' }),
@@ -35,14 +34,14 @@ export async function login(): Promise<Browser> {
   if (response.status !== 303) throw new Error(`login failed: ${response.status} ${await response.text()}`);
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]!;
   const get = (path: string) =>
-    exports.default.fetch(new Request(`${ORIGIN}${path}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' }));
+    workerFetch(new Request(`${ORIGIN}${path}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' }));
   const csrf = csrfIn(await (await get('/admin/ui/purge')).text());
   return {
     cookie,
     csrf,
     get,
     post: (path, fields, headers = {}) =>
-      exports.default.fetch(
+      workerFetch(
         new Request(`${ORIGIN}${path}`, {
           method: 'POST',
           body: form({ _csrf: csrf, ...fields }),

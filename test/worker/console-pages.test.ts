@@ -1,12 +1,12 @@
 // The console's pages: each renders, the deliveries log, the playground, config check/save with problems at
 // their lines, manual purge, config history and rollback, event journeys.
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_POINTER_KEY } from '../../src/rules/store';
 import { DELIVERY_LOG_LIMIT, type DeliveryEntry } from '../../src/sources/deliveries-log';
 import { SourceState, sourceStateFor } from '../../src/sources/state';
-import { admin, baseConfig, postWebhook, putConfig, secret } from './helpers';
+import { admin, baseConfig, postWebhook, putConfig, secret, workerFetch } from './helpers';
 import { login, type Browser } from './console-helpers';
 
 let browser: Browser;
@@ -285,6 +285,6 @@ describe('the admin API used by the console', () => {
   });
 
   it('leaves webhook and API routes to their own handlers', async () => {
-    expect((await exports.default.fetch('https://relay.example/admin/status')).status).toBe(401);
+    expect((await workerFetch('https://relay.example/admin/status')).status).toBe(401);
   });
 });

@@ -1,9 +1,9 @@
 // Property-based bad input on the admin API: random and mutated documents never cause a 5xx, and a
 // rejected config is never stored. FUZZ_RUNS sets the size.
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { admin, baseConfig, ORIGIN } from './helpers';
+import { admin, baseConfig, ORIGIN, workerFetch } from './helpers';
 
 const RUNS = Number(env.FUZZ_RUNS);
 // Each case is a request through the whole worker; allow for a slow, busy machine.
@@ -103,7 +103,7 @@ describe('other admin routes with random bodies', () => {
         fc.asyncProperty(
           fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x21-\x7e]/g, 'x')),
           async (token) => {
-            const response = await exports.default.fetch(`${ORIGIN}/admin/status`, {
+            const response = await workerFetch(`${ORIGIN}/admin/status`, {
               headers: { authorization: `Bearer ${token}` },
             });
             expect(response.status).toBe(401);

@@ -1,5 +1,7 @@
 // Builders for tests in workerd: signed requests from the SDK signer, admin calls, a base config.
-import { env, exports } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import worker from '../../src/index';
 import { TEST_BINDINGS } from '../setup/bindings';
 
 export const ADMIN = { authorization: `Bearer ${TEST_BINDINGS.ADMIN_TOKEN}` };
@@ -41,8 +43,21 @@ export function baseConfig(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/**
+ * Sends a request into the Worker's own fetch handler (src/index.ts) and waits for its waitUntil work.
+ * Not `exports.default.fetch`: under vitest-pool-workers each such call gets slower as a test file's
+ * request count grows (measured 6 ms → 330 ms per request by the 1,000th; cloudflare/workers-sdk#15446),
+ * which made the property-based runs quadratic.
+ */
+export async function workerFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(new Request(input, init), env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
 export async function admin(path: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(
+  return workerFetch(
     new Request(`${ORIGIN}/admin${path}`, {
       ...init,
       headers: { ...ADMIN, 'content-type': 'application/json', ...(init.headers ?? {}) },
@@ -75,7 +90,7 @@ export async function sign(provider: string, options: SignOptions): Promise<Reco
 }
 
 export function postWebhook(sourceId: string, body: string | Uint8Array, headers: Record<string, string>): Promise<Response> {
-  return exports.default.fetch(
+  return workerFetch(
     new Request(`${ORIGIN}/webhooks/${sourceId}`, {
       method: 'POST',
       body,

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { enqueueWork } from '../../src/purge/enqueue';
 import { RelayError } from '../../src/errors';
 import { parseConfig } from '../../src/rules/schema';
-import { baseConfig, postWebhook, putConfig, secret, sign } from './helpers';
+import { baseConfig, postWebhook, putConfig, secret, sign, workerFetch } from './helpers';
 
 const SANITY_BODY = JSON.stringify({ _id: 'post-9', _type: 'post', slug: { current: 'nine' } });
 const signed = async (body = SANITY_BODY) => ({
@@ -24,8 +24,7 @@ describe('POST /webhooks/{sourceId}', () => {
   });
 
   it('answers 405 to other methods', async () => {
-    const { exports } = await import('cloudflare:workers');
-    const response = await exports.default.fetch('https://relay.example/webhooks/sanity');
+    const response = await workerFetch('https://relay.example/webhooks/sanity');
     expect(response.status).toBe(405);
   });
 
