@@ -48,5 +48,13 @@ export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', asyn
     next: plan.store === null ? 'forget' : (plan.store ?? 'unchanged'),
   };
   const explained = await withTagExpansion(c.env, loaded.config, matches);
-  return c.json({ configVersion: loaded.version, event, matches: explained, misses, otherRules, remembered: remembered ?? null, work });
+  return c.json({
+    configVersion: loaded.version,
+    event,
+    matches: explained,
+    misses,
+    otherRules,
+    remembered: remembered ?? null,
+    work,
+  });
 });

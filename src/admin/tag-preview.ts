@@ -17,7 +17,11 @@ export async function withTagExpansion(env: Env, config: RelayConfig, matches: r
       const tagPaths = await Promise.all(
         m.tags.map(async (tag) => {
           const paths = (await scheduler.tagPaths(tag, d)).map((p) => p.path);
-          const plan = planTag(tag, paths, { limit: d.tags.expandLimit, patternRoom: d.limits.pattern.paths, foldDepth: d.foldDepth });
+          const plan = planTag(tag, paths, {
+            limit: d.tags.expandLimit,
+            patternRoom: d.limits.pattern.paths,
+            foldDepth: d.foldDepth,
+          });
           return {
             tag,
             count: paths.length,

@@ -41,7 +41,8 @@ async function send(o: FlushOptions, batch: Batch): Promise<boolean> {
       concurrency: warming.concurrency,
       timeoutMs: o.timeoutMs,
       fetch: o.fetch,
-      onResponse: (path, response) => void (response.ok && !response.redirected && seen.push({ path, headers: response.headers })),
+      onResponse: (path, response) =>
+        void (response.ok && !response.redirected && seen.push({ path, headers: response.headers })),
     });
     if (seen.length > 0) o.learnTags?.(seen);
     applyWarming(context(), batch, statuses, sentAt);

@@ -141,7 +141,13 @@ export class QueueStore {
   /** Records an escalation and queues what it decided: patterns covering the folded URL paths, or a purge-all. */
   escalate(escalation: Escalation, priorityOf: (path: string) => number, now: number): void {
     const { action, reason, groups } = escalation;
-    this.recordEscalation(action, reason, escalation.paths, groups.map((g) => g.pattern), now);
+    this.recordEscalation(
+      action,
+      reason,
+      escalation.paths,
+      groups.map((g) => g.pattern),
+      now,
+    );
     if (action === 'all') this.enqueue([{ kind: 'all', path: '', priority: 0, ruleId: 'escalation' }], 'escalation', now, reason);
     for (const { pattern, paths } of groups) {
       // The URL paths leave the queue only when the pattern call succeeds (see complete and deadLetter).

@@ -77,7 +77,13 @@ export class PurgeScheduler extends DurableObject<Env> {
   /** The tag index's sizes, queued tags, the latest expansions and the crawl's progress. */
   tagStatus() {
     const { top, ...sizes } = this.tags.summary(10);
-    return { ...sizes, top, queued: this.tagQueue.pending(), expansions: this.tagQueue.expansions(), crawl: this.crawler.progress() };
+    return {
+      ...sizes,
+      top,
+      queued: this.tagQueue.pending(),
+      expansions: this.tagQueue.expansions(),
+      crawl: this.crawler.progress(),
+    };
   }
 
   /** Records each page's full set of tags (the report endpoint, warming GETs). */

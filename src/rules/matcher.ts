@@ -137,7 +137,13 @@ function applyRule(
   explain: boolean,
 ): RuleMatch {
   const tagged = expandTags(tags, scopes);
-  const match: RuleMatch = { ruleId: rule.id, distribution: rule.distribution, paths: [], tags: tagged.tags, skipped: tagged.skipped };
+  const match: RuleMatch = {
+    ruleId: rule.id,
+    distribution: rule.distribution,
+    paths: [],
+    tags: tagged.tags,
+    skipped: tagged.skipped,
+  };
   const byKey = new Map<string, ProducedPath>();
   for (const entry of entries) {
     let produced = 0;

@@ -55,14 +55,22 @@ export class Crawler {
   }
 
   /** One run within the budget; returns when to run again (undefined: nothing to do). */
-  async step(config: DistributionConfig, index: TagIndex, now: () => number, doFetch: typeof fetch = fetch): Promise<number | undefined> {
+  async step(
+    config: DistributionConfig,
+    index: TagIndex,
+    now: () => number,
+    doFetch: typeof fetch = fetch,
+  ): Promise<number | undefined> {
     const progress = this.progress();
     const crawl = config.tags.crawl;
     if (progress.state !== 'running' || !crawl || !config.publicBaseUrl) return undefined;
     const origin = new URL(config.publicBaseUrl).origin;
     const base = config.publicBaseUrl.replace(/\/+$/, '');
     const batch = this.sql
-      .exec<Visit>(`SELECT path, kind FROM crawl_queue WHERE done = 0 ORDER BY kind = 'page', rowid LIMIT ?`, crawl.requestsPerRun)
+      .exec<Visit>(
+        `SELECT path, kind FROM crawl_queue WHERE done = 0 ORDER BY kind = 'page', rowid LIMIT ?`,
+        crawl.requestsPerRun,
+      )
       .toArray();
     const reports: { path: string; tags: string[] }[] = [];
     let next = 0;

@@ -17,6 +17,15 @@ export interface TagPlanOptions {
   foldDepth: number;
 }
 
+/** The fewest patterns (at most `room`) that cover every path; else the fold into `room` patterns. */
+function fewestPatterns(paths: readonly string[], room: number, depth: number) {
+  for (let k = 1; k < room; k++) {
+    const fold = foldPaths(paths, k, depth);
+    if (fold.rest.length === 0) return fold;
+  }
+  return foldPaths(paths, room, depth);
+}
+
 /**
  * Up to `limit` paths go out as exact URL purges. Past it they are folded into at most `patternRoom`
  * patterns under their common prefixes (src/purge/escalate.ts); paths that fold into none still go
@@ -24,7 +33,7 @@ export interface TagPlanOptions {
  */
 export function planTag(tag: string, paths: readonly string[], o: TagPlanOptions): TagPlan {
   if (paths.length <= o.limit) return { urls: [...paths], patterns: [] };
-  const { groups, rest } = foldPaths(paths, o.patternRoom, o.foldDepth);
+  const { groups, rest } = fewestPatterns(paths, o.patternRoom, o.foldDepth);
   const head = `tag "${tag}" reaches ${paths.length} paths, more than the expandLimit of ${o.limit}`;
   const folded = paths.length - rest.length;
   const reason =

@@ -30,7 +30,9 @@ function check(report: z.infer<typeof Report>, at: string): PageTags {
   if (tags.length > MAX_REPORTED_TAGS) throw unprocessable(`${at}tags: at most ${MAX_REPORTED_TAGS} per page`);
   const bad = tags.find((t) => !isTag(t));
   if (bad !== undefined)
-    throw unprocessable(`${at}tags: ${JSON.stringify(bad.slice(0, 80))} is not a tag (1-${MAX_TAG_LENGTH} characters, no spaces or commas)`);
+    throw unprocessable(
+      `${at}tags: ${JSON.stringify(bad.slice(0, 80))} is not a tag (1-${MAX_TAG_LENGTH} characters, no spaces or commas)`,
+    );
   return { path: report.path, tags: [...new Set(tags)] };
 }
 

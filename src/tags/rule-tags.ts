@@ -28,7 +28,8 @@ export function expandTags(entries: readonly CompiledEntry[], scopes: readonly S
     const template = entry.template.source.slice(1);
     for (const scope of scopes) {
       const x = expandEntry(entry, scope, MAX_TAGS_PER_RULE - tags.size);
-      if (x.reason && !scope.previous) skipped.push({ template, reason: x.reason, ...(scope.locale && { locale: scope.locale }) });
+      if (x.reason && !scope.previous)
+        skipped.push({ template, reason: x.reason, ...(scope.locale && { locale: scope.locale }) });
       for (const path of x.paths) {
         const tag = path.slice(1);
         if (isTag(tag)) tags.add(tag);

@@ -100,7 +100,13 @@ export class TagIndex {
   }
 
   /** Sizes and the tags that reach the most paths. */
-  summary(top = 20): { entries: number; tags: number; paths: number; lastSeenAt: number | null; top: { tag: string; paths: number }[] } {
+  summary(top = 20): {
+    entries: number;
+    tags: number;
+    paths: number;
+    lastSeenAt: number | null;
+    top: { tag: string; paths: number }[];
+  } {
     const sizes = this.sql
       .exec<{ entries: number; tags: number; paths: number; last: number | null }>(
         `SELECT count(*) AS entries, count(DISTINCT tag) AS tags, count(DISTINCT path) AS paths, max(seen_at) AS last FROM tag_index`,

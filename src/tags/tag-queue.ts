@@ -58,7 +58,9 @@ export class TagQueue {
    */
   expandInto(store: QueueStore, index: TagIndex, config: DistributionConfig, now: number): number {
     const queued = this.sql
-      .exec<{ tag: string; priority: number; event: string; rule: string | null }>(`SELECT tag, priority, event, rule FROM tag_queue`)
+      .exec<{ tag: string; priority: number; event: string; rule: string | null }>(
+        `SELECT tag, priority, event, rule FROM tag_queue`,
+      )
       .toArray();
     for (const q of queued) {
       const paths = index.pathsOf(q.tag, config.tags, now).map((p) => p.path);
@@ -69,9 +71,20 @@ export class TagQueue {
       });
       const item = (kind: 'url' | 'pattern', path: string) => ({ kind, path, priority: q.priority, ruleId: q.rule ?? undefined });
       const detail = `tag ${q.tag}`;
-      store.enqueue(plan.urls.map((p) => item('url', p)), q.event, now, detail);
-      store.enqueue(plan.patterns.map((g) => item('pattern', g.pattern)), q.event, now, detail);
-      if (plan.escalation) store.recordEscalation('pattern', plan.escalation.reason, plan.escalation.paths, plan.escalation.patterns, now);
+      store.enqueue(
+        plan.urls.map((p) => item('url', p)),
+        q.event,
+        now,
+        detail,
+      );
+      store.enqueue(
+        plan.patterns.map((g) => item('pattern', g.pattern)),
+        q.event,
+        now,
+        detail,
+      );
+      if (plan.escalation)
+        store.recordEscalation('pattern', plan.escalation.reason, plan.escalation.paths, plan.escalation.patterns, now);
       const patterns = JSON.stringify(plan.patterns.map((g) => g.pattern));
       this.sql.exec(
         `INSERT INTO tag_expansions (at, tag, event, rule, urls, patterns) VALUES (?, ?, ?, ?, ?, ?)`,
