@@ -7,4 +7,6 @@ export interface Page {
 export const POSTS: { id: string; title: string; topic: string; related: string }[];
 export function pages(): Page[];
 export function pagesShowing(id: string): string[];
-export function startTaggedSite(options?: { port?: number }): Promise<{ url: string; requests: string[]; close: () => Promise<void> }>;
+export function startTaggedSite(options?: {
+  port?: number;
+}): Promise<{ url: string; requests: string[]; close: () => Promise<void> }>;
