@@ -159,7 +159,8 @@ export class PurgeScheduler extends DurableObject<Env> {
     const purgeAt = await this.pass(snapshot);
     let crawlAt: number | undefined;
     try {
-      crawlAt = await this.crawler.step((await this.live(snapshot)).config, this.tags, Date.now);
+      if (this.crawler.progress().state === 'running')
+        crawlAt = await this.crawler.step((await this.live(snapshot)).config, this.tags, Date.now);
     } catch (error) {
       log('error', 'crawl run failed', { distributionId: snapshot.config.id, error: String(error) });
       crawlAt = Date.now() + RETRY_AFTER_ERROR_MS;

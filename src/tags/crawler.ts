@@ -63,7 +63,12 @@ export class Crawler {
   ): Promise<number | undefined> {
     const progress = this.progress();
     const crawl = config.tags.crawl;
-    if (progress.state !== 'running' || !crawl || !config.publicBaseUrl) return undefined;
+    if (progress.state !== 'running') return undefined;
+    if (!crawl || !config.publicBaseUrl) {
+      // The crawl config was removed while it ran: end it where it stands.
+      this.meta.set({ ...progress, state: 'done', finishedAt: now() });
+      return undefined;
+    }
     const origin = new URL(config.publicBaseUrl).origin;
     const base = config.publicBaseUrl.replace(/\/+$/, '');
     const batch = this.sql

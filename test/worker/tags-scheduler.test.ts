@@ -163,3 +163,19 @@ describe('the sitemap crawl', () => {
     }
   });
 });
+
+describe('a crawl whose sitemap is missing', () => {
+  const missing = scheduler(
+    'missing',
+    testDistribution('sched-tags-missing', {
+      publicBaseUrl: env.TAGGED_SITE_URL,
+      tags: { crawl: { cron: '0 3 * * *', sitemapPath: '/no-sitemap.xml', delayMs: 60_000 } },
+    }),
+  );
+
+  it('ends at once with the error counted', async () => {
+    expect(await missing.stub.startCrawl({ name: 'missing', config: missing.config })).toMatchObject({ started: true });
+    await missing.driveUntil(async () => (await missing.status()).tags.crawl.state === 'done');
+    expect((await missing.status()).tags.crawl).toMatchObject({ sitemaps: 0, pages: 0, errors: 1, remaining: 0 });
+  });
+});
