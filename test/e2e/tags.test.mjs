@@ -96,7 +96,8 @@ describe('cache tags on a tagged site', () => {
       body,
     });
     assert.equal(response.status, 202);
-    const { eventId } = await response.json();
+    const { eventId, paths: explicit, tags } = await response.json();
+    assert.deepEqual({ explicit, tags }, { explicit: 0, tags: 1 });
 
     const calls = () => stack.standin.calls.filter((c) => c.distributionId === 'dist-e2e-tags' && c.status === 200);
     await waitFor(() => calls().length > 0 && calls().flatMap((c) => c.paths).length >= 4, WINDOW_MS + 5_000, 'purge');
