@@ -71,19 +71,14 @@ export class PurgeScheduler extends DurableObject<Env> {
   /** The status under the distribution's config as the caller (the admin API, with the live config) knows it. */
   async status(config: DistributionConfig): Promise<SchedulerStatus & { tags: TagStatus }> {
     const base = describeStatus(this.store, this.state, config, await this.ctx.storage.getAlarm(), Date.now());
-    return { ...base, tags: this.tagStatus() };
+    // Cheap parts only (the status is polled); GET /admin/tags adds the sizes that scan the index.
+    return { ...base, tags: this.tagStatus(false) };
   }
 
-  /** The tag index's sizes, queued tags, the latest expansions and the crawl's progress. */
-  tagStatus() {
-    const { top, ...sizes } = this.tags.summary(10);
-    return {
-      ...sizes,
-      top,
-      queued: this.tagQueue.pending(),
-      expansions: this.tagQueue.expansions(),
-      crawl: this.crawler.progress(),
-    };
+  /** Index rows, queued tags, the latest expansions and the crawl's progress; `full` adds distinct counts and the largest tags. */
+  tagStatus(full = true) {
+    const light = { entries: this.tags.count(), queued: this.tagQueue.pending(), expansions: this.tagQueue.expansions() };
+    return { ...light, ...(full && this.tags.summary(10)), crawl: this.crawler.progress() };
   }
 
   /** Records each page's full set of tags (the report endpoint, warming GETs). */
