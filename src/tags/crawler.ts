@@ -1,5 +1,6 @@
 // The sitemap crawler: walks sitemap.xml (and sitemap indexes) on the publicBaseUrl origin only, a budget of
 // requests per Durable Object alarm, and learns each page's tags from its response headers.
+import { concatBytes } from '../lib/bytes';
 import type { DistributionConfig } from '../rules/schema';
 import { readTags } from './headers';
 import { parseSitemap } from './sitemap';
@@ -32,6 +33,22 @@ CREATE TABLE IF NOT EXISTS crawl_queue (path TEXT PRIMARY KEY, kind TEXT NOT NUL
 const IDLE: CrawlProgress = { state: 'idle', sitemaps: 0, pages: 0, tagged: 0, errors: 0, skipped: 0, remaining: 0 };
 
 type Visit = { path: string; kind: 'sitemap' | 'page' };
+
+/** The body as text, or undefined once it passes `limit` bytes (stops reading there, not at the end). */
+async function readLimited(response: Response, limit: number): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length') ?? 0) > limit || !response.body) return undefined;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) return void (await reader.cancel());
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(concatBytes(...chunks));
+}
 
 export class Crawler {
   constructor(
@@ -116,13 +133,11 @@ export class Crawler {
         reports.push({ path: visit.path, tags: readTags(response.headers, config.tags.headers) });
         return true;
       }
-      const declared = Number(response.headers.get('content-length') ?? 0);
-      if (!response.ok || declared > MAX_SITEMAP_BYTES) {
-        await response.body?.cancel();
+      const text = response.ok ? await readLimited(response, MAX_SITEMAP_BYTES) : undefined;
+      if (text === undefined) {
+        await response.body?.cancel().catch(() => undefined);
         return false;
       }
-      const text = await response.text();
-      if (text.length > MAX_SITEMAP_BYTES) return false;
       progress.sitemaps++;
       const links = parseSitemap(text, origin);
       progress.skipped += links.skipped + this.add(links, config.tags.crawl!.maxUrls);
