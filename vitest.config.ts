@@ -15,6 +15,7 @@ export default defineConfig({
           SIGNER_URL: inject('signerUrl'),
           KEYS_URL: inject('keysUrl'),
           STANDIN_URL: inject('standinUrl'),
+          TAGGED_SITE_URL: inject('taggedSiteUrl'),
           // Cases per property in the fuzz tests: short in CI, `FUZZ_RUNS=100000 npm run test:fuzz` for the long run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? '30',
         },

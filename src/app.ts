@@ -6,12 +6,14 @@ import { adminRoutes } from './admin/route';
 import { RelayError } from './errors';
 import { log } from './lib/log';
 import { createConsole } from './ui/route';
+import { tagRoutes } from './tags/route';
 import { webhookRoutes } from './webhooks/route';
 
 export const app = new Hono<{ Bindings: Env }>();
 
 app.get('/', (c) => c.json({ name: 'purge-relay', webhooks: '/webhooks/{sourceId}', admin: '/admin' }));
 app.route('/webhooks', webhookRoutes);
+app.route('/tags', tagRoutes);
 app.route('/admin', createConsole(app)); // the console (own login), /admin/docs, /admin/openapi.json: before the bearer check
 app.route('/admin', adminRoutes);
 

@@ -18,11 +18,19 @@ export async function requireConfig(env: Env) {
 function missingSecrets(env: Env, config: RelayConfig): string[] {
   // Boundary: source secrets are not in the generated Env type.
   const values = env as unknown as Record<string, unknown>;
-  return Object.entries(config.sources).flatMap(([id, s]) =>
-    s.secrets
-      .filter((name) => typeof values[name] !== 'string')
-      .map((name) => `source "${id}": Worker secret ${name} is not set`),
+  const tagSecrets = Object.entries(config.distributions).flatMap(([name, d]) =>
+    d.tags.reportSecret && typeof values[d.tags.reportSecret] !== 'string'
+      ? [`distribution "${name}": Worker secret ${d.tags.reportSecret} (tags.reportSecret) is not set`]
+      : [],
   );
+  return [
+    ...Object.entries(config.sources).flatMap(([id, s]) =>
+      s.secrets
+        .filter((name) => typeof values[name] !== 'string')
+        .map((name) => `source "${id}": Worker secret ${name} is not set`),
+    ),
+    ...tagSecrets,
+  ];
 }
 
 export const configRoutes = new Hono<{ Bindings: Env }>()

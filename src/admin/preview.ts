@@ -12,6 +12,7 @@ import { planMemory, rememberedWork } from '../sources/memory-plan';
 import { recallOr503 } from '../webhooks/receive';
 import { PreviewBody, readJson } from './bodies';
 import { requireConfig } from './config';
+import { withTagExpansion } from './tag-preview';
 
 function toHeaders(record: Record<string, string>): Headers {
   const headers = new Headers();
@@ -46,5 +47,14 @@ export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', asyn
     /** What the memory would hold afterwards. */
     next: plan.store === null ? 'forget' : (plan.store ?? 'unchanged'),
   };
-  return c.json({ configVersion: loaded.version, event, matches, misses, otherRules, remembered: remembered ?? null, work });
+  const explained = await withTagExpansion(c.env, loaded.config, matches);
+  return c.json({
+    configVersion: loaded.version,
+    event,
+    matches: explained,
+    misses,
+    otherRules,
+    remembered: remembered ?? null,
+    work,
+  });
 });

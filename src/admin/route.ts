@@ -6,6 +6,7 @@ import { versionRoutes } from './config-versions';
 import { memoryRoutes } from './memory';
 import { previewRoutes } from './preview';
 import { schedulerRoutes } from './scheduler';
+import { tagRoutes } from './tags';
 
 export const adminRoutes = new Hono<{ Bindings: Env }>()
   .use('*', requireAdmin)
@@ -13,4 +14,5 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   .route('/', versionRoutes)
   .route('/', memoryRoutes)
   .route('/', previewRoutes)
-  .route('/', schedulerRoutes);
+  .route('/', schedulerRoutes)
+  .route('/', tagRoutes);

@@ -5,6 +5,7 @@ import { loadConfig } from '../rules/store';
 import { compileTemplate } from '../rules/template';
 import { log } from '../lib/log';
 import { normalizeCron } from './cron-expression';
+import { startCrawls } from './crawl';
 
 /** The schedules a trigger runs: those whose expression equals it, spacing aside. */
 export function schedulesFor(schedules: readonly ScheduleConfig[], cron: string): ScheduleConfig[] {
@@ -41,5 +42,6 @@ export async function runSchedules(env: Env, cron: string, scheduledTime: number
     await enqueueWork(env, loaded!.config, work, eventId);
     log('info', 'schedule ran', { schedule: schedule.id, cron, eventId, items: work.reduce((n, w) => n + w.items.length, 0) });
   }
+  if (loaded) await startCrawls(env, loaded.config, cron);
   return due.length;
 }

@@ -1,12 +1,16 @@
 // Hands matched paths to each distribution's scheduler; resolves only once every one has stored them.
 import { unavailable } from '../errors';
 import type { ProducedPath } from '../rules/matcher';
+import { PRIORITY } from '../rules/rule-schema';
 import type { CallKind, RelayConfig } from '../rules/schema';
+import type { TagItem } from '../tags/tag-queue';
 import type { EnqueueItem } from './queue-store';
 
 export interface PurgeWork {
   distribution: string;
   items: EnqueueItem[];
+  /** Cache tags, expanded by the scheduler to the paths its tag index holds when it sends. */
+  tags?: TagItem[];
 }
 
 /**
@@ -20,12 +24,15 @@ export interface WorkInput {
   prefetch?: readonly string[];
   /** The rule (or schedule) that produced the paths, for the ledger. */
   ruleId?: string;
+  /** Cache tags the rule names (filled from the event). */
+  tags?: readonly string[];
   skipped?: readonly unknown[];
 }
 
 /** Groups paths by distribution; a path listed twice keeps its most urgent priority. */
 export function collectWork(inputs: readonly WorkInput[]): PurgeWork[] {
   const byDistribution = new Map<string, Map<string, EnqueueItem>>();
+  const tagsOf = new Map<string, Map<string, TagItem>>();
   const add = (distribution: string, kind: CallKind, path: string, priority: number, ruleId?: string) => {
     const items = byDistribution.get(distribution) ?? new Map<string, EnqueueItem>();
     byDistribution.set(distribution, items);
@@ -40,8 +47,18 @@ export function collectWork(inputs: readonly WorkInput[]): PurgeWork[] {
     }
     input.purge?.forEach((path, i) => add(input.distribution, 'url', path, i, input.ruleId));
     input.prefetch?.forEach((path, i) => add(input.distribution, 'prefetch', path, i, input.ruleId));
+    for (const tag of input.tags ?? []) {
+      const tags = tagsOf.get(input.distribution) ?? new Map<string, TagItem>();
+      tagsOf.set(input.distribution, tags);
+      if (!byDistribution.has(input.distribution)) byDistribution.set(input.distribution, new Map());
+      // A tag reaches listing pages: it goes after the rule's own first path.
+      if (!tags.has(tag)) tags.set(tag, { tag, priority: PRIORITY.listing, ...(input.ruleId ? { ruleId: input.ruleId } : {}) });
+    }
   }
-  return [...byDistribution].map(([distribution, items]) => ({ distribution, items: [...items.values()] }));
+  return [...byDistribution].map(([distribution, items]) => {
+    const tags = [...(tagsOf.get(distribution)?.values() ?? [])];
+    return { distribution, items: [...items.values()], ...(tags.length > 0 && { tags }) };
+  });
 }
 
 /** Adds a purge-all for a distribution to the work (schedules and manual purges ask for one). */
@@ -65,9 +82,9 @@ export function schedulerFor(env: Env, distributionId: string) {
 export async function enqueueWork(env: Env, config: RelayConfig, work: readonly PurgeWork[], eventId: string): Promise<void> {
   try {
     await Promise.all(
-      work.map(({ distribution, items }) => {
+      work.map(({ distribution, items, tags }) => {
         const snapshot = { name: distribution, config: config.distributions[distribution]! };
-        return schedulerFor(env, snapshot.config.id).enqueue(snapshot, eventId, items);
+        return schedulerFor(env, snapshot.config.id).enqueue(snapshot, eventId, items, tags);
       }),
     );
   } catch (cause) {

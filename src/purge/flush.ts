@@ -19,6 +19,10 @@ export interface FlushOptions {
   now?: () => number;
   random?: () => number;
   fetch?: typeof fetch;
+  /** Moves queued cache tags into the path queue as the tag index knows them now. */
+  expandTags?: (now: number) => void;
+  /** Learns tags from the headers of warming GETs (path, the response's headers). */
+  learnTags?: (reports: { path: string; headers: Headers }[]) => void;
 }
 
 // Rows read per kind for one plan: far more than the calls a window allows can carry.
@@ -31,12 +35,16 @@ async function send(o: FlushOptions, batch: Batch): Promise<boolean> {
   const context = () => ({ ...o, now: clock(), random: (o.random ?? Math.random)() });
   if (batch.kind === 'prefetch' && o.config.warming.mode === 'http-get') {
     const { publicBaseUrl = '', warming } = o.config;
+    const seen: { path: string; headers: Headers }[] = [];
     const statuses = await warmPaths(batch.paths, {
       baseUrl: publicBaseUrl,
       concurrency: warming.concurrency,
       timeoutMs: o.timeoutMs,
       fetch: o.fetch,
+      onResponse: (path, response) =>
+        void (response.ok && !response.redirected && seen.push({ path, headers: response.headers })),
     });
+    if (seen.length > 0) o.learnTags?.(seen);
     applyWarming(context(), batch, statuses, sentAt);
     return o.state.failures.prefetch === 0;
   }
@@ -86,6 +94,8 @@ export async function flush(o: FlushOptions): Promise<number | undefined> {
   const { store, state, config } = o;
   const clock = o.now ?? Date.now;
   if (state.health === 'unauthorized' && !(await probe(o))) return state.probeAt;
+  // Send time: a tag reaches the pages the index holds now, not when the event came in.
+  o.expandTags?.(clock());
   // Each batch uses a rate slot or backs its kind off, so this ends within the handful of slots a window has.
   for (;;) {
     const now = clock();

@@ -141,15 +141,13 @@ export class QueueStore {
   /** Records an escalation and queues what it decided: patterns covering the folded URL paths, or a purge-all. */
   escalate(escalation: Escalation, priorityOf: (path: string) => number, now: number): void {
     const { action, reason, groups } = escalation;
-    this.sql.exec(
-      `INSERT INTO escalations (at, action, reason, paths, patterns) VALUES (?, ?, ?, ?, ?)`,
-      now,
+    this.recordEscalation(
       action,
       reason,
       escalation.paths,
-      JSON.stringify(groups.map((g) => g.pattern)),
+      groups.map((g) => g.pattern),
+      now,
     );
-    this.sql.exec(`DELETE FROM escalations WHERE rowid <= (SELECT max(rowid) FROM escalations) - ?`, ESCALATIONS_KEPT);
     if (action === 'all') this.enqueue([{ kind: 'all', path: '', priority: 0, ruleId: 'escalation' }], 'escalation', now, reason);
     for (const { pattern, paths } of groups) {
       // The URL paths leave the queue only when the pattern call succeeds (see complete and deadLetter).
@@ -170,6 +168,19 @@ export class QueueStore {
         pattern,
       );
     }
+  }
+
+  /** Notes an escalation for the status (the last ESCALATIONS_KEPT are kept). */
+  recordEscalation(action: string, reason: string, paths: number, patterns: readonly string[], now: number): void {
+    this.sql.exec(
+      `INSERT INTO escalations (at, action, reason, paths, patterns) VALUES (?, ?, ?, ?, ?)`,
+      now,
+      action,
+      reason,
+      paths,
+      JSON.stringify(patterns),
+    );
+    this.sql.exec(`DELETE FROM escalations WHERE rowid <= (SELECT max(rowid) FROM escalations) - ?`, ESCALATIONS_KEPT);
   }
 
   /** The most recent escalations, newest first. */

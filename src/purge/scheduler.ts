@@ -10,6 +10,10 @@ import { initialState, resumeState, type SchedulerState } from './outcome';
 import { QueueStore, type EnqueueItem } from './queue-store';
 import { describeStatus, type SchedulerStatus } from './status';
 import { callTimeline, type Timeline } from './timeline';
+import { Crawler, type CrawlProgress } from '../tags/crawler';
+import { readTags } from '../tags/headers';
+import { TagIndex } from '../tags/tag-index';
+import { TagQueue, type TagItem } from '../tags/tag-queue';
 
 /** What the scheduler needs to know about its distribution, sent with every enqueue. */
 export interface DistributionSnapshot {
@@ -17,25 +21,42 @@ export interface DistributionSnapshot {
   config: DistributionConfig;
 }
 
+type TagStatus = ReturnType<PurgeScheduler['tagStatus']>;
+
 /** After a pass fails outright (bad settings, unreadable config), try again this much later. */
 const RETRY_AFTER_ERROR_MS = 30_000;
 
 export class PurgeScheduler extends DurableObject<Env> {
   private readonly store: QueueStore;
   private readonly state: SchedulerState;
+  private readonly tags: TagIndex;
+  private readonly tagQueue: TagQueue;
+  private readonly crawler: Crawler;
   private running: Promise<void> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new QueueStore(ctx.storage.sql);
     this.state = this.store.getMeta<SchedulerState>('state') ?? initialState();
+    this.tags = new TagIndex(ctx.storage.sql);
+    this.tagQueue = new TagQueue(ctx.storage.sql);
+    this.crawler = new Crawler(ctx.storage.sql, {
+      get: () => this.store.getMeta<CrawlProgress>('crawl'),
+      set: (progress) => this.store.setMeta('crawl', progress),
+    });
   }
 
-  /** Stores the paths; once this returns they are durable and will be sent. */
-  async enqueue(distribution: DistributionSnapshot, eventId: string, items: EnqueueItem[]): Promise<{ queued: number }> {
+  /** Stores the paths and cache tags; once this returns they are durable and will be sent. */
+  async enqueue(
+    distribution: DistributionSnapshot,
+    eventId: string,
+    items: EnqueueItem[],
+    tags: TagItem[] = [],
+  ): Promise<{ queued: number }> {
     const now = Date.now();
     this.store.setMeta('distribution', distribution);
     this.store.enqueue(items, eventId, now);
+    this.tagQueue.enqueue(tags, eventId, now);
     // Coalesce: wait a moment for more paths, but never push an earlier alarm later.
     await this.wake(now + distribution.config.coalesceMs);
     return { queued: items.length };
@@ -43,13 +64,44 @@ export class PurgeScheduler extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     // One pass at a time: an alarm that fires while a pass awaits Gotipath joins it.
-    this.running ??= this.pass().finally(() => (this.running = undefined));
+    this.running ??= this.cycle().finally(() => (this.running = undefined));
     await this.running;
   }
 
   /** The status under the distribution's config as the caller (the admin API, with the live config) knows it. */
-  async status(config: DistributionConfig): Promise<SchedulerStatus> {
-    return describeStatus(this.store, this.state, config, await this.ctx.storage.getAlarm(), Date.now());
+  async status(config: DistributionConfig): Promise<SchedulerStatus & { tags: TagStatus }> {
+    const base = describeStatus(this.store, this.state, config, await this.ctx.storage.getAlarm(), Date.now());
+    // Cheap parts only (the status is polled); GET /admin/tags adds the sizes that scan the index.
+    return { ...base, tags: this.tagStatus(false) };
+  }
+
+  /** Index rows, queued tags, the latest expansions and the crawl's progress; `full` adds distinct counts and the largest tags. */
+  tagStatus(full = true) {
+    const light = { entries: this.tags.count(), queued: this.tagQueue.pending(), expansions: this.tagQueue.expansions() };
+    return { ...light, ...(full && this.tags.summary(10)), crawl: this.crawler.progress() };
+  }
+
+  /** Records each page's full set of tags (the report endpoint, warming GETs). */
+  async learnTags(config: DistributionConfig, reports: { path: string; tags: string[] }[]) {
+    return this.tags.learn(reports, config.tags, Date.now());
+  }
+
+  /** The paths a tag reaches now, and the tags a path carries, each with when it was last seen. */
+  async tagPaths(tag: string, config: DistributionConfig) {
+    return this.tags.pathsOf(tag, config.tags, Date.now());
+  }
+
+  async pathTags(path: string) {
+    return this.tags.tagsOf(path);
+  }
+
+  /** Starts a sitemap crawl (the cron trigger, or an admin); one already running goes on. */
+  async startCrawl(distribution: DistributionSnapshot): Promise<{ started: boolean; crawl: CrawlProgress }> {
+    const sitemap = distribution.config.tags.crawl?.sitemapPath ?? '/sitemap.xml';
+    if (!this.snapshot()) this.store.setMeta('distribution', distribution);
+    const started = this.crawler.start(sitemap, Date.now());
+    await this.wake(Date.now());
+    return { started, crawl: this.crawler.progress() };
   }
 
   /** Calls and purged paths per minute over the last hour (the console's chart). */
@@ -95,9 +147,24 @@ export class PurgeScheduler extends DurableObject<Env> {
     return { config, api: loaded?.config.gotipath ?? DEFAULT_GOTIPATH_API };
   }
 
-  private async pass(): Promise<void> {
+  /** One alarm: a purge pass, then a crawl run when one is under way; the earlier of their next times wins. */
+  private async cycle(): Promise<void> {
     const snapshot = this.snapshot();
     if (!snapshot) return;
+    const purgeAt = await this.pass(snapshot);
+    let crawlAt: number | undefined;
+    try {
+      if (this.crawler.progress().state === 'running')
+        crawlAt = await this.crawler.step((await this.live(snapshot)).config, this.tags, Date.now);
+    } catch (error) {
+      log('error', 'crawl run failed', { distributionId: snapshot.config.id, error: String(error) });
+      crawlAt = Date.now() + RETRY_AFTER_ERROR_MS;
+    }
+    const next = [purgeAt, crawlAt].filter((t): t is number => t !== undefined);
+    if (next.length > 0) await this.ctx.storage.setAlarm(Math.max(Math.min(...next), Date.now() + 50));
+  }
+
+  private async pass(snapshot: DistributionSnapshot): Promise<number | undefined> {
     let wakeAt: number | undefined;
     try {
       const { config, api } = await this.live(snapshot);
@@ -116,6 +183,13 @@ export class PurgeScheduler extends DurableObject<Env> {
         distributionId: snapshot.config.id,
         config,
         timeoutMs: api.timeoutMs,
+        expandTags: (now) => this.tagQueue.expandInto(this.store, this.tags, config, now),
+        learnTags: (seen) =>
+          this.tags.learn(
+            seen.map(({ path, headers }) => ({ path, tags: readTags(headers, config.tags.headers) })),
+            config.tags,
+            Date.now(),
+          ),
       });
     } catch (error) {
       // Bad settings, an unreadable config, a storage error: keep every path and try again later.
@@ -125,6 +199,6 @@ export class PurgeScheduler extends DurableObject<Env> {
       this.store.setMeta('state', this.state);
       this.store.ledger.prune(Date.now());
     }
-    if (wakeAt !== undefined) await this.ctx.storage.setAlarm(Math.max(wakeAt, Date.now() + 50));
+    return wakeAt;
   }
 }

@@ -6,6 +6,8 @@ export interface WarmOptions {
   concurrency: number;
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** Sees each answer before its body is read (the tag index learns from its headers). */
+  onResponse?: (path: string, response: Response) => void;
 }
 
 /** Fetches every path, reading each body to its end so the edge stores the whole object; returns each status (0: no answer). */
@@ -18,6 +20,7 @@ export async function warmPaths(paths: readonly string[], options: WarmOptions):
     for (let i = next++; i < paths.length; i = next++) {
       try {
         const response = await doFetch(`${base}${paths[i]}`, { signal: AbortSignal.timeout(options.timeoutMs) });
+        options.onResponse?.(paths[i]!, response);
         await response.body?.pipeTo(new WritableStream());
         statuses[i] = response.status;
       } catch {

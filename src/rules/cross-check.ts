@@ -69,6 +69,10 @@ function checkRules(config: CheckedDocument, issues: Issue[]) {
     rule.match.where?.forEach((c, j) => checkCondition(c, [...at, 'match', 'where', j], issues));
     rule.purge.forEach((entry, j) => checkEntry(entry, [...at, 'purge', j], hasLocales, issues));
     rule.prefetch.forEach((t, j) => checkEntry(t, [...at, 'prefetch', j], hasLocales, issues));
+    rule.tags.forEach((t, j) => {
+      const problem = templateProblem(`/${t}`, {}, hasLocales);
+      if (problem) issues.push({ path: [...at, 'tags', j], message: problem });
+    });
   });
 }
 

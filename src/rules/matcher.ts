@@ -14,6 +14,7 @@ import { buildIndex, candidates, type RuleIndex } from './rule-index';
 import { PRIORITY, type RuleConfig } from './rule-schema';
 import type { RelayConfig } from './schema';
 import { compileTemplate } from './template';
+import { compileTag, expandTags } from '../tags/rule-tags';
 
 export { resolve } from './conditions';
 
@@ -37,6 +38,8 @@ export interface RuleMatch {
   ruleId: string;
   distribution: string;
   paths: ProducedPath[];
+  /** Cache tags the rule names, filled from the event; the scheduler expands them at send time. */
+  tags: string[];
   /** Templates that gave no path for a locale, and why (a variable without a value, say). */
   skipped: { template: string; reason: string; locale?: string }[];
   /** Templates whose lists produced more than MAX_PATHS_PER_ENTRY paths: the rest were dropped. */
@@ -62,6 +65,7 @@ export interface MatchResult {
 export interface CompiledRule {
   rule: RuleConfig;
   entries: CompiledEntry[];
+  tags: CompiledEntry[];
 }
 
 export interface CompiledConfig {
@@ -93,7 +97,7 @@ function compileEntries(rule: RuleConfig): CompiledEntry[] {
 export function compileConfig(config: RelayConfig): CompiledConfig {
   return {
     config,
-    rules: config.rules.map((rule) => ({ rule, entries: compileEntries(rule) })),
+    rules: config.rules.map((rule) => ({ rule, entries: compileEntries(rule), tags: rule.tags.map(compileTag) })),
     index: buildIndex(config.rules),
   };
 }
@@ -127,12 +131,19 @@ function remember(memory: Map<string, MemoryItem>, item: MemoryItem) {
 }
 
 function applyRule(
-  { rule, entries }: CompiledRule,
+  { rule, entries, tags }: CompiledRule,
   scopes: Scope[],
   memory: Map<string, MemoryItem>,
   explain: boolean,
 ): RuleMatch {
-  const match: RuleMatch = { ruleId: rule.id, distribution: rule.distribution, paths: [], skipped: [] };
+  const tagged = expandTags(tags, scopes);
+  const match: RuleMatch = {
+    ruleId: rule.id,
+    distribution: rule.distribution,
+    paths: [],
+    tags: tagged.tags,
+    skipped: tagged.skipped,
+  };
   const byKey = new Map<string, ProducedPath>();
   for (const entry of entries) {
     let produced = 0;
@@ -161,7 +172,7 @@ function applyRule(
     match.variables = scopes.map((s) => ({
       ...(s.locale && { locale: s.locale }),
       ...(s.previous && { previous: s.previous }),
-      values: valuesOf(entries, s),
+      values: valuesOf([...entries, ...tags], s),
     }));
   return match;
 }

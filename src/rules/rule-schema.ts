@@ -1,6 +1,7 @@
 // The rule language: what an event must look like (match) and the paths it purges (purge entries).
 import * as z from 'zod/mini';
 import { CONTENT_ACTIONS } from '../providers/types';
+import { TAG_TEMPLATE } from '../tags/tags-schema';
 
 export const id = (what: string) =>
   z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, `${what} must be 1-64 letters, digits, ".", "_" or "-"`));
@@ -60,27 +61,33 @@ export const PathEntry = z.strictObject({
 });
 export type PathEntry = z.infer<typeof PathEntry>;
 
-export const Rule = z.strictObject({
-  id: id('a rule id'),
-  description: z.optional(z.string()),
-  distribution: id('a distribution name'),
-  match: z._default(
-    z.strictObject({
-      sources: z.optional(z.array(z.string()).check(z.minLength(1))),
-      actions: z.optional(z.array(z.enum(CONTENT_ACTIONS)).check(z.minLength(1))),
-      contentTypes: z.optional(z.array(z.string()).check(z.minLength(1))),
-      /** The platform's own event names, e.g. `products/update`. */
-      topics: z.optional(z.array(z.string()).check(z.minLength(1))),
-      /** Conditions that must all hold. */
-      where: z.optional(z.array(Condition)),
-    }),
-    {},
-  ),
-  /** Plain templates (URL purges) or entries with kind, priority, prefetch and pages. */
-  purge: z.array(z.union([TEMPLATE, PathEntry])).check(z.minLength(1), z.maxLength(1000)),
-  /** Templates only prefetched, never purged (older form; prefer `prefetch: true` on an entry). */
-  prefetch: z._default(z.array(TEMPLATE), []),
-});
+export const Rule = z
+  .strictObject({
+    id: id('a rule id'),
+    description: z.optional(z.string()),
+    distribution: id('a distribution name'),
+    match: z._default(
+      z.strictObject({
+        sources: z.optional(z.array(z.string()).check(z.minLength(1))),
+        actions: z.optional(z.array(z.enum(CONTENT_ACTIONS)).check(z.minLength(1))),
+        contentTypes: z.optional(z.array(z.string()).check(z.minLength(1))),
+        /** The platform's own event names, e.g. `products/update`. */
+        topics: z.optional(z.array(z.string()).check(z.minLength(1))),
+        /** Conditions that must all hold. */
+        where: z.optional(z.array(Condition)),
+      }),
+      {},
+    ),
+    /** Plain templates (URL purges) or entries with kind, priority, prefetch and pages. */
+    purge: z._default(z.array(z.union([TEMPLATE, PathEntry])).check(z.maxLength(1000)), []),
+    /** Cache tags to purge (templates like `post-{id}`): expanded to the paths the tag index holds at send time. */
+    tags: z._default(z.array(TAG_TEMPLATE).check(z.maxLength(100)), []),
+    /** Templates only prefetched, never purged (older form; prefer `prefetch: true` on an entry). */
+    prefetch: z._default(z.array(TEMPLATE), []),
+  })
+  .check(
+    z.refine((r) => r.purge.length > 0 || r.tags.length > 0, { message: 'a rule needs purge paths or tags', path: ['purge'] }),
+  );
 export type RuleConfig = z.infer<typeof Rule>;
 
 /** A locale's path prefix: "" for none, else "/de" (a leading "/", no trailing one). */

@@ -4,6 +4,7 @@ import { PROVIDER_NAMES } from '../providers/registry';
 import { crossCheck } from './cross-check';
 import { flattenIssue, type ConfigIssue } from './issues';
 import { LOCALE_PREFIX, Rule, id } from './rule-schema';
+import { Tags } from '../tags/tags-schema';
 
 export { describeIssue, formatPath, type ConfigIssue } from './issues';
 export type { RuleConfig } from './rule-schema';
@@ -56,10 +57,16 @@ const Distribution = z
     /** Public origin of the distribution's site, for `warming.mode: "http-get"`. */
     publicBaseUrl: z.optional(z.url({ protocol: /^https?$/ })),
     retry: z.prefault(Retry, {}),
+    /** Cache tags: learned from the origin's headers, named by rules, expanded at send time (docs/tags.md). */
+    tags: z.prefault(Tags, {}),
   })
   .check(
     z.refine((d) => d.warming.mode !== 'http-get' || d.publicBaseUrl !== undefined, {
       message: 'warming.mode "http-get" needs publicBaseUrl',
+      path: ['publicBaseUrl'],
+    }),
+    z.refine((d) => d.tags.crawl === undefined || d.publicBaseUrl !== undefined, {
+      message: 'tags.crawl needs publicBaseUrl',
       path: ['publicBaseUrl'],
     }),
   );

@@ -43,6 +43,7 @@ const NAV: [string, string][] = [
   ['config', 'Config'],
   ['dead-letters', 'Dead letters'],
   ['purge', 'Purge'],
+  ['tags', 'Tags'],
 ];
 
 /** The frame of every page after login; `active` is the nav entry to mark as current. */

@@ -315,6 +315,64 @@ function schedulerPaths() {
   };
 }
 
+/** Cache tags (docs/tags.md): the index, the crawl, and the origin's report route with its own token. */
+function tagPaths() {
+  const DIST = param('distribution', 'A distribution name from the config.', 'query');
+  const seen = (key: string) => ({
+    type: 'array',
+    items: object({ [key]: STRING, lastSeen: { ...STRING, format: 'date-time' } }),
+  });
+  return {
+    '/admin/tags': get(
+      'The tag index: a tag’s paths (`tag`), a path’s tags (`path`), or its sizes, queued tags, expansions and crawl progress',
+      json(
+        object(
+          {
+            distribution: STRING,
+            tag: STRING,
+            count: INTEGER,
+            folds: { type: 'boolean' },
+            paths: seen('path'),
+            tags: seen('tag'),
+          },
+          ['distribution'],
+        ),
+        'With `tag`: {tag, count, expandLimit, folds, paths}; with `path`: {path, tags}; else {entries, tags, paths, top, queued, expansions, crawl}.',
+      ),
+      'Unknown distribution (400 without one).',
+      [DIST, param('tag', 'A tag.', 'query'), param('path', 'A path, e.g. /blog?page=2.', 'query')],
+    ),
+    '/admin/distributions/{name}/crawl': {
+      post: {
+        summary: 'Start the sitemap crawl now (one already running goes on)',
+        parameters: [NAME],
+        responses: {
+          202: json(object({ started: { type: 'boolean' }, crawl: { type: 'object' } }), 'Whether it started, and the progress.'),
+          404: error('Unknown distribution.'),
+          409: error('The distribution has no tags.crawl config.'),
+        },
+      },
+    },
+    '/tags/{distribution}': {
+      post: {
+        summary:
+          'Report the tags of pages the origin served (`{path, tags}` or `{reports: [...]}`; tags a list or a header value)',
+        security: [{ tagsToken: [] }],
+        parameters: [param('distribution', 'A distribution name from the config.')],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: {
+          200: json(object({ distribution: STRING, paths: INTEGER, tags: INTEGER, ignored: INTEGER }), 'Recorded.'),
+          400: error('Not JSON, or not a report.'),
+          401: error('Missing or wrong token (the secret named by tags.reportSecret).'),
+          404: error('Unknown distribution, or reporting is off for it.'),
+          413: error('Body larger than 256 KiB.'),
+          422: error('A path not starting with "/", a tag with a space or comma, or more than 500 pages.'),
+        },
+      },
+    },
+  };
+}
+
 let memo: JsonSchema | undefined;
 
 /** The OpenAPI 3.1 document of the admin API, built once per isolate. */
@@ -327,10 +385,13 @@ export function openApiDocument(): JsonSchema {
       description: 'Every route needs `Authorization: Bearer <ADMIN_TOKEN>`. Errors are `{"error": "…"}`.',
     },
     security: [{ bearer: [] }],
-    paths: paths(),
+    paths: { ...paths(), ...tagPaths() },
     components: {
       schemas: schemas(),
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret.' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret.' },
+        tagsToken: { type: 'http', scheme: 'bearer', description: 'The secret a distribution names in tags.reportSecret.' },
+      },
     },
   };
   return memo;

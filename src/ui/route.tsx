@@ -15,6 +15,7 @@ import { deliveriesPage } from './pages/deliveries';
 import { overviewPage } from './pages/overview';
 import { playgroundPage } from './pages/playground';
 import { purgePage } from './pages/purge';
+import { tagsPage } from './pages/tags';
 
 /** Per request: the admin API handle, a CSP nonce, and headers that keep pages out of frames and caches. */
 const prepare =
@@ -57,6 +58,7 @@ const pages = new Hono<ConsoleEnv>()
   .route('/', versionsPage)
   .route('/', deadLettersPage)
   .route('/', purgePage)
+  .route('/', tagsPage)
   .all('*', (c) =>
     c.html(
       <Page c={c} title="Not found">

@@ -19,6 +19,8 @@ import type { ContentEvent } from '../providers/types';
 export interface Receipt {
   eventId: string;
   paths: number;
+  /** Cache tags queued (expanded to paths at send time); absent when none. */
+  tags?: number;
   /** True when this delivery id was handled before: nothing was queued again. */
   duplicate?: true;
 }
@@ -59,7 +61,8 @@ export async function queueEvent(env: Env, loaded: LoadedConfig, event: ContentE
         throw unavailable('the paths are queued but could not be remembered; retry later', cause);
       });
   }
-  const receipt: Receipt = { eventId: event.eventId, paths: countPaths(work) };
+  const tags = work.reduce((n, w) => n + (w.tags?.length ?? 0), 0);
+  const receipt: Receipt = { eventId: event.eventId, paths: countPaths(work), ...(tags > 0 && { tags }) };
   return { receipt, result, remembered };
 }
 

@@ -5,6 +5,8 @@ export const TEST_BINDINGS = {
   GOTIPATH_API_KEY: 'standin-key',
   ADMIN_TOKEN: 'test-admin-token-0123456789',
   MAX_BODY_BYTES: '1048576',
+  // The bearer token of POST /tags/{distribution} (tags.reportSecret).
+  TAGS_TOKEN: 'tags-report-token-0123456789',
   // A Contentful secret is 64 characters; the toolkit refuses others.
   CONTENTFUL_SECRET: 'c'.repeat(32) + '0123456789abcdef0123456789abcdef',
   CONTENTFUL_SECRET_OLD: 'o'.repeat(32) + 'fedcba9876543210fedcba9876543210',

@@ -3,12 +3,14 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { TestProject } from 'vitest/node';
 import { startGotipathStandin } from '../../scripts/gotipath-standin.mjs';
+import { startTaggedSite } from '../../examples/tagged-site/site.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     standinUrl: string;
     signerUrl: string;
     keysUrl: string;
+    taggedSiteUrl: string;
   }
 }
 
@@ -23,12 +25,16 @@ export default async function setup(project: TestProject) {
   // Short windows keep the scheduler tests quick; the limits per window are Gotipath's.
   const standin = await startGotipathStandin({ log: false, windowMs: 1_000 });
   const signer = await startSigner();
+  // The cache-tags example site: the crawler and http-get warming read its Cache-Tag headers.
+  const site = await startTaggedSite();
+  project.provide('taggedSiteUrl', site.url);
   project.provide('standinUrl', standin.url);
   project.provide('signerUrl', signer.url);
   // The signer also publishes the public keys (JWKS, PEM keys, SNS certificates) it signs with.
   project.provide('keysUrl', `${signer.url}/keys`);
   return async () => {
     await standin.close();
+    await site.close();
     signer.close();
   };
 }

@@ -162,6 +162,9 @@ describe('OpenAPI document', () => {
       '/admin/memory/{source}',
       '/admin/distributions/{name}/resume',
       '/admin/openapi.json',
+      '/admin/tags',
+      '/admin/distributions/{name}/crawl',
+      '/tags/{distribution}',
     ]);
     const generated = z.toJSONSchema(PurgeBody, { io: 'input' }) as { properties: Record<string, Record<string, unknown>> };
     expect(doc.components.schemas.PurgeRequest?.properties).toMatchObject({ paths: generated.properties.paths });

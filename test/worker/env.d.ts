@@ -5,6 +5,8 @@ declare namespace Cloudflare {
     /** Public keys the signer signs with: /jwks.json, /public-keys.json, /sns/<kid>.pem. */
     KEYS_URL: string;
     STANDIN_URL: string;
+    /** The cache-tags example site (examples/tagged-site/site.mjs). */
+    TAGGED_SITE_URL: string;
     FUZZ_RUNS: string;
   }
 }
