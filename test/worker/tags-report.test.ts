@@ -1,8 +1,7 @@
 // POST /tags/{distribution} (its own token, 401/400/413/422), GET /admin/tags, the crawl route, tags in the preview.
-import { exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REPORT_BYTES, MAX_REPORTS } from '../../src/tags/report';
-import { ORIGIN, admin, baseConfig, putConfig, secret } from './helpers';
+import { ORIGIN, admin, baseConfig, putConfig, secret, workerFetch } from './helpers';
 
 const TOKEN = { authorization: `Bearer ${secret('TAGS_TOKEN')}` };
 const config = baseConfig({
@@ -14,7 +13,7 @@ const config = baseConfig({
 });
 
 function report(body: unknown, headers: Record<string, string> = TOKEN, distribution = 'main') {
-  return exports.default.fetch(
+  return workerFetch(
     new Request(`${ORIGIN}/tags/${distribution}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
