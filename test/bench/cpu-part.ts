@@ -1,0 +1,30 @@
+// The in-isolate part of the webhook pipeline, with no round-trip: verify, parse, normalize, match, group by distribution.
+import { createEvent, sourceOptions, toleranceMs } from '../../src/providers/event';
+import { getProvider } from '../../src/providers/registry';
+import { parseJsonBody } from '../../src/providers/support';
+import { collectWork } from '../../src/purge/enqueue';
+import { matchEvent } from '../../src/rules/matcher';
+import type { LoadedConfig } from '../../src/rules/store';
+import { readSecrets } from '../../src/settings';
+import type { SignedWebhook } from './payloads';
+
+/** Runs the same steps receiveWebhook runs between reading the body and the first Durable Object call. */
+export async function cpuPart(env: Env, loaded: LoadedConfig, sourceId: string, webhook: SignedWebhook): Promise<number> {
+  const source = loaded.config.sources[sourceId];
+  const provider = source && getProvider(source.provider);
+  if (!source || !provider) throw new Error(`bench: source ${sourceId} is not in the config`);
+  const request = {
+    method: 'POST',
+    url: new URL(`https://relay.bench/webhooks/${sourceId}`),
+    headers: new Headers(webhook.headers),
+    body: webhook.body,
+  };
+  await provider.verify(request, {
+    secrets: readSecrets(env, source.secrets, sourceId),
+    options: sourceOptions(provider, source),
+    toleranceMs: toleranceMs(provider, source),
+    now: Date.now(),
+  });
+  const event = createEvent(provider, sourceId, source, request, parseJsonBody(request.body));
+  return collectWork(matchEvent(loaded, event).matches).length;
+}
