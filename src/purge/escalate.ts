@@ -1,6 +1,6 @@
 // Escalation when the URL backlog cannot meet the target staleness: fold paths into patterns, or purge all. Pure.
 import type { DistributionConfig } from '../rules/schema';
-import { byPriority, windowState, type CallRecord, type QueuedPath } from './planner';
+import { sendOrder, windowState, type CallRecord, type QueuedPath } from './planner';
 
 export interface FoldGroup {
   /** A Gotipath pattern: a path prefix followed by `*`. */
@@ -86,7 +86,7 @@ export function planEscalation(input: EscalationInput): Escalation | undefined {
   const { config, now } = input;
   const { limits, escalation: mode } = config;
   if (mode === 'off' || input.urls.length === 0) return undefined;
-  const urls = [...input.urls].sort(byPriority);
+  const urls = [...input.urls].sort(sendOrder(limits.windowMs));
   const blocked = Math.max(now, input.urlBlockedUntil ?? 0);
   const available = blocked > now ? 0 : windowState(input.calls, 'url', limits, now).available;
   const needed = Math.ceil(urls.length / limits.url.paths);

@@ -100,8 +100,8 @@ export async function flush(o: FlushOptions): Promise<number | undefined> {
   for (;;) {
     const now = clock();
     store.releasePrefetch(now + config.warming.delayMs);
-    let queue = store.queued(PLAN_ROWS);
-    if (escalate(o, queue, now)) queue = store.queued(PLAN_ROWS);
+    let queue = store.queued(PLAN_ROWS, config.limits.windowMs);
+    if (escalate(o, queue, now)) queue = store.queued(PLAN_ROWS, config.limits.windowMs);
     const present = new Set(queue.map((q) => `${q.kind} ${q.path}`));
     for (const [kind, groups = []] of Object.entries(state.suspects)) {
       state.suspects[kind as Batch['kind']] = groups.filter((g) => g.some((p) => present.has(`${kind} ${p}`)));

@@ -63,17 +63,27 @@ export function windowState(calls: readonly CallRecord[], kind: CallKind, limits
   return { available, nextSlotAt };
 }
 
-export const byPriority = (a: QueuedPath, b: QueuedPath) =>
-  a.priority - b.priority || a.enqueuedAt - b.enqueuedAt || (a.path < b.path ? -1 : 1);
+/**
+ * Sending order: by priority, where each level counts as one rate window of waiting. A listing goes
+ * behind pages queued up to one window after it, never behind newer ones, so a steady stream of pages
+ * delays it by at most a window per level instead of starving it (queue-store.ts orders the same way).
+ */
+export const sendOrder =
+  (windowMs: number) =>
+  (a: QueuedPath, b: QueuedPath): number =>
+    a.enqueuedAt + a.priority * windowMs - (b.enqueuedAt + b.priority * windowMs) ||
+    a.priority - b.priority ||
+    (a.path < b.path ? -1 : 1);
 
-/** Suspect groups first (each alone), then the rest in priority order, each call filled to its cap. */
-function batchesFor(kind: CallKind, items: QueuedPath[], slots: number, size: number, suspects: string[][]): Batch[] {
+/** Suspect groups first (each alone), then the rest in sending order, each call filled to its cap. */
+function batchesFor(kind: CallKind, items: QueuedPath[], slots: number, limits: Limits, suspects: string[][]): Batch[] {
+  const size = Math.max(1, limits[kind].paths);
   const queued = new Set(items.map((q) => q.path));
   const groups = suspects.map((g) => g.filter((p) => queued.has(p))).filter((g) => g.length > 0);
   const held = new Set(groups.flat());
   const rest = items
     .filter((q) => !held.has(q.path))
-    .sort(byPriority)
+    .sort(sendOrder(limits.windowMs))
     .map((q) => q.path);
   for (let i = 0; i < rest.length && groups.length < slots; i += size) groups.push(rest.slice(i, i + size));
   return groups.slice(0, slots).map((paths) => ({ kind, paths }));
@@ -96,7 +106,7 @@ export function plan(input: PlanInput): Plan {
     if (items.length === 0) continue;
     const blocked = blockedUntil[kind] ?? 0;
     const { available } = windowState(calls, kind, limits, now);
-    const sent = blocked > now ? [] : batchesFor(kind, items, available, Math.max(1, limits[kind].paths), suspects[kind] ?? []);
+    const sent = blocked > now ? [] : batchesFor(kind, items, available, limits, suspects[kind] ?? []);
     batches.push(...sent);
     if (items.length > sent.reduce((n, b) => n + b.paths.length, 0)) {
       const after = [...calls, ...sent.map(() => ({ kind, at: now }))];

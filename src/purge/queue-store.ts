@@ -79,14 +79,16 @@ export class QueueStore {
     }
   }
 
-  /** The queue in sending order, at most `limit` rows per kind; URL paths folded into a pattern are left out. */
-  queued(limit: number): QueuedPath[] {
+  /** The queue in sending order (planner.ts `sendOrder`), at most `limit` rows per kind; URL paths folded into a pattern are left out. */
+  queued(limit: number, windowMs: number): QueuedPath[] {
     return this.sql
       .exec<{ kind: CallKind; path: string; priority: number; enqueued_at: number; not_before: number | null }>(
         `SELECT kind, path, priority, enqueued_at, not_before FROM (
-           SELECT *, row_number() OVER (PARTITION BY kind ORDER BY priority, enqueued_at, path) AS n FROM queue WHERE cover IS NULL
-         ) WHERE n <= ?`,
+           SELECT *, row_number() OVER (PARTITION BY kind ORDER BY enqueued_at + priority * ?2, priority, path) AS n
+           FROM queue WHERE cover IS NULL
+         ) WHERE n <= ?1`,
         limit,
+        windowMs,
       )
       .toArray()
       .map((r) => ({ kind: r.kind, path: r.path, priority: r.priority, enqueuedAt: r.enqueued_at, notBefore: r.not_before }));

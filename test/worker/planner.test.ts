@@ -54,6 +54,16 @@ describe('plan', () => {
     expect(result.wakeAt).toBe(NOW + 60_001);
   });
 
+  it('lets a better priority jump at most one window per level: an older listing goes before newer pages', () => {
+    const window = LIMITS.windowMs;
+    const oldListing = url('/list', 1, NOW - window - 20);
+    const recentListing = url('/list-new', 1, NOW - window + 1);
+    const pages = [url('/p1', 0, NOW - 10), url('/p2', 0, NOW - 5)];
+    const result = plan(input([...pages, recentListing, oldListing], { now: NOW }));
+    expect(result.batches[0]).toEqual({ kind: 'url', paths: ['/list', '/p1', '/p2'] });
+    expect(result.batches[1]).toEqual({ kind: 'url', paths: ['/list-new'] });
+  });
+
   it('sends a queued purge-all alone and holds everything else until it has gone', () => {
     const queue = [
       url('/a'),
