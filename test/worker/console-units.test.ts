@@ -1,6 +1,6 @@
 // The console's pure parts (sessions, diff, JSON line index, chart, headers, OpenAPI) and the pieces it
 // added elsewhere: the scheduler's timeline, one log line per Gotipath call and per refused webhook.
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import * as z from 'zod/mini';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -18,7 +18,8 @@ import { indexLines, lineOf, syntaxErrorLine } from '../../src/ui/json-lines';
 import { openApiDocument } from '../../src/ui/openapi';
 import { parseHeaderLines } from '../../src/ui/pages/playground';
 import { csrfMatches, issueSession, readSession, SESSION_TTL_MS } from '../../src/ui/session';
-import { baseConfig, postWebhook, putConfig } from './helpers';
+import SERVED_OPENAPI from '../../static/openapi.json';
+import { ADMIN, ORIGIN, baseConfig, postWebhook, putConfig } from './helpers';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -170,6 +171,13 @@ describe('OpenAPI document', () => {
       required: ['distributions'],
       additionalProperties: false,
     });
+  });
+
+  it('is served exactly as generated from the zod schemas (run `npm run schema` after changing them)', async () => {
+    expect(SERVED_OPENAPI).toEqual(doc);
+    const response = await exports.default.fetch(`${ORIGIN}/admin/openapi.json`, { headers: ADMIN });
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(await response.json()).toEqual(doc);
   });
 
   it('describes a schema in a few words for the docs page', () => {
