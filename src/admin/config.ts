@@ -1,6 +1,6 @@
 // Admin: read and replace the config document (validated; an invalid one is never stored), its JSON Schema,
 // and its history (config-versions.ts).
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { RelayError, badRequest, notFound } from '../errors';
 import { staticDocument } from '../lib/assets';
 import { log } from '../lib/log';

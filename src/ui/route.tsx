@@ -1,7 +1,8 @@
 // The operator's console at /admin/ui (its own login, not the bearer token), the OpenAPI document at
 // /admin/openapi.json (a static asset made at build time) and its readable page at /admin/docs.
 // Mounted on /admin before the admin API.
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { Hono } from '../lib/hono';
 import { requireAdmin } from '../admin/auth';
 import { staticDocument } from '../lib/assets';
 import { toBase64 } from '../lib/bytes';
