@@ -43,6 +43,8 @@ export async function recallOr503(env: Env, sourceId: string, key: DocumentKey):
   }
 }
 
+type SourceStateStub = ReturnType<typeof sourceStateFor>;
+
 /** How `queueEvent` treats the delivery around the event. */
 export interface QueueOptions {
   /** Set when the source de-duplicates: the delivery id and how long to answer its redeliveries. */
@@ -112,7 +114,6 @@ async function settleOr503(state: SourceStateStub, source: string, settlement: S
   }
   if (entry && !settled.logged) log('warn', 'could not record a delivery in the recent deliveries', { source, error });
 }
-type SourceStateStub = ReturnType<typeof sourceStateFor>;
 
 export const receiveWebhook = withDeliveryLog(receiveAndQueue);
 
