@@ -1,27 +1,43 @@
-// Regenerates config.schema.json from the zod schema (src/rules/json-schema.ts): `npm run schema`.
-// The TypeScript source is bundled with esbuild (which wrangler ships) and run in Node.
+// Regenerates the documents made from the zod schemas: config.schema.json (for editors and the examples)
+// and, for the Worker to serve as static assets, static/config.schema.json and static/openapi.json:
+// `npm run schema`. The Worker serves the files, so zod's JSON Schema code stays out of its bundle.
+// The TypeScript sources are bundled with esbuild (which wrangler ships) and run in Node.
 import { build } from 'esbuild';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url);
 const dir = await mkdtemp(join(tmpdir(), 'purge-relay-schema-'));
-try {
-  const outfile = join(dir, 'json-schema.mjs');
+
+/** Bundles one source file and imports it. */
+async function load(source) {
+  const outfile = join(dir, source.replace(/\W+/g, '-') + '.mjs');
   await build({
-    entryPoints: [new URL('src/rules/json-schema.ts', root).pathname],
+    entryPoints: [new URL(source, root).pathname],
     bundle: true,
     format: 'esm',
     platform: 'node',
     outfile,
     logLevel: 'warning',
   });
-  const { configJsonSchema } = await import(pathToFileURL(outfile).href);
-  const target = new URL('config.schema.json', root);
-  await writeFile(target, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  return import(pathToFileURL(outfile).href);
+}
+
+async function write(path, document) {
+  const target = new URL(path, root);
+  await writeFile(target, `${JSON.stringify(document, null, 2)}\n`);
   console.log(`wrote ${target.pathname}`);
+}
+
+try {
+  const { configJsonSchema } = await load('src/rules/json-schema.ts');
+  const { openApiDocument } = await load('src/ui/openapi.ts');
+  await mkdir(new URL('static', root), { recursive: true });
+  await write('config.schema.json', configJsonSchema());
+  await write('static/config.schema.json', configJsonSchema());
+  await write('static/openapi.json', openApiDocument());
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

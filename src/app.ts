@@ -1,5 +1,5 @@
 // The Hono app: webhooks and admin routers, one error handler.
-import { Hono } from 'hono';
+import { Hono } from './lib/hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { adminRoutes } from './admin/route';

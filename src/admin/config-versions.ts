@@ -1,5 +1,5 @@
 // Admin: the config's history — list versions, show one, diff two, roll back (a new version equal to an old one).
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import * as z from 'zod/mini';
 import { RelayError, badRequest, notFound } from '../errors';
 import { log } from '../lib/log';

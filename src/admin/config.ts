@@ -1,12 +1,12 @@
 // Admin: read and replace the config document (validated; an invalid one is never stored), its JSON Schema,
 // and its history (config-versions.ts).
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { RelayError, badRequest, notFound } from '../errors';
+import { staticDocument } from '../lib/assets';
 import { log } from '../lib/log';
 import { parseConfig, type RelayConfig } from '../rules/schema';
 import { saveConfig } from '../rules/store';
 import { loadConfigOr503 } from '../webhooks/receive';
-import CONFIG_JSON_SCHEMA from '../../config.schema.json';
 
 export async function requireConfig(env: Env) {
   const loaded = await loadConfigOr503(env.CONFIG);
@@ -34,8 +34,10 @@ function missingSecrets(env: Env, config: RelayConfig): string[] {
 }
 
 export const configRoutes = new Hono<{ Bindings: Env }>()
-  // The committed file, which a test keeps equal to the schema generated from the zod schema.
-  .get('/config/schema', (c) => c.json(CONFIG_JSON_SCHEMA, 200, { 'content-type': 'application/schema+json' }))
+  // The generated file (static/), which a test keeps equal to the schema generated from the zod schema.
+  .get('/config/schema', async (c) =>
+    c.body(await staticDocument(c.env, 'config.schema.json'), 200, { 'content-type': 'application/schema+json' }),
+  )
   .get('/config', async (c) => {
     const loaded = await requireConfig(c.env);
     return c.json({ version: loaded.version, savedAt: loaded.savedAt, config: loaded.document });

@@ -1,5 +1,5 @@
 // Admin: read or seed a source's path memory (id-only platforms never send a slug: seed it from a catalog).
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import * as z from 'zod/mini';
 import { notFound } from '../errors';
 import type { MemoryItem } from '../rules/matcher';

@@ -1,6 +1,6 @@
 // Admin: POST /admin/preview explains what a payload would purge, without a signature and without purging:
 // the normalized event, each matched rule with its variables and paths, the misses, the remembered paths.
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { badRequest, notFound } from '../errors';
 import { utf8 } from '../lib/bytes';
 import { createEvent } from '../providers/event';

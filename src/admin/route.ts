@@ -1,5 +1,5 @@
 // The admin API under /admin, every route behind the bearer token.
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { requireAdmin } from './auth';
 import { configRoutes } from './config';
 import { versionRoutes } from './config-versions';

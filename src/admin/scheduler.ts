@@ -1,5 +1,5 @@
 // Admin: the purge schedulers — status, manual purges, event journeys, dead letters and resuming a held queue.
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { badRequest, notFound } from '../errors';
 import { newId } from '../lib/log';
 import { enqueueWork, schedulerFor } from '../purge/enqueue';

@@ -1,5 +1,5 @@
 // Admin: the tag index (which paths a tag reaches, which tags a path carries, when last seen) and starting a crawl.
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { RelayError, badRequest, notFound } from '../errors';
 import { schedulerFor } from '../purge/enqueue';
 import { requireConfig } from './config';

@@ -3,10 +3,19 @@ import type { SourceConfig } from '../rules/schema';
 import { newId } from '../lib/log';
 import type { ContentEvent, WebhookProvider, WebhookRequest } from './types';
 
+// Parsed options per source object: a loaded config is kept per isolate and version, so each source is
+// parsed once (not twice a webhook); entries go with the config they belong to.
+const parsedOptions = new WeakMap<SourceConfig, Record<string, unknown>>();
+
 /** The provider's options for a source; they were validated when the config was saved. */
 export function sourceOptions(provider: WebhookProvider, source: SourceConfig): Record<string, unknown> {
-  const parsed = provider.options.safeParse(source.options);
-  return parsed.success ? (parsed.data as Record<string, unknown>) : {};
+  let options = parsedOptions.get(source);
+  if (!options) {
+    const parsed = provider.options.safeParse(source.options);
+    options = parsed.success ? (parsed.data as Record<string, unknown>) : {};
+    parsedOptions.set(source, options);
+  }
+  return options;
 }
 
 export function toleranceMs(provider: WebhookProvider, source: SourceConfig): number {

@@ -19,6 +19,8 @@ const REFRESH_MS = 60_000;
 /** A key server slower than this is treated as down (503): the platform retries later. */
 const FETCH_TIMEOUT_MS = 5_000;
 const cache = new Map<string, { at: number; ring: Promise<KeyRing> }>();
+/** Key URLs come from the config, but configs change: past this many the cache starts afresh. */
+const CACHE_LIMIT = 64;
 
 /** The keys at `url`, imported for `algorithm`; cached for 15 minutes. */
 export async function keyRing(url: string, algorithm: KeyAlgorithm, now: number, kid?: string): Promise<KeyRing> {
@@ -29,6 +31,7 @@ export async function keyRing(url: string, algorithm: KeyAlgorithm, now: number,
     if (kid === undefined || ring.byKid.has(kid) || now - hit.at < REFRESH_MS) return ring;
   }
   const entry = { at: now, ring: load(url, algorithm) };
+  if (cache.size >= CACHE_LIMIT && !cache.has(id)) cache.clear();
   cache.set(id, entry);
   // A failure is not cached: the next delivery (the platform's retry) fetches again.
   entry.ring.catch(() => cache.get(id) === entry && cache.delete(id));

@@ -6,6 +6,35 @@ import { DeliveryLog, type PriorDelivery } from './deliveries';
 import { PathMemory, MEMORY_MAX_AGE_MS, type DocumentKey } from './memory';
 import { RecentDeliveries, type DeliveryEntry } from './deliveries-log';
 
+/** What `admit` found: a redelivery's first receipt, or the document's remembered paths. */
+export type Admission = { prior: PriorDelivery } | { remembered: MemoryItem[] };
+
+/** What `settle` stores once a webhook's paths are queued. */
+export interface Settlement {
+  /** The document's paths to keep (null or empty forgets it); left out when the memory stays as it is. */
+  memory?: { key: DocumentKey; items: readonly MemoryItem[] | null };
+  /** The delivery id to answer redeliveries for, with its receipt, for `keepMs`. */
+  delivery?: { id: string; receipt: PriorDelivery; keepMs: number };
+  /** The accepted delivery's line on the console's Deliveries page. */
+  entry?: DeliveryEntry;
+}
+
+/** Whether `settle`'s best-effort parts were kept. */
+export interface Settled {
+  recorded: boolean;
+  logged: boolean;
+}
+
+/** Runs a best-effort write; false when it threw (the caller logs it). */
+function attempt(write: () => void): boolean {
+  try {
+    write();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export class SourceState extends DurableObject<Env> {
   private readonly deliveries: DeliveryLog;
   private readonly memory: PathMemory;
@@ -28,29 +57,42 @@ export class SourceState extends DurableObject<Env> {
     return eventId === undefined ? this.recent.newest(limit) : this.recent.byEvent(eventId);
   }
 
-  /** The receipt given for this delivery id before, or undefined when it is new. */
-  async priorDelivery(deliveryId: string): Promise<PriorDelivery | undefined> {
-    return this.deliveries.find(deliveryId, Date.now());
+  /**
+   * Before a webhook queues anything, in one round trip: the receipt given for its delivery id before
+   * (a redelivery), or else the paths remembered for its document (empty when none or no key).
+   */
+  async admit(deliveryId: string | undefined, key: DocumentKey | undefined): Promise<Admission> {
+    const prior = deliveryId === undefined ? undefined : this.deliveries.find(deliveryId, Date.now());
+    if (prior) return { prior };
+    return { remembered: key ? this.memory.recall(key) : [] };
   }
 
-  /** Remembers a delivery once its paths are stored, for `keepMs`. */
-  async recordDelivery(deliveryId: string, receipt: PriorDelivery, keepMs: number): Promise<void> {
+  /**
+   * After a webhook's paths are stored in the schedulers, in one round trip and in this order: the
+   * document's memory (a failure fails the call, so the caller answers 503), then the delivery id
+   * (recorded only once the paths are stored: a failed attempt is never taken for a duplicate), then
+   * the recent-deliveries entry. The last two are best effort; the result says whether they were kept.
+   */
+  async settle(settlement: Settlement): Promise<Settled> {
+    const { memory, delivery, entry } = settlement;
     const now = Date.now();
-    this.deliveries.record(deliveryId, receipt, now + keepMs);
-    await this.wakeBy(now + keepMs);
+    const wakes: number[] = [];
+    if (memory) {
+      if (!memory.items || memory.items.length === 0) this.memory.forget(memory.key);
+      else this.memory.remember(memory.key, memory.items, now);
+      if (memory.items?.length) wakes.push(now + MEMORY_MAX_AGE_MS);
+    }
+    const recorded =
+      delivery !== undefined && attempt(() => this.deliveries.record(delivery.id, delivery.receipt, now + delivery.keepMs));
+    if (recorded && delivery) wakes.push(now + delivery.keepMs);
+    const logged = entry !== undefined && attempt(() => this.recent.add(entry));
+    if (wakes.length > 0) await this.wakeBy(Math.min(...wakes));
+    return { recorded, logged };
   }
 
   /** The paths remembered for a document (empty when none). */
   async recallPaths(key: DocumentKey): Promise<MemoryItem[]> {
     return this.memory.recall(key);
-  }
-
-  /** Replaces the paths remembered for a document; null (or an empty list) forgets it. */
-  async updatePaths(key: DocumentKey, items: readonly MemoryItem[] | null): Promise<void> {
-    if (!items || items.length === 0) return this.memory.forget(key);
-    const now = Date.now();
-    this.memory.remember(key, items, now);
-    await this.wakeBy(now + MEMORY_MAX_AGE_MS);
   }
 
   /** Replaces the paths of many documents at once (seeding from a catalog). */

@@ -1,5 +1,5 @@
 // POST /tags/{distribution}: the origin (or an edge snippet) reports the tags of pages it served, with its own token.
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { misconfigured, notFound, unauthorized } from '../errors';
 import { tokensEqual } from '../providers/crypto';
 import { schedulerFor } from '../purge/enqueue';

@@ -1,6 +1,7 @@
 // Console login: a form posting the admin token sets a signed session cookie; every state-changing form
 // then needs the same origin (hono/csrf) and the session's CSRF token.
-import { Hono, type MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
+import { Hono } from '../lib/hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { tokensEqual } from '../providers/crypto';

@@ -1,13 +1,16 @@
 // The operator's console at /admin/ui (its own login, not the bearer token), the OpenAPI document at
-// /admin/openapi.json and its readable page at /admin/docs. Mounted on /admin before the admin API.
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+// /admin/openapi.json (a static asset made at build time) and its readable page at /admin/docs.
+// Mounted on /admin before the admin API.
+import type { Context, MiddlewareHandler } from 'hono';
+import { Hono } from '../lib/hono';
 import { requireAdmin } from '../admin/auth';
+import { staticDocument } from '../lib/assets';
 import { toBase64 } from '../lib/bytes';
 import type { AdminApi, ConsoleEnv } from './api';
 import { currentSession, loginRoutes, requireCsrf, requireSession } from './auth';
 import { DocsPage } from './docs-page';
+import type { JsonSchema } from './openapi';
 import { Page } from './layout';
-import { openApiDocument } from './openapi';
 import { configPage } from './pages/config';
 import { versionsPage } from './pages/config-versions';
 import { deadLettersPage } from './pages/dead-letters';
@@ -72,11 +75,18 @@ const pages = new Hono<ConsoleEnv>()
 
 /** The console routes; `api` is the app itself, which the console calls in process for `/admin/...`. */
 export function createConsole(api: AdminApi) {
-  return new Hono<ConsoleEnv>()
-    .use('/ui/*', prepare(api))
-    .use('/docs', prepare(api))
-    .get('/ui/', (c) => c.redirect('/admin/ui', 301))
-    .route('/ui', pages)
-    .get('/openapi.json', sessionOrBearer, (c) => c.json(openApiDocument()))
-    .get('/docs', sessionOrBearer, (c) => c.html(<DocsPage c={c} doc={openApiDocument()} />));
+  return (
+    new Hono<ConsoleEnv>()
+      .use('/ui/*', prepare(api))
+      .use('/docs', prepare(api))
+      .get('/ui/', (c) => c.redirect('/admin/ui', 301))
+      .route('/ui', pages)
+      // Generated at build time from the zod schemas (src/ui/openapi.ts, `npm run schema`).
+      .get('/openapi.json', sessionOrBearer, async (c) =>
+        c.body(await staticDocument(c.env, 'openapi.json'), 200, { 'content-type': 'application/json' }),
+      )
+      .get('/docs', sessionOrBearer, async (c) =>
+        c.html(<DocsPage c={c} doc={JSON.parse(await staticDocument(c.env, 'openapi.json')) as JsonSchema} />),
+      )
+  );
 }

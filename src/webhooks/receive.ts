@@ -1,18 +1,20 @@
 // The webhook pipeline, in a fixed order: source → body (size-limited) → verify → parse → rules →
-// remembered paths → store → remember.
+// redelivery check + remembered paths (one SourceState call) → store → remember + record (one more).
 import { RelayError, notFound, unavailable } from '../errors';
 import { log } from '../lib/log';
 import { createEvent, sourceOptions, toleranceMs } from '../providers/event';
 import { getProvider } from '../providers/registry';
 import { parseJsonBody } from '../providers/support';
 import { collectWork, countPaths, enqueueWork } from '../purge/enqueue';
-import { matchEvent, type MemoryItem } from '../rules/matcher';
+import { matchEvent, type MatchResult, type MemoryItem } from '../rules/matcher';
 import { loadConfig, type LoadedConfig } from '../rules/store';
 import type { DocumentKey } from '../sources/memory';
 import { planMemory, rememberedWork } from '../sources/memory-plan';
-import { sourceStateFor } from '../sources/state';
+import type { PriorDelivery } from '../sources/deliveries';
+import type { DeliveryEntry } from '../sources/deliveries-log';
+import { sourceStateFor, type Settled, type Settlement } from '../sources/state';
 import { readBodyLimited } from './body';
-import { withDeliveryLog, type NoteEvent } from './record-delivery';
+import { withDeliveryLog, type DeliveryJournal } from './record-delivery';
 import { readSecrets, type Settings } from '../settings';
 import type { ContentEvent } from '../providers/types';
 
@@ -43,27 +45,77 @@ export async function recallOr503(env: Env, sourceId: string, key: DocumentKey):
   }
 }
 
+type SourceStateStub = ReturnType<typeof sourceStateFor>;
+
+/** How `queueEvent` treats the delivery around the event. */
+export interface QueueOptions {
+  /** Set when the source de-duplicates: the delivery id and how long to answer its redeliveries. */
+  dedupe?: { deliveryId: string; keepMs: number };
+  /** The accepted delivery's Deliveries-page entry, stored with the memory in the same call. */
+  entry?: (receipt: Receipt) => DeliveryEntry;
+}
+
+export type Queued = { prior: PriorDelivery } | { receipt: Receipt; result: MatchResult; remembered: MemoryItem[] };
+
+/** One call before anything is queued: a redelivery's first receipt, or the remembered paths (503 on failure). */
+async function admitOr503(state: SourceStateStub, deliveryId: string | undefined, key: DocumentKey | undefined) {
+  try {
+    return await state.admit(deliveryId, key);
+  } catch (cause) {
+    const what = deliveryId === undefined ? 'read the remembered paths' : 'check for a redelivery';
+    throw unavailable(`could not ${what}; retry later`, cause);
+  }
+}
+
 /**
- * Matches the event, adds the paths remembered for its document, stores them all in the schedulers,
- * and only then updates the memory: a failed attempt leaves the old paths for its retry.
+ * Matches the event and, in one call to its SourceState, checks for a redelivery and recalls the paths
+ * remembered for its document; stores them all in the schedulers; and only then, in one more call,
+ * updates the memory, records the delivery id and adds the Deliveries entry. A failed attempt leaves
+ * the old paths for its retry and no delivery id, so the retry is not taken for a duplicate.
  */
-export async function queueEvent(env: Env, loaded: LoadedConfig, event: ContentEvent) {
+export async function queueEvent(
+  env: Env,
+  loaded: LoadedConfig,
+  event: ContentEvent,
+  options: QueueOptions = {},
+): Promise<Queued> {
+  const { dedupe, entry } = options;
   const result = matchEvent(loaded, event);
   const plan = planMemory(event, result);
-  const remembered = plan ? await recallOr503(env, event.source, plan.key) : [];
+  const state = sourceStateFor(env, event.source);
+  const admission = dedupe || plan ? await admitOr503(state, dedupe?.deliveryId, plan?.key) : { remembered: [] };
+  if ('prior' in admission) return { prior: admission.prior };
+  const { remembered } = admission;
   const work = collectWork([...result.matches, ...rememberedWork(remembered, loaded.config)]);
   await enqueueWork(env, loaded.config, work, event.eventId);
-  // Nothing to forget when nothing was remembered.
-  if (plan && plan.store !== undefined && (plan.store !== null || remembered.length > 0)) {
-    await sourceStateFor(env, event.source)
-      .updatePaths(plan.key, plan.store)
-      .catch((cause) => {
-        throw unavailable('the paths are queued but could not be remembered; retry later', cause);
-      });
-  }
   const tags = work.reduce((n, w) => n + (w.tags?.length ?? 0), 0);
   const receipt: Receipt = { eventId: event.eventId, paths: countPaths(work), ...(tags > 0 && { tags }) };
+  // Nothing to forget when nothing was remembered.
+  const memory = plan && plan.store !== undefined && (plan.store !== null || remembered.length > 0);
+  const settlement: Settlement | undefined = (memory || dedupe || entry) && {
+    ...(memory && { memory: { key: plan.key, items: plan.store ?? null } }),
+    ...(dedupe && { delivery: { id: dedupe.deliveryId, receipt, keepMs: dedupe.keepMs } }),
+    entry: entry?.(receipt),
+  };
+  if (settlement) await settleOr503(state, event.source, settlement);
   return { receipt, result, remembered };
+}
+
+/** The call after the paths are queued: a 503 when the memory had to change, else its misses are logged. */
+async function settleOr503(state: SourceStateStub, source: string, settlement: Settlement): Promise<void> {
+  let settled: Settled = { recorded: false, logged: false };
+  let error: string | undefined;
+  try {
+    settled = await state.settle(settlement);
+  } catch (cause) {
+    if (settlement.memory) throw unavailable('the paths are queued but could not be remembered; retry later', cause);
+    error = String(cause);
+  }
+  const { delivery, entry } = settlement;
+  if (delivery && !settled.recorded) {
+    log('warn', 'could not record a delivery id; a redelivery would be queued again', { source, deliveryId: delivery.id, error });
+  }
+  if (entry && !settled.logged) log('warn', 'could not record a delivery in the recent deliveries', { source, error });
 }
 
 export const receiveWebhook = withDeliveryLog(receiveAndQueue);
@@ -73,7 +125,7 @@ async function receiveAndQueue(
   settings: Settings,
   request: Request,
   sourceId: string,
-  note: NoteEvent,
+  journal: DeliveryJournal,
 ): Promise<Receipt> {
   const loaded = await loadConfigOr503(env.CONFIG);
   const source = loaded?.config.sources[sourceId];
@@ -94,29 +146,15 @@ async function receiveAndQueue(
     now: Date.now(),
   });
   const event = createEvent(provider, sourceId, source, webhook, parseJsonBody(webhook.body));
-  note(event);
+  journal.note(event);
   const deliveryId = source.dedupeSeconds > 0 ? event.deliveryId : undefined;
-  const state = deliveryId === undefined ? undefined : sourceStateFor(env, sourceId);
-  const prior =
-    deliveryId &&
-    (await state?.priorDelivery(deliveryId).catch((cause) => {
-      throw unavailable('could not check for a redelivery; retry later', cause);
-    }));
-  if (prior) {
-    log('info', 'webhook redelivered', { source: sourceId, deliveryId, eventId: prior.eventId });
-    return { ...prior, duplicate: true };
+  const dedupe = deliveryId === undefined ? undefined : { deliveryId, keepMs: source.dedupeSeconds * 1000 };
+  const queued = await queueEvent(env, loaded, event, { dedupe, entry: journal.accepted });
+  if ('prior' in queued) {
+    log('info', 'webhook redelivered', { source: sourceId, deliveryId, eventId: queued.prior.eventId });
+    return { ...queued.prior, duplicate: true };
   }
-  const { receipt, result, remembered } = await queueEvent(env, loaded, event);
-  // Recorded only after the paths are stored, so a failed attempt is never taken for a duplicate.
-  if (deliveryId) {
-    await state?.recordDelivery(deliveryId, receipt, source.dedupeSeconds * 1000).catch((error) =>
-      log('warn', 'could not record a delivery id; a redelivery would be queued again', {
-        source: sourceId,
-        deliveryId,
-        error: String(error),
-      }),
-    );
-  }
+  const { receipt, result, remembered } = queued;
   log('info', 'webhook accepted', {
     ...receipt,
     source: sourceId,

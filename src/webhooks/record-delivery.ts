@@ -1,5 +1,6 @@
 // Records every webhook of a configured source (accepted, duplicate or refused) in its SourceState's recent
-// deliveries, and logs one line for a refused one (accepted ones log their own).
+// deliveries, and logs one line for a refused one (accepted ones log their own). An accepted one's entry
+// travels with the pipeline's last call to the SourceState (`settle`), so it costs no round trip of its own.
 import { RelayError } from '../errors';
 import { log } from '../lib/log';
 import type { ContentEvent } from '../providers/types';
@@ -9,9 +10,14 @@ import type { DeliveryEntry } from '../sources/deliveries-log';
 import { sourceStateFor } from '../sources/state';
 import type { Receipt } from './receive';
 
-/** Called by the pipeline once the event is known, so the entry can say what it was. */
-export type NoteEvent = (event: ContentEvent) => void;
-type Receive = (env: Env, settings: Settings, request: Request, sourceId: string, note: NoteEvent) => Promise<Receipt>;
+/** What the pipeline tells the wrapper as it goes. */
+export interface DeliveryJournal {
+  /** The event, once known, so the entry can say what it was. */
+  note(event: ContentEvent): void;
+  /** The accepted delivery's entry; the pipeline stores it itself, so the wrapper does not. */
+  accepted(receipt: Receipt): DeliveryEntry;
+}
+type Receive = (env: Env, settings: Settings, request: Request, sourceId: string, journal: DeliveryJournal) => Promise<Receipt>;
 
 async function record(env: Env, entry: DeliveryEntry): Promise<void> {
   // Only sources in the config get a log: a made-up source id must not create a Durable Object.
@@ -35,17 +41,22 @@ export function withDeliveryLog(receive: Receive) {
   return async (env: Env, settings: Settings, request: Request, sourceId: string): Promise<Receipt> => {
     const startedAt = Date.now();
     let event: ContentEvent | undefined;
+    let stored = false;
     const base = () => ({ at: startedAt, source: sourceId, durationMs: Date.now() - startedAt, ...describe(event) });
+    const entry = (receipt: Receipt): DeliveryEntry => ({
+      ...base(),
+      status: receipt.duplicate ? 200 : 202,
+      outcome: receipt.duplicate ? 'duplicate' : 'accepted',
+      eventId: receipt.eventId,
+      paths: receipt.paths,
+    });
+    const journal: DeliveryJournal = {
+      note: (e) => (event = e),
+      accepted: (receipt) => ((stored = true), entry(receipt)),
+    };
     try {
-      const receipt = await receive(env, settings, request, sourceId, (e) => (event = e));
-      const outcome = receipt.duplicate ? 'duplicate' : 'accepted';
-      await record(env, {
-        ...base(),
-        status: receipt.duplicate ? 200 : 202,
-        outcome,
-        eventId: receipt.eventId,
-        paths: receipt.paths,
-      });
+      const receipt = await receive(env, settings, request, sourceId, journal);
+      if (!stored) await record(env, entry(receipt));
       return receipt;
     } catch (error) {
       const status = error instanceof RelayError ? error.status : 500;

@@ -1,5 +1,5 @@
 // POST /webhooks/{sourceId}: 202 {eventId, paths} once the paths are durably queued.
-import { Hono } from 'hono';
+import { Hono } from '../lib/hono';
 import { RelayError } from '../errors';
 import { readSettings } from '../settings';
 import { receiveWebhook } from './receive';

@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import COMMITTED_SCHEMA from '../../config.schema.json';
+import SERVED_SCHEMA from '../../static/config.schema.json';
 import { configJsonSchema } from '../../src/rules/json-schema';
 import { diffJson } from '../../src/rules/diff';
 import { parseConfig } from '../../src/rules/schema';
@@ -170,6 +171,7 @@ describe('propagation', () => {
 describe('JSON Schema', () => {
   it('is committed exactly as generated from the zod schema (run `npm run schema` after changing it)', () => {
     expect(COMMITTED_SCHEMA).toEqual(configJsonSchema());
+    expect(SERVED_SCHEMA).toEqual(configJsonSchema());
   });
 
   it('is served by the admin API', async () => {

@@ -100,38 +100,104 @@ describe('the memory is read before and written after the paths are stored', () 
   const e = event({ source: 'strapi', contentType: 'article', documentId: '5', fields: { slug: 's' } });
 
   /** A test double for the Worker's env: the source state and schedulers behave as told and log calls. */
-  function fakeEnv(fail: { recall?: boolean; enqueue?: boolean; update?: boolean }) {
+  function fakeEnv(fail: { recall?: boolean; enqueue?: boolean; update?: boolean; prior?: boolean }) {
     const calls: string[] = [];
-    const stub = (name: string, failing?: boolean) => async () => {
-      calls.push(name);
-      if (failing) throw new Error(`${name} failed`);
-      return name === 'recallPaths' ? [] : { queued: 1 };
+    const args: Record<string, unknown[]> = {};
+    const answers: Record<string, unknown> = {
+      admit: fail.prior ? { prior: { eventId: 'evt_first', paths: 2 } } : { remembered: [] },
+      settle: { recorded: true, logged: true },
     };
+    const stub =
+      (name: string, failing?: boolean) =>
+      async (...given: unknown[]) => {
+        calls.push(name);
+        args[name] = given;
+        if (failing) throw new Error(`${name} failed`);
+        return answers[name] ?? { queued: 1 };
+      };
     const namespace = (methods: Record<string, unknown>) => ({ idFromName: () => 'id', get: () => methods });
     const fake = {
       ...env,
-      SOURCE_STATE: namespace({ recallPaths: stub('recallPaths', fail.recall), updatePaths: stub('updatePaths', fail.update) }),
+      SOURCE_STATE: namespace({ admit: stub('admit', fail.recall), settle: stub('settle', fail.update) }),
       PURGE_SCHEDULER: namespace({ enqueue: stub('enqueue', fail.enqueue) }),
     } as unknown as Env;
-    return { fake, calls };
+    return { fake, calls, args };
   }
+  const dedupe = { deliveryId: 'd-1', keepMs: 60_000 };
+
+  it('makes one SourceState call before the schedulers and one after, with the memory, the delivery id and the entry', async () => {
+    const { fake, calls, args } = fakeEnv({});
+    const entry = (receipt: { eventId: string }) => ({
+      at: 1,
+      source: 'strapi',
+      status: 202,
+      outcome: 'accepted' as const,
+      eventId: receipt.eventId,
+      durationMs: 0,
+    });
+    const queued = await queueEvent(fake, loaded, e, { dedupe, entry });
+    expect(calls).toEqual(['admit', 'enqueue', 'settle']);
+    expect(args.admit).toEqual(['d-1', { id: '5', type: 'article' }]);
+    expect(args.settle?.[0]).toMatchObject({
+      memory: { key: { id: '5', type: 'article' }, items: [{ path: '/articles/s' }] },
+      delivery: { id: 'd-1', receipt: { eventId: e.eventId, paths: 2 }, keepMs: 60_000 },
+      entry: { eventId: e.eventId, outcome: 'accepted' },
+    });
+    expect(queued).toMatchObject({ receipt: { eventId: e.eventId, paths: 2 } });
+  });
+
+  it('answers a redelivery from the first call and queues nothing', async () => {
+    const { fake, calls } = fakeEnv({ prior: true });
+    expect(await queueEvent(fake, loaded, e, { dedupe })).toEqual({ prior: { eventId: 'evt_first', paths: 2 } });
+    expect(calls).toEqual(['admit']);
+  });
 
   it('answers 503 when the memory cannot be read, before queuing anything', async () => {
     const { fake, calls } = fakeEnv({ recall: true });
     await expect(queueEvent(fake, loaded, e)).rejects.toMatchObject({ status: 503 });
-    expect(calls).toEqual(['recallPaths']);
+    expect(calls).toEqual(['admit']);
   });
 
   it('leaves the memory untouched when the paths could not be stored', async () => {
     const { fake, calls } = fakeEnv({ enqueue: true });
     await expect(queueEvent(fake, loaded, e)).rejects.toBeInstanceOf(RelayError);
-    expect(calls).toEqual(['recallPaths', 'enqueue']);
+    expect(calls).toEqual(['admit', 'enqueue']);
   });
 
   it('answers 503 when the memory cannot be written, so the platform retries', async () => {
     const { fake, calls } = fakeEnv({ update: true });
     await expect(queueEvent(fake, loaded, e)).rejects.toMatchObject({ status: 503 });
-    expect(calls).toEqual(['recallPaths', 'enqueue', 'updatePaths']);
+    expect(calls).toEqual(['admit', 'enqueue', 'settle']);
+  });
+});
+
+describe('the SourceState calls of a webhook', () => {
+  const key = { id: '7', type: 'article' };
+  const item = (path: string): MemoryItem => ({ distribution: 'main', path, kind: 'url', priority: 0 });
+
+  it('recalls the memory for a new delivery id and the first receipt once it is settled', async () => {
+    const state = env.SOURCE_STATE.get(env.SOURCE_STATE.idFromName('settle'));
+    expect(await state.admit('d-7', key)).toEqual({ remembered: [] });
+    const entry = { at: 1, source: 'settle', status: 202, outcome: 'accepted' as const, eventId: 'evt_7', durationMs: 3 };
+    const receipt = { eventId: 'evt_7', paths: 1 };
+    const settled = await state.settle({
+      memory: { key, items: [item('/a')] },
+      delivery: { id: 'd-7', receipt, keepMs: 60_000 },
+      entry,
+    });
+    expect(settled).toEqual({ recorded: true, logged: true });
+    expect(await state.admit('d-7', key)).toEqual({ prior: receipt });
+    expect(await state.admit('d-8', key)).toEqual({ remembered: [item('/a')] });
+    expect(await state.admit(undefined, undefined)).toEqual({ remembered: [] });
+    expect(await state.recentDeliveries(10)).toEqual([entry]);
+  });
+
+  it('forgets a document settled with null, and records nothing it was not given', async () => {
+    const state = env.SOURCE_STATE.get(env.SOURCE_STATE.idFromName('settle-forget'));
+    await state.settle({ memory: { key, items: [item('/b')] } });
+    expect(await state.settle({ memory: { key, items: null } })).toEqual({ recorded: false, logged: false });
+    expect(await state.admit('d-9', key)).toEqual({ remembered: [] });
+    expect(await state.recentDeliveries(10)).toEqual([]);
   });
 });
 

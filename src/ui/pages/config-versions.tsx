@@ -3,7 +3,7 @@
 //   GET  /admin/config/versions/{n}      → {version, savedAt, rules, config}
 //   GET  /admin/config/diff?from=&to=    → {from, to, changes: [{path, op, from?, to?}]}
 //   POST /admin/config/rollback {version} → {version, savedAt, rolledBackFrom}: the old document saved as a new version
-import { Hono } from 'hono';
+import { Hono } from '../../lib/hono';
 import type { Change } from '../../rules/diff';
 import type { VersionInfo } from '../../rules/store';
 import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';

@@ -1,6 +1,6 @@
 // Config: edit the JSON document, check it (PUT /admin/config?dryRun=1) with each problem shown at its line,
 // see the diff against the live version, save it (PUT /admin/config). Version history: ./config-versions.
-import { Hono } from 'hono';
+import { Hono } from '../../lib/hono';
 import { adminCall, loadLive, type ApiIssue, type ConsoleContext, type ConsoleEnv } from '../api';
 import { diffJson, type Hunk } from '../diff';
 import { DiffView } from '../diff-view';

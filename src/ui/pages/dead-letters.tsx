@@ -2,7 +2,7 @@
 //   GET  /admin/distributions/{name}/dead-letters         → {deadLetters: [{kind, path, status, message, at, event, rule}]}
 //   POST /admin/distributions/{name}/dead-letters/retry   {paths} or {all: true} → {retried}
 //   POST /admin/distributions/{name}/dead-letters/drop    {paths} or {all: true} → {dropped}
-import { Hono } from 'hono';
+import { Hono } from '../../lib/hono';
 import type { DeadLetter } from '../../purge/queue-store';
 import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
 import { CsrfField, Failure, Notice, Page, Time } from '../layout';

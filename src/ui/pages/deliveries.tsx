@@ -1,6 +1,6 @@
 // Deliveries: the recent webhooks of every configured source (from each SourceState's log), and one
 // event's page: its deliveries and its ledger journey (GET /admin/events/{id}, docs/scheduler.md).
-import { Hono } from 'hono';
+import { Hono } from '../../lib/hono';
 import type { PathJourney } from '../../purge/ledger';
 import type { DeliveryEntry } from '../../sources/deliveries-log';
 import { sourceStateFor } from '../../sources/state';

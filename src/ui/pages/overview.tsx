@@ -1,7 +1,7 @@
 // Overview: each distribution's health, backlog, tokens left and a chart of the last hour.
 // Reads GET /admin/status; the chart comes from each scheduler's timeline() RPC. A held or failing queue can be
 // resumed at once (POST /admin/distributions/{name}/resume).
-import { Hono } from 'hono';
+import { Hono } from '../../lib/hono';
 import { schedulerFor } from '../../purge/enqueue';
 import type { Timeline } from '../../purge/timeline';
 import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';

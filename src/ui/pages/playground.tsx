@@ -1,6 +1,6 @@
 // Playground: a payload and headers for a source, run through POST /admin/preview (the webhook pipeline
 // without the signature check and without purging): the normalized event, matched rules, paths.
-import { Hono } from 'hono';
+import { Hono } from '../../lib/hono';
 import type { MatchResult } from '../../rules/matcher';
 import { adminCall, type ConsoleContext, type ConsoleEnv } from '../api';
 import { CsrfField, Failure, Json, Page } from '../layout';

@@ -1,5 +1,5 @@
 // Manual purge: paths, patterns (`/blog/*`), prefetch paths or everything, through POST /admin/purge (the same scheduler queue).
-import { Hono } from 'hono';
+import { Hono } from '../../lib/hono';
 import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
 import { CsrfField, Failure, Notice, Page } from '../layout';
 

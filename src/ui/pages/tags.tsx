@@ -1,6 +1,6 @@
 // Tags: which paths a tag reaches, which tags a path carries, when last seen, and the sitemap crawl (docs/tags.md):
 //   GET  /admin/tags?distribution={name}[&tag={tag}|&path={path}]   POST /admin/distributions/{name}/crawl
-import { Hono } from 'hono';
+import { Hono } from '../../lib/hono';
 import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
 import { CsrfField, Failure, Json, Notice, Page } from '../layout';
 import { distributionNames } from './dead-letters';
