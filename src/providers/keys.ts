@@ -1,7 +1,7 @@
 // Public keys fetched only from URLs in the config (JWKS, PEM keys, X.509 certificates) and cached per
 // isolate; a key server that cannot be reached answers 503 (the platform retries), never 401.
 import * as z from 'zod/mini';
-import { unavailable } from '../errors';
+import { unauthorized, unavailable } from '../errors';
 import { fromBase64 } from '../lib/bytes';
 import { isRecord } from './support';
 
@@ -22,15 +22,25 @@ const cache = new Map<string, { at: number; ring: Promise<KeyRing> }>();
 /** Key URLs come from the config, but configs change: past this many the cache starts afresh. */
 const CACHE_LIMIT = 64;
 
-/** The keys at `url`, imported for `algorithm`; cached for 15 minutes. */
-export async function keyRing(url: string, algorithm: KeyAlgorithm, now: number, kid?: string): Promise<KeyRing> {
+/**
+ * The keys at `url`, imported for `algorithm`; cached for 15 minutes. `namedByRequest` marks a URL the
+ * message chose (within its allow-list, e.g. SNS's SigningCertURL): a 4xx there means the message names
+ * a certificate that does not exist, a forgery (401), not a key server that is down (503).
+ */
+export async function keyRing(
+  url: string,
+  algorithm: KeyAlgorithm,
+  now: number,
+  kid?: string,
+  namedByRequest = false,
+): Promise<KeyRing> {
   const id = `${JSON.stringify(algorithm)} ${url}`;
   const hit = cache.get(id);
   if (hit && now - hit.at < TTL_MS) {
     const ring = await hit.ring;
     if (kid === undefined || ring.byKid.has(kid) || now - hit.at < REFRESH_MS) return ring;
   }
-  const entry = { at: now, ring: load(url, algorithm) };
+  const entry = { at: now, ring: load(url, algorithm, namedByRequest) };
   if (cache.size >= CACHE_LIMIT && !cache.has(id)) cache.clear();
   cache.set(id, entry);
   // A failure is not cached: the next delivery (the platform's retry) fetches again.
@@ -45,16 +55,20 @@ export function keysFor(ring: KeyRing, kid: string | undefined): CryptoKey[] {
   return key ? [key] : [];
 }
 
-async function load(url: string, algorithm: KeyAlgorithm): Promise<KeyRing> {
+async function load(url: string, algorithm: KeyAlgorithm, namedByRequest: boolean): Promise<KeyRing> {
   let text: string;
+  let status = 0;
   try {
     const response = await fetch(url, {
       headers: { accept: 'application/json, application/x-pem-file' },
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     });
+    status = response.status;
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     text = await response.text();
   } catch (cause) {
+    if (namedByRequest && status >= 400 && status < 500)
+      throw unauthorized('the signing certificate the message names does not exist');
     throw unavailable('could not fetch the signing keys; retry later', cause);
   }
   const ring: KeyRing = { byKid: new Map(), all: [] };

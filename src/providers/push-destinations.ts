@@ -78,7 +78,7 @@ export async function verifySnsMessage(
     .map((k) => `${k}\n${message[k] as string}\n`)
     .join('');
   const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash };
-  const ring = await keyRing(certUrl, algorithm, now);
+  const ring = await keyRing(certUrl, algorithm, now, undefined, true);
   const bytes = fromBase64(signature);
   if (!bytes || !(await verifyWithAny(algorithm, ring.all, bytes, utf8(text)))) throw unauthorized('signature does not match');
 }

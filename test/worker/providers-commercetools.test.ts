@@ -56,6 +56,14 @@ describe('commercetools over SNS', () => {
     expect(await errorOf(response)).toBe('SigningCertURL is not allowed');
   });
 
+  it('refuses with 401 a SigningCertURL inside the allow-list that names no certificate (not a 503)', async () => {
+    const body = (await snsMessage(slugChanged)).replace(/\/sns\/[a-z]+\.pem"/, '/sns/forged.pem"');
+    expect(body).toContain('/sns/forged.pem');
+    const response = await postWebhook('ct-sns', body, {});
+    expect(response.status).toBe(401);
+    expect(await errorOf(response)).toBe('the signing certificate the message names does not exist');
+  });
+
   it('refuses a message from another topic, even signed by AWS', async () => {
     const response = await postWebhook(
       'ct-sns',
