@@ -6,6 +6,7 @@ import { toBase64 } from '../lib/bytes';
 import type { AdminApi, ConsoleEnv } from './api';
 import { currentSession, loginRoutes, requireCsrf, requireSession } from './auth';
 import { DocsPage } from './docs-page';
+import { limitFormBody } from './form-limit';
 import { Page } from './layout';
 import { openApiDocument } from './openapi';
 import { configPage } from './pages/config';
@@ -71,7 +72,7 @@ const pages = new Hono<ConsoleEnv>()
 /** The console routes; `api` is the app itself, which the console calls in process for `/admin/...`. */
 export function createConsole(api: AdminApi) {
   return new Hono<ConsoleEnv>()
-    .use('/ui/*', prepare(api))
+    .use('/ui/*', prepare(api), limitFormBody)
     .use('/docs', prepare(api))
     .get('/ui/', (c) => c.redirect('/admin/ui', 301))
     .route('/ui', pages)

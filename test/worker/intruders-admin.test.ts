@@ -7,7 +7,7 @@ import { tokensEqual } from '../../src/providers/crypto';
 import { TEST_BINDINGS } from '../setup/bindings';
 import { form, login } from './console-helpers';
 import { ORIGIN, baseConfig, putConfig } from './helpers';
-import { adminApiRoutes, consoleRoutes, kvSnapshot, queuedSnapshot } from './intruders-helpers';
+import { adminApiRoutes, CHUNK, consoleRoutes, endlessBody, kvSnapshot, queuedSnapshot } from './intruders-helpers';
 
 const TOKEN = TEST_BINDINGS.ADMIN_TOKEN;
 const EVIL = 'https://evil.example';
@@ -166,4 +166,24 @@ describe('the console', () => {
       expect({ kv: await kvSnapshot(), queued: await queuedSnapshot() }).toEqual(before);
     });
   });
+});
+
+describe('the console forms’ body limit', () => {
+  it.each(['/admin/ui/login', '/admin/ui/purge'])(
+    'answers 413 to an endless form posted to %s and stops reading near the limit',
+    async (path) => {
+      const { stream, counter } = endlessBody();
+      const browser = await login();
+      const response = await exports.default.fetch(
+        new Request(`${ORIGIN}${path}`, {
+          method: 'POST',
+          body: stream,
+          headers: { origin: ORIGIN, cookie: browser.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+      );
+      expect(response.status).toBe(413);
+      expect(await response.text()).toBe(`body is larger than the ${TEST_BINDINGS.MAX_BODY_BYTES}-byte limit`);
+      expect(counter.pulled).toBeLessThan((2 * Number(TEST_BINDINGS.MAX_BODY_BYTES)) / CHUNK);
+    },
+  );
 });

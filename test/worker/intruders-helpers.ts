@@ -75,3 +75,22 @@ export function secretValues(): [name: string, value: string][] {
   const notSecret = new Set(['GOTIPATH_CLIENT_ID', 'GOTIPATH_LIBRARY_ID', 'MAX_BODY_BYTES']);
   return Object.entries(TEST_BINDINGS).filter(([name]) => !notSecret.has(name));
 }
+
+/** Bytes per chunk of `endlessBody`. */
+export const CHUNK = 16_384;
+
+/** An endless request body of CHUNK-byte chunks that counts how many the reader pulled. */
+export function endlessBody() {
+  const counter = { pulled: 0 };
+  const chunk = new Uint8Array(CHUNK).fill(0x20);
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        counter.pulled++;
+        controller.enqueue(chunk);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { stream, counter };
+}

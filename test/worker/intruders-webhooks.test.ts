@@ -7,11 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { schedulerFor } from '../../src/purge/enqueue';
 import { readBodyLimited } from '../../src/webhooks/body';
 import { ORIGIN, postWebhook, putConfig } from './helpers';
+import { CHUNK, endlessBody } from './intruders-helpers';
 import { casesConfig, delivery, PROVIDER_CASES } from './provider-cases';
 
 const DIST = 'dist-intruders';
 const LIMIT = 1_048_576;
-const CHUNK = 16_384;
 // A long coalescing window: anything queued stays queued while the test looks.
 const CONFIG = { ...casesConfig(), distributions: { main: { id: DIST, coalesceMs: 600_000 } } };
 
@@ -22,22 +22,6 @@ async function queuedRows(): Promise<number> {
     if (tables.length === 0) return 0;
     return Number(state.storage.sql.exec(`SELECT count(*) AS n FROM ledger WHERE step = 'queued'`).one().n);
   });
-}
-
-/** An endless body of CHUNK-byte chunks that counts how many the reader pulled. */
-function endlessBody() {
-  const counter = { pulled: 0 };
-  const chunk = new Uint8Array(CHUNK).fill(0x20);
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        counter.pulled++;
-        controller.enqueue(chunk);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { stream, counter };
 }
 
 beforeAll(async () => {
