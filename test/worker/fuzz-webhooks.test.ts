@@ -1,11 +1,14 @@
 // Property-based bad input on the webhook route: whatever is mutated, never a 5xx, never an unverified
-// event queued, and every rejection carries its documented status and a message. FUZZ_RUNS sets the size.
-import { env } from 'cloudflare:workers';
+// event queued, and every rejection carries its documented status and a message. FUZZ_RUNS sets the size;
+// the file prints how many cases it ran.
+import { env, exports } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { schedulerFor } from '../../src/purge/enqueue';
 import { utf8 } from '../../src/lib/bytes';
-import { distributionConfig, postWebhook, putConfig } from './helpers';
+import { TEST_BINDINGS } from '../setup/bindings';
+import { caseCounter, deeplyNested, headerValue, truncated, withInvalidUtf8 } from './fuzz-arbitraries';
+import { distributionConfig, ORIGIN, postWebhook, putConfig } from './helpers';
 import { casesConfig, delivery, PROVIDER_CASES, type ProviderCase } from './provider-cases';
 
 const RUNS = Number(env.FUZZ_RUNS);
@@ -14,6 +17,7 @@ const TIMEOUT = 60_000 + RUNS * 1_000;
 const DIST = 'dist-fuzz';
 // A signed request stays inside every replay window (Contentful's is 30 s) for this long.
 const RESIGN_MS = 15_000;
+const count = caseCounter('fuzz-webhooks');
 
 type Mutation = (request: { body: Uint8Array; headers: Record<string, string> }) => void;
 
@@ -84,6 +88,7 @@ describe.each(PROVIDER_CASES.filter((c) => !c.embed))('$provider under mutation'
       const signedNames = Object.keys(await c.sign(first.body, c.secret));
       await fc.assert(
         fc.asyncProperty(fc.oneof(...mutations(c, signedNames)), async (mutate) => {
+          count();
           const { body, headers } = await fresh();
           const request = { body: utf8(body), headers: { ...headers } };
           mutate(request);
@@ -101,42 +106,59 @@ describe.each(PROVIDER_CASES.filter((c) => !c.embed))('$provider under mutation'
 });
 
 describe('any request to the webhook route', () => {
-  const sourceIds = [...PROVIDER_CASES.map((c) => c.sourceId), 'no-such-source'];
-  const headerName = fc.constantFrom(
-    'content-type',
-    'x-contentful-signature',
-    'x-contentful-signed-headers',
-    'x-contentful-timestamp',
-    'sanity-webhook-signature',
-    'x-shopify-hmac-sha256',
-    'authorization',
-    'webhook-id',
-    'webhook-timestamp',
-    'webhook-signature',
-    'content-length',
-  );
-  const printable = fc.string({ maxLength: 200 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''));
+  const sourceIds = [...PROVIDER_CASES.map((c) => c.sourceId), 'no-such-source', '%2e%2e', 'a'.repeat(300)];
+  // Every header a provider reads: its signature, delivery id and event headers, plus the generic ones.
+  const names = new Set(['content-type', 'authorization', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
+  for (const c of PROVIDER_CASES) {
+    names.add(c.signatureHeader.toLowerCase());
+    if (c.deliveryHeader) names.add(c.deliveryHeader.toLowerCase());
+    for (const name of Object.keys(c.headers)) names.add(name.toLowerCase());
+  }
+  names.add('x-contentful-signed-headers');
+  names.add('x-contentful-timestamp');
+  const headerName = fc.constantFrom(...names);
+  const sample = PROVIDER_CASES[0]!.body('fuzz');
+  const tooLarge = new Uint8Array(Number(TEST_BINDINGS.MAX_BODY_BYTES) + 1).fill(0x20);
+
+  it("lists every provider's signature header among the headers it sends", () => {
+    for (const c of PROVIDER_CASES)
+      if (c.signatureHeader !== 'Signature') expect(names).toContain(c.signatureHeader.toLowerCase());
+  });
 
   it(
     'is answered with a documented status and an error message, never a 5xx',
     async () => {
       const body = fc.oneof(
-        fc.uint8Array({ maxLength: 2048 }),
-        fc.json().map(utf8),
-        fc.nat({ max: 5_000 }).map((depth) => utf8('['.repeat(depth) + ']'.repeat(depth))),
-        fc.nat({ max: 5_000 }).map((depth) => utf8('{"a":'.repeat(depth) + '1' + '}'.repeat(depth))),
+        { arbitrary: fc.uint8Array({ maxLength: 2048 }), weight: 2 },
+        { arbitrary: fc.json().map(utf8), weight: 2 },
+        { arbitrary: fc.constantFrom(...PROVIDER_CASES.map((c) => c.body('fuzz'))).map(utf8), weight: 2 },
+        { arbitrary: withInvalidUtf8(sample), weight: 1 },
+        { arbitrary: truncated(sample), weight: 1 },
+        { arbitrary: deeplyNested, weight: 1 },
+        { arbitrary: fc.constant(tooLarge), weight: 1 },
+      );
+      const method = fc.oneof(
+        { arbitrary: fc.constant('POST'), weight: 8 },
+        fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
       );
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom(...sourceIds),
-          fc.dictionary(headerName, printable),
+          method,
+          fc.dictionary(headerName, headerValue),
           body,
-          async (source, headers, bytes) => {
-            delete headers['content-length'];
-            const response = await postWebhook(source, bytes, headers);
+          async (source, verb, headers, bytes) => {
+            count();
+            const hasBody = verb !== 'GET';
+            const response =
+              verb === 'POST'
+                ? await postWebhook(source, bytes, headers)
+                : await exports.default.fetch(
+                    new Request(`${ORIGIN}/webhooks/${source}`, { method: verb, headers, body: hasBody ? bytes : undefined }),
+                  );
             expect(response.status).toBeLessThan(500);
             if (response.status >= 400) {
-              expect([400, 401, 404, 413]).toContain(response.status);
+              expect([400, 401, 404, 405, 413]).toContain(response.status);
               expect(typeof (await response.json<{ error?: unknown }>()).error).toBe('string');
             } else {
               await response.body?.cancel();
