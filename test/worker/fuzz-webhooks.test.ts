@@ -1,6 +1,7 @@
 // Property-based bad input on the webhook route: whatever is mutated, never a 5xx, never an unverified
 // event queued, and every rejection carries its documented status and a message. FUZZ_RUNS sets the size;
 // the file prints how many cases it ran.
+import { runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +169,49 @@ describe('any request to the webhook route', () => {
         { numRuns: RUNS },
       );
       expect(await pendingPaths()).toBe(0);
+    },
+    TIMEOUT,
+  );
+});
+
+/** Ledger rows recording a queued path: one more per enqueue, even of paths already pending. */
+async function queuedRows(): Promise<number> {
+  return runInDurableObject(schedulerFor(env, DIST), (_, state) => {
+    const found = state.storage.sql.exec(`SELECT name FROM sqlite_master WHERE name = 'ledger'`).toArray();
+    return found.length === 0
+      ? 0
+      : Number(state.storage.sql.exec(`SELECT count(*) AS n FROM ledger WHERE step = 'queued'`).one().n);
+  });
+}
+
+// Runs last: the deliveries inside the window are genuine and queue paths.
+describe.each(PROVIDER_CASES.filter((c) => c.toleranceMs !== undefined))('$provider with random signed timestamps', (c) => {
+  it(
+    'accepts a timestamp inside the replay window and refuses one outside it with 401, queueing nothing',
+    async () => {
+      const tolerance = c.toleranceMs!;
+      // Ages up to three windows into the past or the future, away from the edge (the clock moves while signing).
+      const age = fc
+        .double({ min: -3, max: 3, noNaN: true })
+        .filter((f) => Math.abs(Math.abs(f) - 1) > 0.1)
+        .map((f) => Math.round(f * tolerance));
+      await fc.assert(
+        fc.asyncProperty(age, async (ms) => {
+          count();
+          const { body, headers } = await delivery(c, { age: ms });
+          const before = await queuedRows();
+          const response = await postWebhook(c.sourceId, body, headers);
+          const answer = await response.json<{ error?: string }>();
+          if (Math.abs(ms) < tolerance) {
+            expect(response.status).toBe(202);
+          } else {
+            expect(response.status).toBe(401);
+            expect(answer.error).toMatch(/too old|future|expired/);
+            expect(await queuedRows()).toBe(before);
+          }
+        }),
+        { numRuns: RUNS },
+      );
     },
     TIMEOUT,
   );
