@@ -6,7 +6,7 @@ import { env, exports } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { schedulerFor } from '../../src/purge/enqueue';
-import { utf8 } from '../../src/lib/bytes';
+import { decodeUtf8, utf8 } from '../../src/lib/bytes';
 import { TEST_BINDINGS } from '../setup/bindings';
 import { caseCounter, deeplyNested, headerValue, truncated, withInvalidUtf8 } from './fuzz-arbitraries';
 import { distributionConfig, ORIGIN, postWebhook, putConfig } from './helpers';
@@ -80,7 +80,7 @@ function changesOnlyUnsignedSnsFields(c: ProviderCase, original: string, mutated
   if (c.signatureHeader !== 'Signature') return false;
   try {
     const before = JSON.parse(original) as Record<string, unknown>;
-    const after = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(mutated)) as Record<string, unknown>;
+    const after = JSON.parse(decodeUtf8(mutated)) as Record<string, unknown>;
     return SNS_COVERED.every((key) => JSON.stringify(before[key]) === JSON.stringify(after[key]));
   } catch {
     return false;
