@@ -44,6 +44,9 @@ async function readMessage(response: Response): Promise<string> {
   return text || response.statusText || `HTTP ${response.status}`;
 }
 
+/** The API key cut out of a message, should Gotipath (or a proxy's error page) ever echo the request's headers. */
+const redact = (text: string, secret: string) => (secret ? text.split(secret).join('[redacted]') : text);
+
 export function createGotipathClient(options: GotipathClientOptions): GotipathClient {
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -90,13 +93,13 @@ export function createGotipathClient(options: GotipathClientOptions): GotipathCl
       return {
         ok: false,
         status: response.status,
-        message: await readMessage(response),
+        message: redact(await readMessage(response), options.apiKey),
         retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
       };
     } catch (error) {
       if ((error as Error).name === 'TimeoutError')
         return { ok: false, status: 0, message: `no answer within ${options.api.timeoutMs} ms`, timedOut: true };
-      return { ok: false, status: 0, message: `network error: ${(error as Error).message}` };
+      return { ok: false, status: 0, message: redact(`network error: ${(error as Error).message}`, options.apiKey) };
     }
   }
 

@@ -46,11 +46,23 @@ const CROSS_ORIGIN = "Refused: this form was not submitted from the console's ow
 const sameOrigin: MiddlewareHandler<ConsoleEnv> = async (c, next) =>
   (await fromThisOrigin(c)) ? next() : c.text(CROSS_ORIGIN, 403);
 
+const UNREADABLE = 'This form could not be read (a broken form body); reload the page and try again.';
+
+/** The posted form, or undefined when its body is not a readable form (a broken multipart body, say). */
+async function readForm(c: ConsoleContext) {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    return undefined;
+  }
+}
+
 /** POST, PUT, DELETE: the request must come from this origin and carry the session's CSRF token. */
 export const requireCsrf: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
   if (!(await fromThisOrigin(c))) return c.text(CROSS_ORIGIN, 403);
-  const form = await c.req.parseBody();
+  const form = await readForm(c);
+  if (!form) return c.text(UNREADABLE, 400);
   if (!(await csrfMatches(readSettings(c.env).ADMIN_TOKEN, c.get('session'), form._csrf))) {
     return c.text('This form has expired or did not come from the console; reload the page and try again.', 403);
   }
@@ -100,7 +112,8 @@ export const loginRoutes = new Hono<ConsoleEnv>()
   })
   // No session yet, so no session token: the origin check (and SameSite=Strict) stops login CSRF.
   .post('/login', sameOrigin, async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
+    if (!form) return c.text(UNREADABLE, 400);
     const token = readSettings(c.env).ADMIN_TOKEN;
     const next = safeNext(form.next);
     if (typeof form.token !== 'string' || !(await tokensEqual(form.token, token))) {

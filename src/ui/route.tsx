@@ -9,6 +9,7 @@ import { toBase64 } from '../lib/bytes';
 import type { AdminApi, ConsoleEnv } from './api';
 import { currentSession, loginRoutes, requireCsrf, requireSession } from './auth';
 import { DocsPage } from './docs-page';
+import { limitFormBody } from './form-limit';
 import type { JsonSchema } from './openapi';
 import { Page } from './layout';
 import { configPage } from './pages/config';
@@ -77,7 +78,7 @@ const pages = new Hono<ConsoleEnv>()
 export function createConsole(api: AdminApi) {
   return (
     new Hono<ConsoleEnv>()
-      .use('/ui/*', prepare(api))
+      .use('/ui/*', prepare(api), limitFormBody)
       .use('/docs', prepare(api))
       .get('/ui/', (c) => c.redirect('/admin/ui', 301))
       .route('/ui', pages)

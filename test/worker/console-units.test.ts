@@ -1,6 +1,6 @@
 // The console's pure parts (sessions, diff, JSON line index, chart, headers, OpenAPI) and the pieces it
 // added elsewhere: the scheduler's timeline, one log line per Gotipath call and per refused webhook.
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import * as z from 'zod/mini';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -19,7 +19,7 @@ import { openApiDocument } from '../../src/ui/openapi';
 import { parseHeaderLines } from '../../src/ui/pages/playground';
 import { csrfMatches, issueSession, readSession, SESSION_TTL_MS } from '../../src/ui/session';
 import SERVED_OPENAPI from '../../static/openapi.json';
-import { ADMIN, ORIGIN, baseConfig, postWebhook, putConfig } from './helpers';
+import { ADMIN, ORIGIN, baseConfig, postWebhook, putConfig, workerFetch } from './helpers';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -180,7 +180,7 @@ describe('OpenAPI document', () => {
 
   it('is served exactly as generated from the zod schemas (run `npm run schema` after changing them)', async () => {
     expect(SERVED_OPENAPI).toEqual(doc);
-    const response = await exports.default.fetch(`${ORIGIN}/admin/openapi.json`, { headers: ADMIN });
+    const response = await workerFetch(`${ORIGIN}/admin/openapi.json`, { headers: ADMIN });
     expect(response.headers.get('content-type')).toContain('application/json');
     expect(await response.json()).toEqual(doc);
   });

@@ -1,11 +1,15 @@
 // Property-based bad input on the webhook route: whatever is mutated, never a 5xx, never an unverified
-// event queued, and every rejection carries its documented status and a message. FUZZ_RUNS sets the size.
+// event queued, and every rejection carries its documented status and a message. FUZZ_RUNS sets the size;
+// the file prints how many cases it ran.
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { schedulerFor } from '../../src/purge/enqueue';
-import { utf8 } from '../../src/lib/bytes';
-import { distributionConfig, postWebhook, putConfig } from './helpers';
+import { decodeUtf8, utf8 } from '../../src/lib/bytes';
+import { TEST_BINDINGS } from '../setup/bindings';
+import { caseCounter, deeplyNested, headerValue, truncated, withInvalidUtf8 } from './fuzz-arbitraries';
+import { distributionConfig, ORIGIN, postWebhook, putConfig, workerFetch } from './helpers';
 import { casesConfig, delivery, PROVIDER_CASES, type ProviderCase } from './provider-cases';
 
 const RUNS = Number(env.FUZZ_RUNS);
@@ -14,6 +18,7 @@ const TIMEOUT = 60_000 + RUNS * 1_000;
 const DIST = 'dist-fuzz';
 // A signed request stays inside every replay window (Contentful's is 30 s) for this long.
 const RESIGN_MS = 15_000;
+const count = caseCounter('fuzz-webhooks');
 
 type Mutation = (request: { body: Uint8Array; headers: Record<string, string> }) => void;
 
@@ -56,6 +61,32 @@ function mutations(c: ProviderCase, signedNames: string[]) {
   return signedNames.length > 0 ? [drop, garble, ...body] : body;
 }
 
+// https://docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html: SNS signs these fields
+// of its JSON message (plus the signature's own), not the bytes; a change elsewhere (UnsubscribeURL,
+// spacing) leaves the message as signed, so it is not a forgery.
+const SNS_COVERED = [
+  'Message',
+  'MessageId',
+  'Subject',
+  'Timestamp',
+  'TopicArn',
+  'Type',
+  'Signature',
+  'SignatureVersion',
+  'SigningCertURL',
+];
+
+function changesOnlyUnsignedSnsFields(c: ProviderCase, original: string, mutated: Uint8Array): boolean {
+  if (c.signatureHeader !== 'Signature') return false;
+  try {
+    const before = JSON.parse(original) as Record<string, unknown>;
+    const after = JSON.parse(decodeUtf8(mutated)) as Record<string, unknown>;
+    return SNS_COVERED.every((key) => JSON.stringify(before[key]) === JSON.stringify(after[key]));
+  } catch {
+    return false;
+  }
+}
+
 const CONFIG = { ...casesConfig(), distributions: { main: { id: DIST, coalesceMs: 600_000 } } };
 
 async function pendingPaths(): Promise<number> {
@@ -87,6 +118,8 @@ describe.each(PROVIDER_CASES.filter((c) => !c.embed))('$provider under mutation'
           const { body, headers } = await fresh();
           const request = { body: utf8(body), headers: { ...headers } };
           mutate(request);
+          fc.pre(!changesOnlyUnsignedSnsFields(c, body, request.body));
+          count();
           const response = await postWebhook(c.sourceId, request.body, request.headers);
           const answer = await response.json<{ error?: unknown }>();
           expect([400, 401, 413]).toContain(response.status);
@@ -101,42 +134,59 @@ describe.each(PROVIDER_CASES.filter((c) => !c.embed))('$provider under mutation'
 });
 
 describe('any request to the webhook route', () => {
-  const sourceIds = [...PROVIDER_CASES.map((c) => c.sourceId), 'no-such-source'];
-  const headerName = fc.constantFrom(
-    'content-type',
-    'x-contentful-signature',
-    'x-contentful-signed-headers',
-    'x-contentful-timestamp',
-    'sanity-webhook-signature',
-    'x-shopify-hmac-sha256',
-    'authorization',
-    'webhook-id',
-    'webhook-timestamp',
-    'webhook-signature',
-    'content-length',
-  );
-  const printable = fc.string({ maxLength: 200 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''));
+  const sourceIds = [...PROVIDER_CASES.map((c) => c.sourceId), 'no-such-source', '%2e%2e', 'a'.repeat(300)];
+  // Every header a provider reads: its signature, delivery id and event headers, plus the generic ones.
+  const names = new Set(['content-type', 'authorization', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
+  for (const c of PROVIDER_CASES) {
+    names.add(c.signatureHeader.toLowerCase());
+    if (c.deliveryHeader) names.add(c.deliveryHeader.toLowerCase());
+    for (const name of Object.keys(c.headers)) names.add(name.toLowerCase());
+  }
+  names.add('x-contentful-signed-headers');
+  names.add('x-contentful-timestamp');
+  const headerName = fc.constantFrom(...names);
+  const sample = PROVIDER_CASES[0]!.body('fuzz');
+  const tooLarge = new Uint8Array(Number(TEST_BINDINGS.MAX_BODY_BYTES) + 1).fill(0x20);
+
+  it("lists every provider's signature header among the headers it sends", () => {
+    for (const c of PROVIDER_CASES)
+      if (c.signatureHeader !== 'Signature') expect(names).toContain(c.signatureHeader.toLowerCase());
+  });
 
   it(
     'is answered with a documented status and an error message, never a 5xx',
     async () => {
       const body = fc.oneof(
-        fc.uint8Array({ maxLength: 2048 }),
-        fc.json().map(utf8),
-        fc.nat({ max: 5_000 }).map((depth) => utf8('['.repeat(depth) + ']'.repeat(depth))),
-        fc.nat({ max: 5_000 }).map((depth) => utf8('{"a":'.repeat(depth) + '1' + '}'.repeat(depth))),
+        { arbitrary: fc.uint8Array({ maxLength: 2048 }), weight: 2 },
+        { arbitrary: fc.json().map(utf8), weight: 2 },
+        { arbitrary: fc.constantFrom(...PROVIDER_CASES.map((c) => c.body('fuzz'))).map(utf8), weight: 2 },
+        { arbitrary: withInvalidUtf8(sample), weight: 1 },
+        { arbitrary: truncated(sample), weight: 1 },
+        { arbitrary: deeplyNested, weight: 1 },
+        { arbitrary: fc.constant(tooLarge), weight: 1 },
+      );
+      const method = fc.oneof(
+        { arbitrary: fc.constant('POST'), weight: 8 },
+        fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
       );
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom(...sourceIds),
-          fc.dictionary(headerName, printable),
+          method,
+          fc.dictionary(headerName, headerValue),
           body,
-          async (source, headers, bytes) => {
-            delete headers['content-length'];
-            const response = await postWebhook(source, bytes, headers);
+          async (source, verb, headers, bytes) => {
+            count();
+            const hasBody = verb !== 'GET';
+            const response =
+              verb === 'POST'
+                ? await postWebhook(source, bytes, headers)
+                : await workerFetch(
+                    new Request(`${ORIGIN}/webhooks/${source}`, { method: verb, headers, body: hasBody ? bytes : undefined }),
+                  );
             expect(response.status).toBeLessThan(500);
             if (response.status >= 400) {
-              expect([400, 401, 404, 413]).toContain(response.status);
+              expect([400, 401, 404, 405, 413]).toContain(response.status);
               expect(typeof (await response.json<{ error?: unknown }>()).error).toBe('string');
             } else {
               await response.body?.cancel();
@@ -146,6 +196,49 @@ describe('any request to the webhook route', () => {
         { numRuns: RUNS },
       );
       expect(await pendingPaths()).toBe(0);
+    },
+    TIMEOUT,
+  );
+});
+
+/** Ledger rows recording a queued path: one more per enqueue, even of paths already pending. */
+async function queuedRows(): Promise<number> {
+  return runInDurableObject(schedulerFor(env, DIST), (_, state) => {
+    const found = state.storage.sql.exec(`SELECT name FROM sqlite_master WHERE name = 'ledger'`).toArray();
+    return found.length === 0
+      ? 0
+      : Number(state.storage.sql.exec(`SELECT count(*) AS n FROM ledger WHERE step = 'queued'`).one().n);
+  });
+}
+
+// Runs last: the deliveries inside the window are genuine and queue paths.
+describe.each(PROVIDER_CASES.filter((c) => c.toleranceMs !== undefined))('$provider with random signed timestamps', (c) => {
+  it(
+    'accepts a timestamp inside the replay window and refuses one outside it with 401, queueing nothing',
+    async () => {
+      const tolerance = c.toleranceMs!;
+      // Ages up to three windows into the past or the future, away from the edge (the clock moves while signing).
+      const age = fc
+        .double({ min: -3, max: 3, noNaN: true })
+        .filter((f) => Math.abs(Math.abs(f) - 1) > 0.1)
+        .map((f) => Math.round(f * tolerance));
+      await fc.assert(
+        fc.asyncProperty(age, async (ms) => {
+          count();
+          const { body, headers } = await delivery(c, { age: ms });
+          const before = await queuedRows();
+          const response = await postWebhook(c.sourceId, body, headers);
+          const answer = await response.json<{ error?: string }>();
+          if (Math.abs(ms) < tolerance) {
+            expect(response.status).toBe(202);
+          } else {
+            expect(response.status).toBe(401);
+            expect(answer.error).toMatch(/too old|future|expired/);
+            expect(await queuedRows()).toBe(before);
+          }
+        }),
+        { numRuns: RUNS },
+      );
     },
     TIMEOUT,
   );
