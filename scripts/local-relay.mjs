@@ -42,13 +42,14 @@ export async function startLocalRelay({ port, vars, persistTo, log = () => {}, r
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
+  /** Stops wrangler and its workerd; `SIGKILL` is a crash (nothing gets to finish). */
+  const stop = (signal = 'SIGTERM') =>
     new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       // The whole process group: wrangler's workerd child must not outlive it.
       try {
-        process.kill(-child.pid, 'SIGTERM');
+        process.kill(-child.pid, signal);
       } catch {
         resolve();
       }
