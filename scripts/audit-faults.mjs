@@ -18,7 +18,11 @@ function phases({ outageMs, phaseMs }) {
     { name: 'baseline', faults: {}, ms: phaseMs / 2 },
     { name: '30 % 503', faults: { errorRate: 0.3, errorStatus: 503 }, ms: phaseMs },
     { name: '30 % connection resets', faults: { resetRate: 0.3 }, ms: phaseMs },
-    { name: `answers after ${TIMEOUT_MS + 600} ms (timeout ${TIMEOUT_MS} ms)`, faults: { delayMs: TIMEOUT_MS + 600 }, ms: phaseMs },
+    {
+      name: `answers after ${TIMEOUT_MS + 600} ms (timeout ${TIMEOUT_MS} ms)`,
+      faults: { delayMs: TIMEOUT_MS + 600 },
+      ms: phaseMs,
+    },
     { name: `outage of ${outageMs / 1000} s`, faults: () => ({ outageUntil: Date.now() + outageMs }), ms: outageMs },
     { name: 'relay killed mid-flush, restarted', faults: { delayMs: 1_500 }, ms: phaseMs / 2, restart: true },
     { name: 'recovery', faults: {}, ms: phaseMs / 2 },
@@ -66,8 +70,10 @@ export async function runFaultAudit({ outageMs = 120_000, phaseMs = 12_000, rate
     const runId = `f${started.toString(36)}`;
     const sender = startSender(stack, rate, runId);
     let burst = [];
+    const timeline = [];
     for (const phase of phases({ outageMs, phaseMs })) {
       log(`phase: ${phase.name} (${Math.round(phase.ms / 1000)} s)`);
+      timeline.push({ name: phase.name, from: Date.now() });
       stack.standin.setFaults(typeof phase.faults === 'function' ? phase.faults() : phase.faults);
       const end = Date.now() + phase.ms;
       if (phase.restart) ({ killedAt, burst } = await restartMidFlush(stack, runId, log));
@@ -75,29 +81,45 @@ export async function runFaultAudit({ outageMs = 120_000, phaseMs = 12_000, rate
       stack.standin.resetFaults();
     }
     const events = [...(await sender.stop()), ...burst];
+    timeline.push({ name: 'settling', from: Date.now() });
     log('faults cleared; waiting for the queue to drain');
     const status = await waitDrained(stack.relay.url, 180_000);
     // A call the relay gave up on (timeout) may still be answered: let the stand-in's record settle.
     await sleep(TIMEOUT_MS + 1_000);
     // Outages, 401s and resets are answered before the stand-in reads the route: keep them by path.
     const calls = stack.standin.calls.filter((c) => c.path.startsWith(`/v1/distributions/${DISTRIBUTION_ID}`));
-    if (process.env.AUDIT_DUMP) (await import('node:fs')).writeFileSync(process.env.AUDIT_DUMP, JSON.stringify({ killedAt, calls, events }));
     const result = audit(events, calls);
     const summary = summarize(calls, WINDOW_MS);
     const report = {
       ...result,
       calls: calls.length,
       byStatus: { ...summary.rejected, 200: summary.accepted },
+      relaySaw: status.distributions[0]?.lastHour.byStatus ?? {},
       violations: stack.standin.violations,
       maxUrlCallsInAnyWindow: summary.maxCallsInAnyWindow.url,
       answeredAfterKill: calls.filter((c) => c.at >= killedAt && killedAt > 0 && c.at < killedAt + 5_000).length,
       deadLetters: status.distributions.reduce((n, d) => n + d.deadLetters, 0),
+      phases: timeline.map((p, i) => ({ name: p.name, calls: byStatus(calls, p.from, timeline[i + 1]?.from ?? Infinity) })),
       durationS: Math.round((Date.now() - started) / 1000),
     };
-    return { report, ok: report.lost.length === 0 && report.violations === 0 && report.wrongCounts.length === 0 && report.wrongRefusals.length === 0 };
+    return {
+      report,
+      ok:
+        report.lost.length === 0 &&
+        report.violations === 0 &&
+        report.wrongCounts.length === 0 &&
+        report.wrongRefusals.length === 0,
+    };
   } finally {
     await stack.stop();
   }
+}
+
+/** Calls answered in [from, to), counted by status (0: connection reset). */
+function byStatus(calls, from, to) {
+  const counts = {};
+  for (const c of calls.filter((c) => c.at >= from && c.at < to)) counts[c.status] = (counts[c.status] ?? 0) + 1;
+  return counts;
 }
 
 /** The summary table. */
@@ -112,12 +134,14 @@ export function printReport(report) {
     ['duplicates (paths purged twice)', report.duplicates],
     ['Gotipath calls', report.calls],
     ['calls by status (0: reset)', report.byStatus],
+    ["the relay's answers (0: timeout/reset)", report.relaySaw],
     ['429s (limit violations)', report.violations],
     ['max URL calls in any window', report.maxUrlCallsInAnyWindow],
     ['calls answered after the kill', report.answeredAfterKill],
     ['dead letters', report.deadLetters],
     ['max staleness (ms)', report.maxStalenessMs],
     ['run time (s)', report.durationS],
+    ...report.phases.map((p) => [`calls during "${p.name}"`, p.calls]),
   ]);
   if (report.lost.length > 0) console.log(`lost paths: ${report.lost.slice(0, 20).join(' ')}`);
 }

@@ -31,7 +31,9 @@ export function auditConfig({ windowMs, timeoutMs, escalation = 'patterns' }) {
     },
     gotipath: { timeoutMs },
     sources: { [SOURCE]: { provider: 'standard-webhooks', secrets: ['AUDIT_WHSEC'] } },
-    rules: [{ id: 'page', distribution: 'site', match: { sources: [SOURCE] }, purge: ['/p/{fields.slug}', '/p/{fields.slug}/amp'] }],
+    rules: [
+      { id: 'page', distribution: 'site', match: { sources: [SOURCE] }, purge: ['/p/{fields.slug}', '/p/{fields.slug}/amp'] },
+    ],
   };
 }
 
@@ -93,14 +95,20 @@ export async function waitDrained(url, timeoutMs) {
     const status = await relayStatus(url);
     const pending = status?.distributions.reduce((n, d) => n + Object.values(d.pending).reduce((a, b) => a + b, 0), 0);
     if (pending === 0) return status;
-    if (Date.now() > deadline) throw new Error(`the queue did not drain within ${timeoutMs} ms (pending ${pending ?? 'unknown'})`);
+    if (Date.now() > deadline)
+      throw new Error(`the queue did not drain within ${timeoutMs} ms (pending ${pending ?? 'unknown'})`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 /** Gotipath's `*` matches any characters (docs/scheduler.md, "Folding"). */
 const matches = (pattern, path) =>
-  new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(path);
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(path);
 
 /**
  * The audit: each acknowledged path must be covered by a call the stand-in accepted (200): a URL purge
@@ -124,7 +132,9 @@ export function audit(events, calls) {
   for (const event of acked) {
     for (const path of pathsFor(event.id)) {
       const hits = urlHits.get(path) ?? [];
-      const covering = broad.filter((c) => c.at >= event.sentAt && (c.kind === 'all' || c.paths.some((p) => matches(String(p), path))));
+      const covering = broad.filter(
+        (c) => c.at >= event.sentAt && (c.kind === 'all' || c.paths.some((p) => matches(String(p), path))),
+      );
       const first = Math.min(...hits, ...covering.map((c) => c.at));
       if (!Number.isFinite(first)) {
         lost.push(path);
@@ -140,11 +150,23 @@ export function audit(events, calls) {
   for (const e of events.filter((e) => !(e.status >= 200 && e.status < 300))) nonAcked[e.status] = (nonAcked[e.status] ?? 0) + 1;
   // Anything not acknowledged must make the platform resend: no answer, a 5xx, or a 429.
   const wrongRefusals = Object.keys(nonAcked).filter((s) => !(s === '0' || s === '429' || Number(s) >= 500));
-  return { sent: events.length, wrongRefusals, acked: acked.length, nonAcked, pathsAcked: acked.length * 2, purged, lost, duplicates, wrongCounts, maxStalenessMs };
+  return {
+    sent: events.length,
+    wrongRefusals,
+    acked: acked.length,
+    nonAcked,
+    pathsAcked: acked.length * 2,
+    purged,
+    lost,
+    duplicates,
+    wrongCounts,
+    maxStalenessMs,
+  };
 }
 
 /** Prints `label  value` rows, aligned. @param {Array<[string, unknown]>} rows */
 export function printTable(rows) {
   const width = Math.max(...rows.map(([label]) => label.length));
-  for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${typeof value === 'object' ? JSON.stringify(value) : value}`);
+  for (const [label, value] of rows)
+    console.log(`  ${label.padEnd(width)}  ${typeof value === 'object' ? JSON.stringify(value) : value}`);
 }
