@@ -43,6 +43,7 @@ async function fire(url, { requests, connections, runId }) {
             status,
             paths: Number(receipt.paths ?? 0),
             retryAfter: headers['retry-after'] ?? null,
+            error: receipt.error ?? (status >= 300 ? String(body).slice(0, 200) : undefined),
           });
         },
       },
@@ -67,6 +68,7 @@ export async function runLoad({ requests = 5_000, connections = 50, log = consol
     const drainStarted = Date.now();
     await waitDrained(stack.relay.url, Math.ceil((requests * 2) / 200) * (WINDOW_MS + 100) + 60_000);
     const drainMs = Date.now() - drainStarted;
+    const status = await waitDrained(stack.relay.url, 1_000);
     const calls = stack.standin.calls.filter((c) => c.path.startsWith(`/v1/distributions/${DISTRIBUTION_ID}`));
     const checked = audit(events, calls);
     const missingRetryAfter = events.filter((e) => e.status === 429 && !e.retryAfter).length;
@@ -81,6 +83,8 @@ export async function runLoad({ requests = 5_000, connections = 50, log = consol
       timeouts: result.timeouts,
       drainMs,
       calls: calls.length,
+      relaySaw: status.distributions[0]?.lastHour.byStatus ?? {},
+      refusals: [...new Set(events.filter((e) => e.error).map((e) => `${e.status} ${e.error}`))],
       violations: stack.standin.violations,
       maxUrlCallsInAnyWindow: summarize(calls, WINDOW_MS).maxCallsInAnyWindow.url,
     };
@@ -107,7 +111,9 @@ export function printLoadReport(report) {
     ['refusals the platform would not retry', report.wrongRefusals],
     ['paths acked / purged / lost', `${report.pathsAcked} / ${report.purged} / ${report.lost.length}`],
     ['duplicates (paths purged twice)', report.duplicates],
+    ['refusal messages', report.refusals.join('; ') || '-'],
     ['Gotipath calls / 429s', `${report.calls} / ${report.violations}`],
+    ["the relay's answers (0: timeout)", report.relaySaw],
     ['max URL calls in any window', report.maxUrlCallsInAnyWindow],
     ['drained in (s)', (report.drainMs / 1000).toFixed(1)],
   ]);
