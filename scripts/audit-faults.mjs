@@ -17,7 +17,7 @@ function phases({ outageMs, phaseMs }) {
   return [
     { name: 'baseline', faults: {}, ms: phaseMs / 2 },
     { name: '30 % 503', faults: { errorRate: 0.3, errorStatus: 503 }, ms: phaseMs },
-    { name: '30 % connection resets', faults: { resetRate: 0.3 }, ms: phaseMs },
+    { name: '50 % connection resets', faults: { resetRate: 0.5 }, ms: phaseMs },
     {
       name: `answers after ${TIMEOUT_MS + 600} ms (timeout ${TIMEOUT_MS} ms)`,
       faults: { delayMs: TIMEOUT_MS + 600 },
@@ -131,6 +131,8 @@ export function printReport(report) {
     ['paths acked', report.pathsAcked],
     ['paths purged', report.purged],
     ['lost', report.lost.length],
+    ['receipts with a wrong path count', report.wrongCounts.length],
+    ['refusals the platform would not retry', report.wrongRefusals],
     ['duplicates (paths purged twice)', report.duplicates],
     ['Gotipath calls', report.calls],
     ['calls by status (0: reset)', report.byStatus],
@@ -144,6 +146,7 @@ export function printReport(report) {
     ...report.phases.map((p) => [`calls during "${p.name}"`, p.calls]),
   ]);
   if (report.lost.length > 0) console.log(`lost paths: ${report.lost.slice(0, 20).join(' ')}`);
+  if (report.wrongCounts.length > 0) console.log(`wrong receipts: ${report.wrongCounts.slice(0, 20).join('; ')}`);
 }
 
 function parseFlags(argv) {

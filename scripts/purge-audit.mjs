@@ -125,7 +125,9 @@ export function audit(events, calls) {
     for (const p of c.paths) urlHits.set(String(p), [...(urlHits.get(String(p)) ?? []), c.at]);
   const broad = accepted.filter((c) => c.kind === 'pattern' || c.kind === 'all');
   const lost = [];
-  const wrongCounts = acked.filter((e) => e.paths !== pathsFor(e.id).length).map((e) => e.id);
+  const wrongCounts = acked
+    .filter((e) => e.paths !== pathsFor(e.id).length)
+    .map((e) => `${e.id}: ${e.status} ${e.paths} path(s)`);
   let purged = 0;
   let duplicates = 0;
   let maxStalenessMs = 0;
