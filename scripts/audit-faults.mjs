@@ -62,7 +62,7 @@ async function restartMidFlush(stack, runId, log) {
  */
 export async function runFaultAudit({ outageMs = 120_000, phaseMs = 12_000, rate = 4, log = console.log } = {}) {
   const config = auditConfig({ windowMs: WINDOW_MS, timeoutMs: TIMEOUT_MS, escalation: 'off' });
-  const stack = await startStack({ name: 'faults', secrets: SECRETS, config, windowMs: WINDOW_MS, portBase: 21_000 });
+  const stack = await startStack({ name: 'faults', secrets: SECRETS, config, windowMs: WINDOW_MS, portBase: 24_000 });
   stack.url = stack.relay.url;
   const started = Date.now();
   let killedAt = 0;
@@ -132,6 +132,7 @@ export function printReport(report) {
     ['paths purged', report.purged],
     ['lost', report.lost.length],
     ['receipts with a wrong path count', report.wrongCounts.length],
+    ['acks whose body was cut by the kill', report.cutReceipts],
     ['refusals the platform would not retry', report.wrongRefusals],
     ['duplicates (paths purged twice)', report.duplicates],
     ['Gotipath calls', report.calls],

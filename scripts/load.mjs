@@ -58,7 +58,7 @@ async function fire(url, { requests, connections, runId }) {
  */
 export async function runLoad({ requests = 5_000, connections = 50, log = console.log } = {}) {
   const config = auditConfig({ windowMs: WINDOW_MS, timeoutMs: 5_000 });
-  const stack = await startStack({ name: 'load', secrets: SECRETS, config, windowMs: WINDOW_MS, portBase: 23_000 });
+  const stack = await startStack({ name: 'load', secrets: SECRETS, config, windowMs: WINDOW_MS, portBase: 26_000 });
   try {
     const runId = `l${Date.now().toString(36)}`;
     log(`sending ${requests} signed webhooks over ${connections} connections`);
