@@ -35,7 +35,7 @@ function startSender(stack, rate, runId) {
   const sent = [];
   let n = 0;
   const timer = setInterval(() => sent.push(sendWebhook(stack.relay?.url ?? stack.url, `${runId}-${n++}`)), 1000 / rate);
-  return { stop: async () => (clearInterval(timer), Promise.all(sent)), count: () => n };
+  return { stop: async () => (clearInterval(timer), Promise.all(sent)) };
 }
 
 /**
@@ -66,9 +66,10 @@ export async function runFaultAudit({ outageMs = 120_000, phaseMs = 12_000, rate
   stack.url = stack.relay.url;
   const started = Date.now();
   let killedAt = 0;
+  let sender;
   try {
     const runId = `f${started.toString(36)}`;
-    const sender = startSender(stack, rate, runId);
+    sender = startSender(stack, rate, runId);
     let burst = [];
     const timeline = [];
     for (const phase of phases({ outageMs, phaseMs })) {
@@ -111,6 +112,8 @@ export async function runFaultAudit({ outageMs = 120_000, phaseMs = 12_000, rate
         report.wrongRefusals.length === 0,
     };
   } finally {
+    // A failed phase must not leave the sender running (the process would never exit).
+    await sender?.stop();
     await stack.stop();
   }
 }
