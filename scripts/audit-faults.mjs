@@ -2,7 +2,16 @@
 // throughout; afterwards every acknowledged path must have been purged. Flags: --outage-ms, --phase-ms, --rate.
 import { fileURLToPath } from 'node:url';
 import { summarize } from './gotipath-standin.mjs';
-import { DISTRIBUTION_ID, SECRETS, audit, auditConfig, printTable, sendWebhook, waitDrained } from './purge-audit.mjs';
+import {
+  DISTRIBUTION_ID,
+  SECRETS,
+  audit,
+  checkJourneys,
+  auditConfig,
+  printTable,
+  sendWebhook,
+  waitDrained,
+} from './purge-audit.mjs';
 import { startStack } from '../test/e2e/stack.mjs';
 
 const WINDOW_MS = 4_000;
@@ -88,6 +97,7 @@ export async function runFaultAudit({ outageMs = 120_000, phaseMs = 12_000, rate
     // A call the relay gave up on (timeout) may still be answered: let the stand-in's record settle.
     await sleep(TIMEOUT_MS + 1_000);
     // Outages, 401s and resets are answered before the stand-in reads the route: keep them by path.
+    const journeys = await checkJourneys(stack.relay.url, events);
     const calls = stack.standin.calls.filter((c) => c.path.startsWith(`/v1/distributions/${DISTRIBUTION_ID}`));
     const result = audit(events, calls);
     const summary = summarize(calls, WINDOW_MS);
@@ -95,6 +105,7 @@ export async function runFaultAudit({ outageMs = 120_000, phaseMs = 12_000, rate
       ...result,
       calls: calls.length,
       byStatus: { ...summary.rejected, 200: summary.accepted },
+      journeys,
       relaySaw: status.distributions[0]?.lastHour.byStatus ?? {},
       violations: stack.standin.violations,
       maxUrlCallsInAnyWindow: summary.maxCallsInAnyWindow.url,
@@ -109,7 +120,8 @@ export async function runFaultAudit({ outageMs = 120_000, phaseMs = 12_000, rate
         report.lost.length === 0 &&
         report.violations === 0 &&
         report.wrongCounts.length === 0 &&
-        report.wrongRefusals.length === 0,
+        report.wrongRefusals.length === 0 &&
+        report.journeys.mismatches.length === 0,
     };
   } finally {
     // A failed phase must not leave the sender running (the process would never exit).
@@ -138,6 +150,7 @@ export function printReport(report) {
     ['acks whose body was cut by the kill', report.cutReceipts],
     ['refusals the platform would not retry', report.wrongRefusals],
     ['duplicates (paths purged twice)', report.duplicates],
+    ['journeys checked / wrong (GET /admin/events)', `${report.journeys.checked} / ${report.journeys.mismatches.length}`],
     ['Gotipath calls', report.calls],
     ['calls by status (0: reset)', report.byStatus],
     ["the relay's answers (0: timeout/reset)", report.relaySaw],

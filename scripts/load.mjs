@@ -3,7 +3,16 @@
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { summarize } from './gotipath-standin.mjs';
-import { DISTRIBUTION_ID, SECRETS, audit, auditConfig, printTable, signedWebhook, waitDrained } from './purge-audit.mjs';
+import {
+  DISTRIBUTION_ID,
+  SECRETS,
+  audit,
+  checkJourneys,
+  auditConfig,
+  printTable,
+  signedWebhook,
+  waitDrained,
+} from './purge-audit.mjs';
 import { startStack } from '../test/e2e/stack.mjs';
 
 const WINDOW_MS = 2_000;
@@ -43,6 +52,7 @@ async function fire(url, { requests, connections, runId }) {
             status,
             paths: Number(receipt.paths ?? 0),
             retryAfter: headers['retry-after'] ?? null,
+            eventId: receipt.eventId,
             error: receipt.error ?? (status >= 300 ? String(body).slice(0, 200) : undefined),
           });
         },
@@ -69,12 +79,14 @@ export async function runLoad({ requests = 5_000, connections = 50, log = consol
     await waitDrained(stack.relay.url, Math.ceil((requests * 2) / 200) * (WINDOW_MS + 100) + 60_000);
     const drainMs = Date.now() - drainStarted;
     const status = await waitDrained(stack.relay.url, 1_000);
+    const journeys = await checkJourneys(stack.relay.url, events);
     const calls = stack.standin.calls.filter((c) => c.path.startsWith(`/v1/distributions/${DISTRIBUTION_ID}`));
     const checked = audit(events, calls);
     const missingRetryAfter = events.filter((e) => e.status === 429 && !e.retryAfter).length;
     const report = {
       ...checked,
       missingRetryAfter,
+      journeys,
       requestsPerSecond: Math.round(result.requests.average),
       durationS: result.duration,
       latencyP50: result.latency.p50,
@@ -93,6 +105,7 @@ export async function runLoad({ requests = 5_000, connections = 50, log = consol
       report.wrongRefusals.length === 0 &&
       report.wrongCounts.length === 0 &&
       missingRetryAfter === 0 &&
+      report.journeys.mismatches.length === 0 &&
       report.violations === 0;
     return { report, ok };
   } finally {
@@ -111,6 +124,7 @@ export function printLoadReport(report) {
     ['refusals the platform would not retry', report.wrongRefusals],
     ['paths acked / purged / lost', `${report.pathsAcked} / ${report.purged} / ${report.lost.length}`],
     ['duplicates (paths purged twice)', report.duplicates],
+    ['journeys checked / wrong (GET /admin/events)', `${report.journeys.checked} / ${report.journeys.mismatches.length}`],
     ['refusal messages', report.refusals.join('; ') || '-'],
     ['Gotipath calls / 429s', `${report.calls} / ${report.violations}`],
     ["the relay's answers (0: timeout)", report.relaySaw],

@@ -74,7 +74,7 @@ export async function sendWebhook(url, id) {
     const receipt = await response.json().catch(() => ({ paths: null }));
     const retryAfter = response.headers.get('retry-after');
     const paths = receipt.paths === null ? null : Number(receipt.paths ?? 0);
-    return { id, sentAt, at: Date.now(), status: response.status, paths, retryAfter };
+    return { id, sentAt, at: Date.now(), status: response.status, paths, retryAfter, eventId: receipt.eventId };
   } catch {
     return { id, sentAt, at: Date.now(), status: 0, paths: 0, retryAfter: null };
   }
@@ -101,6 +101,28 @@ export async function waitDrained(url, timeoutMs) {
       throw new Error(`the queue did not drain within ${timeoutMs} ms (pending ${pending ?? 'unknown'})`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * Cross-checks the relay's own record: for up to `sample` acknowledged events, GET /admin/events/{id} must
+ * list exactly the event's paths, each ending at an accepted call (or covered). Returns the mismatches.
+ */
+export async function checkJourneys(url, events, sample = 20) {
+  const acked = events.filter((e) => e.status >= 200 && e.status < 300 && e.eventId);
+  const step = Math.max(1, Math.floor(acked.length / sample));
+  const chosen = acked.filter((_, i) => i % step === 0).slice(0, sample);
+  const mismatches = [];
+  for (const event of chosen) {
+    const response = await fetch(`${url}/admin/events/${event.eventId}`, {
+      headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` },
+    });
+    const journey = response.ok ? await response.json() : { distributions: [] };
+    const paths = journey.distributions.flatMap((d) => d.paths);
+    const listed = paths.map((p) => p.path).sort();
+    const done = paths.every((p) => p.steps.some((s) => (s.step === 'call' && s.status === 200) || s.step === 'covered'));
+    if (JSON.stringify(listed) !== JSON.stringify(pathsFor(event.id).sort()) || !done) mismatches.push(event.eventId);
+  }
+  return { checked: chosen.length, mismatches };
 }
 
 /** Gotipath's `*` matches any characters (docs/scheduler.md, "Folding"). */

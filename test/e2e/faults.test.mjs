@@ -13,6 +13,8 @@ it('purges every acknowledged path through every fault, within the limits', { ti
   assert.deepEqual(report.lost, [], 'no acknowledged path is missing from the purges Gotipath accepted');
   assert.equal(report.purged, report.pathsAcked);
   assert.equal(report.violations, 0, 'no call was refused for a rate limit');
+  assert.ok(report.journeys.checked >= 10, `journeys checked: ${report.journeys.checked}`);
+  assert.deepEqual(report.journeys.mismatches, [], "the relay's own journeys list each event's paths, each purged");
   assert.ok(report.maxUrlCallsInAnyWindow <= 2);
   assert.ok(report.answeredAfterKill >= 1, 'the relay was killed while a call was in flight');
   assert.equal(report.deadLetters, 0);

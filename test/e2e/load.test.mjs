@@ -15,4 +15,6 @@ it('purges every path of every acknowledged webhook under load; refusals are ret
   assert.deepEqual(report.lost, [], 'every acknowledged path was purged');
   assert.equal(report.purged, report.pathsAcked);
   assert.equal(report.violations, 0, 'no call was refused for a rate limit');
+  assert.ok(report.journeys.checked >= 10, `journeys checked: ${report.journeys.checked}`);
+  assert.deepEqual(report.journeys.mismatches, [], "the relay's own journeys list each event's paths, each purged");
 });
