@@ -65,6 +65,53 @@ async function restartMidFlush(stack, runId, log) {
   return { killedAt, burst };
 }
 
+/** Runs the phases while the sender sends; returns every delivery, the phase start times and the kill time. */
+async function runPhases(stack, { outageMs, phaseMs, rate, log }) {
+  const runId = `f${Date.now().toString(36)}`;
+  const sender = startSender(stack, rate, runId);
+  const timeline = [];
+  let restart = { killedAt: 0, burst: [] };
+  try {
+    for (const phase of phases({ outageMs, phaseMs })) {
+      log(`phase: ${phase.name} (${Math.round(phase.ms / 1000)} s)`);
+      timeline.push({ name: phase.name, from: Date.now() });
+      stack.standin.setFaults(typeof phase.faults === 'function' ? phase.faults() : phase.faults);
+      const end = Date.now() + phase.ms;
+      if (phase.restart) restart = await restartMidFlush(stack, runId, log);
+      await sleep(Math.max(0, end - Date.now()));
+      stack.standin.resetFaults();
+    }
+  } catch (error) {
+    // A failed phase must not leave the sender running (the process would never exit).
+    await sender.stop();
+    throw error;
+  }
+  const events = [...(await sender.stop()), ...restart.burst];
+  timeline.push({ name: 'settling', from: Date.now() });
+  return { events, timeline, killedAt: restart.killedAt };
+}
+
+/** What the stand-in and the relay recorded, audited. */
+async function buildReport(stack, { events, timeline, killedAt, status, started }) {
+  const journeys = await checkJourneys(stack.relay.url, events);
+  // Outages, 401s and resets are answered before the stand-in reads the route: keep them by path.
+  const calls = stack.standin.calls.filter((c) => c.path.startsWith(`/v1/distributions/${DISTRIBUTION_ID}`));
+  const summary = summarize(calls, WINDOW_MS);
+  return {
+    ...audit(events, calls),
+    calls: calls.length,
+    byStatus: { ...summary.rejected, 200: summary.accepted },
+    journeys,
+    relaySaw: status.distributions[0]?.lastHour.byStatus ?? {},
+    violations: stack.standin.violations,
+    maxUrlCallsInAnyWindow: summary.maxCallsInAnyWindow.url,
+    answeredAfterKill: calls.filter((c) => killedAt > 0 && c.at >= killedAt && c.at < killedAt + 5_000).length,
+    deadLetters: status.distributions.reduce((n, d) => n + d.deadLetters, 0),
+    phases: timeline.map((p, i) => ({ name: p.name, calls: byStatus(calls, p.from, timeline[i + 1]?.from ?? Infinity) })),
+    durationS: Math.round((Date.now() - started) / 1000),
+  };
+}
+
 /**
  * Runs every phase, waits for the queue to drain, and audits.
  * @param {{ outageMs?: number, phaseMs?: number, rate?: number, log?: (line: string) => void }} [options]
@@ -74,58 +121,21 @@ export async function runFaultAudit({ outageMs = 120_000, phaseMs = 12_000, rate
   const stack = await startStack({ name: 'faults', secrets: SECRETS, config, windowMs: WINDOW_MS, portBase: 24_000 });
   stack.url = stack.relay.url;
   const started = Date.now();
-  let killedAt = 0;
-  let sender;
   try {
-    const runId = `f${started.toString(36)}`;
-    sender = startSender(stack, rate, runId);
-    let burst = [];
-    const timeline = [];
-    for (const phase of phases({ outageMs, phaseMs })) {
-      log(`phase: ${phase.name} (${Math.round(phase.ms / 1000)} s)`);
-      timeline.push({ name: phase.name, from: Date.now() });
-      stack.standin.setFaults(typeof phase.faults === 'function' ? phase.faults() : phase.faults);
-      const end = Date.now() + phase.ms;
-      if (phase.restart) ({ killedAt, burst } = await restartMidFlush(stack, runId, log));
-      await sleep(Math.max(0, end - Date.now()));
-      stack.standin.resetFaults();
-    }
-    const events = [...(await sender.stop()), ...burst];
-    timeline.push({ name: 'settling', from: Date.now() });
+    const run = await runPhases(stack, { outageMs, phaseMs, rate, log });
     log('faults cleared; waiting for the queue to drain');
     const status = await waitDrained(stack.relay.url, 180_000);
     // A call the relay gave up on (timeout) may still be answered: let the stand-in's record settle.
     await sleep(TIMEOUT_MS + 1_000);
-    // Outages, 401s and resets are answered before the stand-in reads the route: keep them by path.
-    const journeys = await checkJourneys(stack.relay.url, events);
-    const calls = stack.standin.calls.filter((c) => c.path.startsWith(`/v1/distributions/${DISTRIBUTION_ID}`));
-    const result = audit(events, calls);
-    const summary = summarize(calls, WINDOW_MS);
-    const report = {
-      ...result,
-      calls: calls.length,
-      byStatus: { ...summary.rejected, 200: summary.accepted },
-      journeys,
-      relaySaw: status.distributions[0]?.lastHour.byStatus ?? {},
-      violations: stack.standin.violations,
-      maxUrlCallsInAnyWindow: summary.maxCallsInAnyWindow.url,
-      answeredAfterKill: calls.filter((c) => c.at >= killedAt && killedAt > 0 && c.at < killedAt + 5_000).length,
-      deadLetters: status.distributions.reduce((n, d) => n + d.deadLetters, 0),
-      phases: timeline.map((p, i) => ({ name: p.name, calls: byStatus(calls, p.from, timeline[i + 1]?.from ?? Infinity) })),
-      durationS: Math.round((Date.now() - started) / 1000),
-    };
-    return {
-      report,
-      ok:
-        report.lost.length === 0 &&
-        report.violations === 0 &&
-        report.wrongCounts.length === 0 &&
-        report.wrongRefusals.length === 0 &&
-        report.journeys.mismatches.length === 0,
-    };
+    const report = await buildReport(stack, { ...run, status, started });
+    const ok =
+      report.lost.length === 0 &&
+      report.violations === 0 &&
+      report.wrongCounts.length === 0 &&
+      report.wrongRefusals.length === 0 &&
+      report.journeys.mismatches.length === 0;
+    return { report, ok };
   } finally {
-    // A failed phase must not leave the sender running (the process would never exit).
-    await sender?.stop();
     await stack.stop();
   }
 }

@@ -62,6 +62,30 @@ async function fire(url, { requests, connections, runId }) {
   return { result, events: [...events.values()] };
 }
 
+/** What the stand-in and the relay recorded, audited, with autocannon's figures. */
+async function buildReport(stack, { result, events, drainMs }) {
+  const status = await waitDrained(stack.relay.url, 1_000);
+  const journeys = await checkJourneys(stack.relay.url, events);
+  const calls = stack.standin.calls.filter((c) => c.path.startsWith(`/v1/distributions/${DISTRIBUTION_ID}`));
+  return {
+    ...audit(events, calls),
+    missingRetryAfter: events.filter((e) => e.status === 429 && !e.retryAfter).length,
+    journeys,
+    requestsPerSecond: Math.round(result.requests.average),
+    durationS: result.duration,
+    latencyP50: result.latency.p50,
+    latencyP99: result.latency.p99,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    drainMs,
+    calls: calls.length,
+    relaySaw: status.distributions[0]?.lastHour.byStatus ?? {},
+    refusals: [...new Set(events.filter((e) => e.error).map((e) => `${e.status} ${e.error}`))],
+    violations: stack.standin.violations,
+    maxUrlCallsInAnyWindow: summarize(calls, WINDOW_MS).maxCallsInAnyWindow.url,
+  };
+}
+
 /**
  * Runs the load against a fresh stack and audits it.
  * @param {{ requests?: number, connections?: number, log?: (line: string) => void }} [options]
@@ -78,33 +102,12 @@ export async function runLoad({ requests = 5_000, connections = 50, log = consol
     const drainStarted = Date.now();
     await waitDrained(stack.relay.url, Math.ceil((requests * 2) / 200) * (WINDOW_MS + 100) + 60_000);
     const drainMs = Date.now() - drainStarted;
-    const status = await waitDrained(stack.relay.url, 1_000);
-    const journeys = await checkJourneys(stack.relay.url, events);
-    const calls = stack.standin.calls.filter((c) => c.path.startsWith(`/v1/distributions/${DISTRIBUTION_ID}`));
-    const checked = audit(events, calls);
-    const missingRetryAfter = events.filter((e) => e.status === 429 && !e.retryAfter).length;
-    const report = {
-      ...checked,
-      missingRetryAfter,
-      journeys,
-      requestsPerSecond: Math.round(result.requests.average),
-      durationS: result.duration,
-      latencyP50: result.latency.p50,
-      latencyP99: result.latency.p99,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      drainMs,
-      calls: calls.length,
-      relaySaw: status.distributions[0]?.lastHour.byStatus ?? {},
-      refusals: [...new Set(events.filter((e) => e.error).map((e) => `${e.status} ${e.error}`))],
-      violations: stack.standin.violations,
-      maxUrlCallsInAnyWindow: summarize(calls, WINDOW_MS).maxCallsInAnyWindow.url,
-    };
+    const report = await buildReport(stack, { result, events, drainMs });
     const ok =
       report.lost.length === 0 &&
       report.wrongRefusals.length === 0 &&
       report.wrongCounts.length === 0 &&
-      missingRetryAfter === 0 &&
+      report.missingRetryAfter === 0 &&
       report.journeys.mismatches.length === 0 &&
       report.violations === 0;
     return { report, ok };
