@@ -264,6 +264,8 @@ export async function startGotipathStandin(options = {}) {
   /** The faults a request to `pathname` meets. @param {string} pathname @returns {Faults} */
   const faultsFor = (pathname) => ({ ...faults, ...scoped.get(ROUTE_RE.exec(pathname)?.[1] ?? '') });
   let violations = 0;
+  /** Calls received but not answered yet (e.g. held by delayMs): a test can act while one is in flight. */
+  let inFlight = 0;
   let closing = false;
   /** @type {Set<() => void>} */
   const sleepers = new Set();
@@ -391,9 +393,11 @@ export async function startGotipathStandin(options = {}) {
   async function onRequest(req, res) {
     const { pathname } = new URL(req.url ?? '/', `http://${HOST}`);
     if (pathname.startsWith('/__standin/')) return handleControl(req, res, pathname);
-    const raw = await readBody(req);
+    inFlight++;
+    const raw = await readBody(req).catch((err) => (inFlight--, Promise.reject(err)));
     const faults = faultsFor(pathname);
     if (faults.delayMs) await sleep(faults.delayMs);
+    inFlight--;
     if (closing) return;
     /** @type {Call} */
     const call = {
@@ -432,6 +436,10 @@ export async function startGotipathStandin(options = {}) {
     /** Number of calls answered 429 since start or the last clear(). */
     get violations() {
       return violations;
+    },
+    /** Calls received and not yet answered. */
+    get inFlight() {
+      return inFlight;
     },
     /**
      * Merge faults over the current ones (null/undefined removes one); returns the active faults. With a

@@ -42,13 +42,24 @@ export async function startLocalRelay({ port, vars, persistTo, log = () => {}, r
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
+  // If this process exits without stopping it (a test runner's timeout), wrangler's group goes with it.
+  const killOnExit = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', killOnExit);
+  /** Stops wrangler and its workerd; `SIGKILL` is a crash (nothing gets to finish). */
+  const stop = (signal = 'SIGTERM') =>
     new Promise((resolve) => {
+      process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       // The whole process group: wrangler's workerd child must not outlive it.
       try {
-        process.kill(-child.pid, 'SIGTERM');
+        process.kill(-child.pid, signal);
       } catch {
         resolve();
       }

@@ -48,11 +48,14 @@ async function send(o: FlushOptions, batch: Batch): Promise<boolean> {
     applyWarming(context(), batch, statuses, sentAt);
     return o.state.failures.prefetch === 0;
   }
+  // Counted as a call that timed out (one timeout after its timeout) until its answer replaces it.
+  const pending = o.store.beginCall(batch.kind, batch.paths.length, sentAt + 2 * o.timeoutMs);
   const outcome =
     batch.kind === 'prefetch'
       ? await o.client.prefetch(o.distributionId, batch.paths)
       : await o.client.purge(o.distributionId, batch.kind, batch.paths);
   applyOutcome(context(), batch, outcome, sentAt);
+  o.store.endCall(pending);
   return outcome.ok;
 }
 

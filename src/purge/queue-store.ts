@@ -266,6 +266,25 @@ export class QueueStore {
     this.sql.exec(`DELETE FROM calls WHERE at < ?`, at - CALL_LOG_MS);
   }
 
+  /**
+   * Counts a call before it is sent, as a call with no answer (status 0) made at `at`: if the Durable
+   * Object is evicted or crashes before the answer, the rate window still holds the call Gotipath may have
+   * accepted. Returns the row to drop once the real answer is recorded.
+   */
+  beginCall(kind: CallKind, paths: number, at: number): number {
+    const row = this.sql.exec<{ id: number }>(
+      `INSERT INTO calls (at, kind, status, paths) VALUES (?, ?, 0, ?) RETURNING rowid AS id`,
+      at,
+      kind,
+      paths,
+    );
+    return row.one().id;
+  }
+
+  endCall(id: number): void {
+    this.sql.exec(`DELETE FROM calls WHERE rowid = ?`, id);
+  }
+
   calls(since: number): (CallRecord & { status: number; paths: number })[] {
     return this.sql
       .exec<{ at: number; kind: CallKind; status: number; paths: number }>(

@@ -28,13 +28,18 @@ export async function startStack({ name, secrets, config, windowMs, portBase }) 
     await standin.close();
     rmSync(dir, { recursive: true, force: true });
   };
+  const port = portBase + Math.floor(Math.random() * 2_000);
+  const start = () =>
+    startLocalRelay({ port, persistTo: join(dir, 'state'), vars: { ...secrets, GOTIPATH_API_BASE: standin.url } });
+  /** Kills the relay (SIGKILL: a crash, by default) and starts it again on the same port and persisted state. */
+  stack.restartRelay = async (signal = 'SIGKILL') => {
+    await stack.relay?.stop(signal);
+    stack.relay = undefined;
+    stack.relay = await start();
+    return stack.relay;
+  };
   try {
-    const port = portBase + Math.floor(Math.random() * 2_000);
-    stack.relay = await startLocalRelay({
-      port,
-      persistTo: join(dir, 'state'),
-      vars: { ...secrets, GOTIPATH_API_BASE: standin.url },
-    });
+    stack.relay = await start();
     await putConfig(stack.relay.url, secrets.ADMIN_TOKEN, config);
   } catch (error) {
     await stack.stop();

@@ -1,9 +1,11 @@
 // The scheduler within Gotipath's limits: bursts, priority order, full calls, 429s honoured, nothing lost.
 import { runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
+import { flush } from '../../src/purge/flush';
+import type { CallOutcome, GotipathClient } from '../../src/purge/gotipath';
 import { applyOutcome, initialState } from '../../src/purge/outcome';
 import { QueueStore } from '../../src/purge/queue-store';
-import { items, maxInAnyWindow, range, scheduler, sentCounts, testDistribution, violations } from './scheduler-harness';
+import { items, maxInAnyWindow, range, scheduler, sentCounts, sleep, testDistribution, violations } from './scheduler-harness';
 
 // Both events land within the coalescing window, so the first call already sees every path.
 const burst = scheduler('burst', testDistribution('sched-limits-burst', { coalesceMs: 1_000 }));
@@ -81,6 +83,36 @@ describe('429 Too Many Requests', () => {
       );
       expect(schedulerState.blockedUntil).toEqual({ pattern: 57_000 });
       expect(schedulerState.health).toBe('ok');
+    });
+  });
+
+  it('still counts a call whose answer never came because the object died mid-call', async () => {
+    const crashed = scheduler('crashed', testDistribution('sched-limits-crash'));
+    await runInDurableObject(crashed.stub, async (_instance, state) => {
+      const store = new QueueStore(state.storage.sql);
+      const now = Date.now();
+      store.enqueue(items('url', range('/crash/', 10)), 'evt_crash', now);
+      const sent: string[][] = [];
+      // The first pass hangs in its first call: the object is killed there, before the answer.
+      const hanging: GotipathClient = {
+        purge: (_id, _kind, paths) => (sent.push([...paths]), new Promise<CallOutcome>(() => {})),
+        prefetch: () => new Promise<CallOutcome>(() => {}),
+        getDistribution: () => new Promise<CallOutcome>(() => {}),
+      };
+      const options = { store, distributionId: crashed.config.id, config: crashed.config, timeoutMs: 1_000, now: () => now };
+      void flush({ ...options, client: hanging, state: initialState() });
+      await sleep(0);
+      // After the restart, a fresh pass over the same storage: one token left, so one call, not two.
+      const answered: GotipathClient = {
+        ...hanging,
+        purge: async (_id, _kind, paths) => (sent.push([...paths]), { ok: true, status: 200 }),
+      };
+      await flush({ ...options, client: answered, state: initialState() });
+      expect(sent).toHaveLength(2);
+      expect(store.calls(now - crashed.config.limits.windowMs)).toEqual([
+        { at: now, kind: 'url', status: 200, paths: 5 },
+        { at: now + 2_000, kind: 'url', status: 0, paths: 5 },
+      ]);
     });
   });
 });
