@@ -8,6 +8,7 @@ import {
   audit,
   checkJourneys,
   auditConfig,
+  numericFlags,
   printTable,
   sendWebhook,
   waitDrained,
@@ -176,18 +177,8 @@ export function printReport(report) {
   if (report.wrongCounts.length > 0) console.log(`wrong receipts: ${report.wrongCounts.slice(0, 20).join('; ')}`);
 }
 
-function parseFlags(argv) {
-  const flags = {};
-  for (const arg of argv) {
-    const [, name, value] = /^--(outage-ms|phase-ms|rate)=(\d+)$/.exec(arg) ?? [];
-    if (!name) throw new Error(`unknown argument ${arg} (use --outage-ms=N, --phase-ms=N, --rate=N)`);
-    flags[{ 'outage-ms': 'outageMs', 'phase-ms': 'phaseMs', rate: 'rate' }[name]] = Number(value);
-  }
-  return flags;
-}
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { report, ok } = await runFaultAudit(parseFlags(process.argv.slice(2)));
+  const { report, ok } = await runFaultAudit(numericFlags(process.argv.slice(2), ['outage-ms', 'phase-ms', 'rate']));
   printReport(report);
   console.log(ok ? 'audit passed: nothing lost, no limit exceeded' : 'AUDIT FAILED');
   process.exitCode = ok ? 0 : 1;

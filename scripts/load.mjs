@@ -9,6 +9,7 @@ import {
   audit,
   checkJourneys,
   auditConfig,
+  numericFlags,
   printTable,
   signedWebhook,
   waitDrained,
@@ -137,18 +138,8 @@ export function printLoadReport(report) {
   if (report.lost.length > 0) console.log(`lost paths: ${report.lost.slice(0, 20).join(' ')}`);
 }
 
-function parseFlags(argv) {
-  const flags = {};
-  for (const arg of argv) {
-    const [, name, value] = /^--(requests|connections)=(\d+)$/.exec(arg) ?? [];
-    if (!name) throw new Error(`unknown argument ${arg} (use --requests=N, --connections=N)`);
-    flags[name] = Number(value);
-  }
-  return flags;
-}
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { report, ok } = await runLoad(parseFlags(process.argv.slice(2)));
+  const { report, ok } = await runLoad(numericFlags(process.argv.slice(2), ['requests', 'connections']));
   printLoadReport(report);
   console.log(ok ? 'check passed: every acknowledged path was purged; every refusal is retryable' : 'CHECK FAILED');
   process.exitCode = ok ? 0 : 1;

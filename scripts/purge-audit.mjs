@@ -1,5 +1,6 @@
 // Shared by the fault audit and the load script: signed Standard Webhooks, the test config, and the audit
 // that compares every path the relay acknowledged with what the Gotipath stand-in accepted.
+import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 
 /** The Worker's vars for these runs (test values only; the webhook secret is a `whsec_` base64 key). */
@@ -196,4 +197,24 @@ export function printTable(rows) {
   const width = Math.max(...rows.map(([label]) => label.length));
   for (const [label, value] of rows)
     console.log(`  ${label.padEnd(width)}  ${typeof value === 'object' ? JSON.stringify(value) : value}`);
+}
+
+/**
+ * Numeric `--name=N` flags, camelCased (`--outage-ms=5` → `{ outageMs: 5 }`); anything else throws with the usage.
+ * @param {string[]} argv @param {string[]} names @returns {Record<string, number>}
+ */
+export function numericFlags(argv, names) {
+  const usage = names.map((n) => `--${n}=N`).join(', ');
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) }));
+  } catch (error) {
+    throw new Error(`${error.message} (use ${usage})`);
+  }
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => {
+      if (!/^\d+$/.test(String(value))) throw new Error(`--${name} needs a whole number (use ${usage})`);
+      return [name.replace(/-([a-z])/g, (_, c) => c.toUpperCase()), Number(value)];
+    }),
+  );
 }
