@@ -137,10 +137,24 @@ export type CallKind = 'url' | 'pattern' | 'all' | 'prefetch';
 
 export type ParseConfigResult = { ok: true; config: RelayConfig } | { ok: false; issues: ConfigIssue[] };
 
+/**
+ * A copy of a name-keyed map without a prototype. Its keys are looked up with names from requests and
+ * payloads (`/webhooks/{source}`, `/admin/distributions/{name}`, an event's locale): on a plain object
+ * `valueOf` or `constructor` would find Object.prototype's functions.
+ */
+const bare = <T>(map: Record<string, T>): Record<string, T> =>
+  Object.setPrototypeOf(Object.fromEntries(Object.entries(map)), null) as Record<string, T>;
+
 /** Validates a config document; every problem comes back with its exact field path. */
 export function parseConfig(input: unknown): ParseConfigResult {
   // reportInput: so a message can say what was found ("expected string, got number").
   const result = ConfigSchema.safeParse(input, { reportInput: true });
-  if (result.success) return { ok: true, config: result.data };
+  if (result.success) {
+    const { distributions, sources, locales } = result.data;
+    return {
+      ok: true,
+      config: { ...result.data, distributions: bare(distributions), sources: bare(sources), locales: bare(locales) },
+    };
+  }
   return { ok: false, issues: result.error.issues.flatMap((issue) => flattenIssue(issue)) };
 }

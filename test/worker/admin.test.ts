@@ -80,6 +80,32 @@ describe('PUT /admin/config', () => {
   });
 });
 
+describe('names that are members of Object.prototype', () => {
+  // Found by the long fuzz run: /admin/distributions/valueOf/crawl was a 500.
+  it.each(['valueOf', 'constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'are unknown distributions and sources, not a 500: %s',
+    async (name) => {
+      await putConfig(baseConfig());
+      const routes: [string, RequestInit][] = [
+        [`/distributions/${name}/crawl`, { method: 'POST' }],
+        [`/distributions/${name}/resume`, { method: 'POST' }],
+        [`/distributions/${name}/dead-letters`, {}],
+        [`/tags?distribution=${name}`, {}],
+        ['/preview', { method: 'POST', body: JSON.stringify({ source: name, body: {} }) }],
+      ];
+      for (const [path, init] of routes) {
+        const response = await admin(path, init);
+        expect([400, 404, 422], path).toContain(response.status);
+        expect(typeof (await response.json<{ error?: unknown }>()).error).toBe('string');
+      }
+      const webhook = await workerFetch(`${ORIGIN}/webhooks/${name}`, { method: 'POST', body: '{}' });
+      expect(webhook.status).toBe(404);
+      const report = await workerFetch(`${ORIGIN}/tags/${name}`, { method: 'POST', body: '{}' });
+      expect([401, 404]).toContain(report.status);
+    },
+  );
+});
+
 describe('POST /admin/preview', () => {
   it('shows the event, the matched rules and their paths without a signature and without queueing', async () => {
     await putConfig(baseConfig());
