@@ -1,6 +1,8 @@
 // Turns a verified request into a ContentEvent through its provider (shared by webhooks and preview).
 import type { SourceConfig } from '../rules/schema';
 import { newId } from '../lib/log';
+import { readSecrets } from '../settings';
+import { parseJsonBody } from './support';
 import type { ContentEvent, WebhookProvider, WebhookRequest } from './types';
 
 // Parsed options per source object: a loaded config is kept per isolate and version, so each source is
@@ -33,4 +35,22 @@ export function createEvent(
 ): ContentEvent {
   const normalized = provider.normalize(request, payload, sourceOptions(provider, source));
   return { eventId: newId('evt'), source: sourceId, provider: provider.name, receivedAt: now, ...normalized };
+}
+
+/** Verifies a webhook with its source's provider (401/400 when it fails), then normalizes it into a ContentEvent. */
+export async function verifiedEvent(
+  env: Env,
+  provider: WebhookProvider,
+  sourceId: string,
+  source: SourceConfig,
+  request: WebhookRequest,
+  now = Date.now(),
+): Promise<ContentEvent> {
+  await provider.verify(request, {
+    secrets: readSecrets(env, source.secrets, sourceId),
+    options: sourceOptions(provider, source),
+    toleranceMs: toleranceMs(provider, source),
+    now,
+  });
+  return createEvent(provider, sourceId, source, request, parseJsonBody(request.body), now);
 }

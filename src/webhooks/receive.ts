@@ -2,9 +2,8 @@
 // redelivery check + remembered paths (one SourceState call) → store → remember + record (one more).
 import { RelayError, notFound, unavailable } from '../errors';
 import { log } from '../lib/log';
-import { createEvent, sourceOptions, toleranceMs } from '../providers/event';
+import { verifiedEvent } from '../providers/event';
 import { getProvider } from '../providers/registry';
-import { parseJsonBody } from '../providers/support';
 import { collectWork, countPaths, enqueueWork } from '../purge/enqueue';
 import { matchEvent, type MatchResult, type MemoryItem } from '../rules/matcher';
 import { loadConfig, type LoadedConfig } from '../rules/store';
@@ -15,7 +14,7 @@ import type { DeliveryEntry } from '../sources/deliveries-log';
 import { sourceStateFor, type Settled, type Settlement } from '../sources/state';
 import { readBodyLimited } from './body';
 import { withDeliveryLog, type DeliveryJournal } from './record-delivery';
-import { readSecrets, type Settings } from '../settings';
+import type { Settings } from '../settings';
 import type { ContentEvent } from '../providers/types';
 
 export interface Receipt {
@@ -139,13 +138,7 @@ async function receiveAndQueue(
     headers: request.headers,
     body: await readBodyLimited(request, settings.MAX_BODY_BYTES),
   };
-  await provider.verify(webhook, {
-    secrets: readSecrets(env, source.secrets, sourceId),
-    options: sourceOptions(provider, source),
-    toleranceMs: toleranceMs(provider, source),
-    now: Date.now(),
-  });
-  const event = createEvent(provider, sourceId, source, webhook, parseJsonBody(webhook.body));
+  const event = await verifiedEvent(env, provider, sourceId, source, webhook);
   journal.note(event);
   const deliveryId = source.dedupeSeconds > 0 ? event.deliveryId : undefined;
   const dedupe = deliveryId === undefined ? undefined : { deliveryId, keepMs: source.dedupeSeconds * 1000 };

@@ -1,11 +1,9 @@
 // The in-isolate part of the webhook pipeline, with no round-trip: verify, parse, normalize, match, group by distribution.
-import { createEvent, sourceOptions, toleranceMs } from '../../src/providers/event';
+import { verifiedEvent } from '../../src/providers/event';
 import { getProvider } from '../../src/providers/registry';
-import { parseJsonBody } from '../../src/providers/support';
 import { collectWork } from '../../src/purge/enqueue';
 import { matchEvent } from '../../src/rules/matcher';
 import type { LoadedConfig } from '../../src/rules/store';
-import { readSecrets } from '../../src/settings';
 import type { SignedWebhook } from './payloads';
 
 /** Runs the same steps receiveWebhook runs between reading the body and the first Durable Object call. */
@@ -19,12 +17,6 @@ export async function cpuPart(env: Env, loaded: LoadedConfig, sourceId: string, 
     headers: new Headers(webhook.headers),
     body: webhook.body,
   };
-  await provider.verify(request, {
-    secrets: readSecrets(env, source.secrets, sourceId),
-    options: sourceOptions(provider, source),
-    toleranceMs: toleranceMs(provider, source),
-    now: Date.now(),
-  });
-  const event = createEvent(provider, sourceId, source, request, parseJsonBody(request.body));
+  const event = await verifiedEvent(env, provider, sourceId, source, request);
   return collectWork(matchEvent(loaded, event).matches).length;
 }
