@@ -1,5 +1,5 @@
 // Regenerates the documents made from the zod schemas: config.schema.json (for editors and the examples)
-// and, for the Worker to serve as static assets, static/config.schema.json and static/openapi.json:
+// and, for the Worker to bundle as data (src/lib/assets.ts), static/config.schema.json and static/openapi.json:
 // `npm run schema`. The Worker serves the files, so zod's JSON Schema code stays out of its bundle.
 // The TypeScript sources are bundled with esbuild (which wrangler ships) and run in Node.
 import { build } from 'esbuild';

@@ -7,7 +7,6 @@ declare namespace Cloudflare {
 	}
 	interface Env {
 		CONFIG: KVNamespace;
-		ASSETS: Fetcher;
 		GOTIPATH_API_BASE: string;
 		MAX_BODY_BYTES: string;
 		PURGE_SCHEDULER: DurableObjectNamespace<import("./index").PurgeScheduler>;

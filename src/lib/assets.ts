@@ -1,27 +1,13 @@
-// Documents generated at build time (`npm run schema` writes static/) and served from the Worker's static
-// assets, so the code that generates them (zod's JSON Schema output) stays out of the Worker's bundle.
-// https://developers.cloudflare.com/workers/static-assets/binding/
-import { misconfigured } from '../errors';
+// Documents generated at build time (`npm run schema` writes static/) and bundled as data, so the code that
+// generates them (zod's JSON Schema output) stays out of the Worker. Not Workers Static Assets: with an
+// [assets] section, wrangler dev 4.86 answers 500 to /cdn-cgi/handler/scheduled, the documented way to
+// fire a cron trigger locally (https://developers.cloudflare.com/workers/configuration/cron-triggers/).
+import configSchema from '../../static/config.schema.json';
+import openApi from '../../static/openapi.json';
 
-export type StaticDocument = 'openapi.json' | 'config.schema.json';
+const DOCUMENTS = { 'openapi.json': openApi, 'config.schema.json': configSchema };
 
-// One entry per document: the set of names is fixed, so the cache cannot grow.
-const texts = new Map<StaticDocument, Promise<string>>();
+export type StaticDocument = keyof typeof DOCUMENTS;
 
-async function read(env: Env, name: StaticDocument): Promise<string> {
-  // Any host will do: the binding serves the files of the assets directory by path.
-  const response = await env.ASSETS.fetch(`https://assets.invalid/${name}`);
-  if (!response.ok) throw misconfigured(`static asset ${name} is missing (run \`npm run schema\`, then deploy)`);
-  return response.text();
-}
-
-/** A generated document's text, read once per isolate (a failed read is not kept). */
-export function staticDocument(env: Env, name: StaticDocument): Promise<string> {
-  let text = texts.get(name);
-  if (!text) {
-    text = read(env, name);
-    texts.set(name, text);
-    text.catch(() => texts.get(name) === text && texts.delete(name));
-  }
-  return text;
-}
+/** A generated document, as the JSON value `npm run schema` wrote. */
+export const staticDocument = (name: StaticDocument): unknown => DOCUMENTS[name];

@@ -83,11 +83,7 @@ export function createConsole(api: AdminApi) {
       .get('/ui/', (c) => c.redirect('/admin/ui', 301))
       .route('/ui', pages)
       // Generated at build time from the zod schemas (src/ui/openapi.ts, `npm run schema`).
-      .get('/openapi.json', sessionOrBearer, async (c) =>
-        c.body(await staticDocument(c.env, 'openapi.json'), 200, { 'content-type': 'application/json' }),
-      )
-      .get('/docs', sessionOrBearer, async (c) =>
-        c.html(<DocsPage c={c} doc={JSON.parse(await staticDocument(c.env, 'openapi.json')) as JsonSchema} />),
-      )
+      .get('/openapi.json', sessionOrBearer, (c) => c.json(staticDocument('openapi.json')))
+      .get('/docs', sessionOrBearer, (c) => c.html(<DocsPage c={c} doc={staticDocument('openapi.json') as JsonSchema} />))
   );
 }

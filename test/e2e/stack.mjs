@@ -30,7 +30,14 @@ export async function startStack({ name, secrets, config, windowMs, portBase }) 
   };
   const port = portBase + Math.floor(Math.random() * 2_000);
   const start = () =>
-    startLocalRelay({ port, persistTo: join(dir, 'state'), vars: { ...secrets, GOTIPATH_API_BASE: standin.url } });
+    startLocalRelay({
+      port,
+      persistTo: join(dir, 'state'),
+      vars: { ...secrets, GOTIPATH_API_BASE: standin.url },
+      // E2E_LOG=1 shows wrangler's output (the relay's JSON log lines among it) while debugging a suite.
+      ...(process.env.E2E_LOG && { log: (line) => process.stderr.write(`[${name}] ${line}
+`) }),
+    });
   /** Kills the relay (SIGKILL: a crash, by default) and starts it again on the same port and persisted state. */
   stack.restartRelay = async (signal = 'SIGKILL') => {
     await stack.relay?.stop(signal);
