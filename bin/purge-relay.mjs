@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { configCommand } from './lib/config-commands.mjs';
 import { purgeCommand, previewCommand, sendSampleCommand, statusCommand } from './lib/ops-commands.mjs';
 import { CliError, DEFAULT_URL, createProgress, createRelay } from './lib/relay.mjs';
+import { tagsCommand } from './lib/tags-command.mjs';
 
 const USAGE = `Usage: purge-relay <command> [options]
 
@@ -17,13 +18,16 @@ Commands
                                            what a payload would purge (no signature, nothing purged)
   purge --distribution <name> [<path>...] [--file <paths.txt>] [--pattern </x/*>]... [--prefetch <path>]... [--all]
         [--wait [--timeout <s>]]           queue a manual purge; --wait shows progress until it is sent
+  tags --distribution <name> [--tag <tag> | --path </p> | --crawl]
+                                           the tag index: a tag's pages, a page's tags, or the summary
+                                           with crawl progress; --crawl starts the sitemap crawl now
   send-sample <provider> [--source <id>] [--config <file>]
                                            a genuinely signed sample webhook (contentful, sanity, shopify,
                                            strapi, standard-webhooks)
 
 Options
   --url <url>     the relay (default $PURGE_RELAY_URL or ${DEFAULT_URL})
-  --json          print the relay's JSON answer (status, preview)
+  --json          print the relay's JSON answer (status, preview, tags)
   -h, --help      this text
 
 The admin token comes from $PURGE_RELAY_TOKEN (for a relay on 127.0.0.1/localhost, ADMIN_TOKEN in
@@ -44,6 +48,9 @@ const OPTIONS = {
   wait: { type: 'boolean' },
   timeout: { type: 'string' },
   config: { type: 'string' },
+  tag: { type: 'string' },
+  path: { type: 'string' },
+  crawl: { type: 'boolean' },
 };
 
 const COMMANDS = {
@@ -51,6 +58,7 @@ const COMMANDS = {
   config: configCommand,
   preview: previewCommand,
   purge: purgeCommand,
+  tags: tagsCommand,
   'send-sample': sendSampleCommand,
 };
 

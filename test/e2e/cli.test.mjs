@@ -1,13 +1,12 @@
 // The CLI (bin/purge-relay.mjs) against a relay under wrangler dev and the Gotipath stand-in on 127.0.0.1.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { readDevVars } from '../../scripts/local-relay.mjs';
-import { startStack } from './stack.mjs';
+import { runCli, startStack } from './stack.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WINDOW_MS = 2_000;
@@ -39,22 +38,8 @@ after(async () => {
   await stack?.stop();
 });
 
-/** Runs the CLI without blocking this process (the stand-in answers from it); resolves with its output. */
-function cli(args, { token = SECRETS.ADMIN_TOKEN, url = relay.url, env = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${ROOT}bin/purge-relay.mjs`, ...args, '--url', url], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, PURGE_RELAY_TOKEN: token, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args, { token = SECRETS.ADMIN_TOKEN, url = relay.url, env = {} } = {}) =>
+  runCli(args, { url, token, cwd: dir, env });
 
 const file = (name, value) => {
   const path = join(dir, name);

@@ -1,8 +1,10 @@
 // The end-to-end stack the e2e tests share: the Gotipath stand-in and the relay under wrangler dev,
 // both on 127.0.0.1, with a config loaded and a scratch folder that goes away afterwards.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startGotipathStandin } from '../../scripts/gotipath-standin.mjs';
 import { putConfig, startLocalRelay } from '../../scripts/local-relay.mjs';
 
@@ -35,8 +37,11 @@ export async function startStack({ name, secrets, config, windowMs, portBase }) 
       persistTo: join(dir, 'state'),
       vars: { ...secrets, GOTIPATH_API_BASE: standin.url },
       // E2E_LOG=1 shows wrangler's output (the relay's JSON log lines among it) while debugging a suite.
-      ...(process.env.E2E_LOG && { log: (line) => process.stderr.write(`[${name}] ${line}
-`) }),
+      ...(process.env.E2E_LOG && {
+        log: (line) =>
+          process.stderr.write(`[${name}] ${line}
+`),
+      }),
     });
   /** Kills the relay (SIGKILL: a crash, by default) and starts it again on the same port and persisted state. */
   stack.restartRelay = async (signal = 'SIGKILL') => {
@@ -53,4 +58,26 @@ export async function startStack({ name, secrets, config, windowMs, portBase }) 
     throw error;
   }
   return stack;
+}
+
+const CLI = fileURLToPath(new URL('../../bin/purge-relay.mjs', import.meta.url));
+
+/**
+ * Runs the purge-relay CLI without blocking this process (the stand-in answers from it); resolves with its output.
+ * @param {string[]} args @param {{ url: string, token: string, cwd?: string, env?: Record<string, string> }} options
+ */
+export function runCli(args, { url, token, cwd, env = {} }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args, '--url', url], {
+      cwd,
+      env: { PATH: process.env.PATH, PURGE_RELAY_TOKEN: token, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

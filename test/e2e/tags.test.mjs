@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SIGNERS } from '../../scripts/sdk-signers.mjs';
 import { pages, pagesShowing, startTaggedSite } from '../../examples/tagged-site/site.mjs';
-import { startStack } from './stack.mjs';
+import { runCli, startStack } from './stack.mjs';
 
 const WINDOW_MS = 2_000;
 const CRON = '0 3 * * *';
@@ -80,6 +80,20 @@ describe('cache tags on a tagged site', () => {
     assert.deepEqual([...site.requests].sort(), listed.sort());
     const byTag = await (await fetch(`${stack.relay.url}/admin/tags?distribution=site&tag=post-2`, { headers: ADMIN })).json();
     assert.deepEqual(byTag.paths.map((p) => p.path).sort(), pagesShowing('2'));
+  });
+
+  it('shows the index from the CLI: the pages of a tag, and the crawl', async () => {
+    const cli = (args) => runCli(args, { url: stack.relay.url, token: SECRETS.ADMIN_TOKEN });
+    const byTag = await cli(['tags', '--distribution', 'site', '--tag', 'post-2']);
+    assert.equal(byTag.code, 0, byTag.stderr);
+    const [head, ...rows] = byTag.stdout.trim().split('\n');
+    assert.equal(head, `tag post-2 reaches ${pagesShowing('2').length} paths`);
+    assert.deepEqual(rows.map((r) => r.trim().split(' ')[0]).sort(), pagesShowing('2'));
+    const summary = await cli(['tags', '--distribution', 'site']);
+    assert.match(summary.stdout, /^crawl {9}done, started .*: 12 pages \(\d+ tagged\), 3 sitemaps, 0 errors, 2 skipped$/m);
+    const unknown = await cli(['tags', '--distribution', 'nope']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /unknown distribution "nope"/);
   });
 
   it('purges exactly the pages that show a published post, though no rule names them', async () => {
