@@ -1,6 +1,6 @@
 // The sitemap crawler: walks sitemap.xml (and sitemap indexes) on the publicBaseUrl origin only, a budget of
 // requests per Durable Object alarm, and learns each page's tags from its response headers.
-import { concatBytes } from '../lib/bytes';
+import { readBodyLimited } from '../webhooks/body';
 import type { DistributionConfig } from '../rules/schema';
 import { readTags } from './headers';
 import { parseSitemap } from './sitemap';
@@ -36,18 +36,8 @@ type Visit = { path: string; kind: 'sitemap' | 'page' };
 
 /** The body as text, or undefined once it passes `limit` bytes (stops reading there, not at the end). */
 async function readLimited(response: Response, limit: number): Promise<string | undefined> {
-  if (Number(response.headers.get('content-length') ?? 0) > limit || !response.body) return undefined;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) return void (await reader.cancel());
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(concatBytes(...chunks));
+  const bytes = await readBodyLimited(response, limit).catch(() => undefined);
+  return bytes && new TextDecoder().decode(bytes);
 }
 
 export class Crawler {

@@ -1,8 +1,8 @@
-// Reads a request body up to a byte limit, stopping as soon as the limit is passed (not after).
+// Reads a body (a request's, or a fetched response's) up to a byte limit, stopping as soon as the limit is passed.
 import { RelayError, badRequest } from '../errors';
 import { concatBytes } from '../lib/bytes';
 
-export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array> {
+export async function readBodyLimited(request: Request | Response, limit: number): Promise<Uint8Array> {
   const tooLarge = () => new RelayError(413, `body is larger than the ${limit}-byte limit`);
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) throw tooLarge();

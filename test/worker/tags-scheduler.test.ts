@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { pagesShowing } from '../../examples/tagged-site/site.mjs';
 import { putConfig } from './helpers';
-import { accepted, items, scheduler, sentCounts, testDistribution } from './scheduler-harness';
+import { Crawler, MAX_SITEMAP_BYTES, type CrawlProgress } from '../../src/tags/crawler';
+import { TagIndex } from '../../src/tags/tag-index';
+import { accepted, items, parseDistribution, scheduler, sentCounts, testDistribution } from './scheduler-harness';
 
 const tagged = scheduler('tagged', testDistribution('sched-tags', { limits: { windowMs: 1_100, url: { calls: 2, paths: 50 } } }));
 /** Runs alarms until neither tags nor paths are queued (drain alone counts paths only). */
@@ -177,5 +179,40 @@ describe('a crawl whose sitemap is missing', () => {
     expect(await missing.stub.startCrawl({ name: 'missing', config: missing.config })).toMatchObject({ started: true });
     await missing.driveUntil(async () => (await missing.status()).tags.crawl.state === 'done');
     expect((await missing.status()).tags.crawl).toMatchObject({ sitemaps: 0, pages: 0, errors: 1, remaining: 0 });
+  });
+});
+
+describe('a sitemap past the size limit', () => {
+  it('stops reading at MAX_SITEMAP_BYTES, counts an error, and learns nothing from it', async () => {
+    const stub = env.PURGE_SCHEDULER.get(env.PURGE_SCHEDULER.idFromName('sched-tags-oversize'));
+    const config = parseDistribution(
+      testDistribution('sched-tags-oversize', {
+        publicBaseUrl: 'https://site.example',
+        tags: { crawl: { cron: '0 3 * * *', delayMs: 0 } },
+      }),
+    );
+    const CHUNK = 64 * 1024;
+    let pulled = 0;
+    // An endless sitemap without a content-length: only reading can find it too large.
+    const endless = () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            pulled++;
+            controller.enqueue(new TextEncoder().encode('<urlset>'.padEnd(CHUNK, ' ')));
+          },
+        }),
+        { headers: { 'content-type': 'application/xml' } },
+      );
+    await runInDurableObject(stub, async (_instance, state) => {
+      let progress: CrawlProgress | undefined;
+      const crawler = new Crawler(state.storage.sql, { get: () => progress, set: (p) => (progress = p) });
+      crawler.start('/sitemap.xml', Date.now());
+      await crawler.step(config, new TagIndex(state.storage.sql), Date.now, async () => endless());
+      expect(progress).toMatchObject({ state: 'done', sitemaps: 0, pages: 0, errors: 1 });
+    });
+    // The reader stopped just past the limit (a few chunks of slack for the stream's own buffering).
+    expect(pulled * CHUNK).toBeGreaterThan(MAX_SITEMAP_BYTES);
+    expect(pulled).toBeLessThanOrEqual(MAX_SITEMAP_BYTES / CHUNK + 3);
   });
 });
