@@ -42,14 +42,17 @@ export function readSettings(env: object): Settings {
   return settings;
 }
 
+/** A Worker secret the config names (not in the generated Env type); undefined when unset or empty. */
+export function workerSecret(env: object, name: string): string | undefined {
+  const value = (env as Record<string, unknown>)[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 /** Reads the named Worker secrets (a source's signing secrets); missing ones are a setup error. */
 export function readSecrets(env: object, names: readonly string[], sourceId: string): string[] {
-  const values = env as Record<string, unknown>;
   return names.map((name) => {
-    const value = values[name];
-    if (typeof value !== 'string' || value === '') {
-      throw misconfigured(`source "${sourceId}" names secret ${name}, which is not set`);
-    }
+    const value = workerSecret(env, name);
+    if (value === undefined) throw misconfigured(`source "${sourceId}" names secret ${name}, which is not set`);
     return value;
   });
 }

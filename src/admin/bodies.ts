@@ -30,14 +30,18 @@ export const DeadLetterBody = z.union([
   z.strictObject({ all: z.literal(true) }),
 ]);
 
-/** Parses a JSON body with a schema; errors are 400 with each field's path. */
-export async function readJson<T>(request: Request, schema: z.ZodMiniType<T>): Promise<T> {
-  let json: unknown;
+/** Parses a JSON body; anything else is a 400 with the one message every admin route gives. */
+export async function readJsonValue(request: Request): Promise<unknown> {
   try {
-    json = await request.json();
+    return await request.json();
   } catch {
     throw badRequest('body is not valid JSON');
   }
+}
+
+/** Parses a JSON body with a schema; errors are 400 with each field's path. */
+export async function readJson<T>(request: Request, schema: z.ZodMiniType<T>): Promise<T> {
+  const json = await readJsonValue(request);
   const parsed = schema.safeParse(json, { reportInput: true });
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: describeIssue(i) }));

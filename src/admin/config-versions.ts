@@ -3,11 +3,11 @@ import { Hono } from '../lib/hono';
 import * as z from 'zod/mini';
 import { RelayError, badRequest, notFound } from '../errors';
 import { log } from '../lib/log';
-import { diffJson } from '../rules/diff';
+import { jsonChanges } from '../rules/diff';
 import { parseConfig } from '../rules/schema';
 import { listVersions, readVersionDocument, saveConfig } from '../rules/store';
 import { readJson } from './bodies';
-import { requireConfig } from './config';
+import { requireConfig } from './lookup';
 
 const RollbackBody = z.strictObject({ version: z.number().check(z.int(), z.positive()) });
 
@@ -36,7 +36,7 @@ export const versionRoutes = new Hono<{ Bindings: Env }>()
     const from = versionNumber(c.req.query('from'), '"from"');
     const to = c.req.query('to') === undefined ? (await requireConfig(c.env)).version : versionNumber(c.req.query('to'), '"to"');
     const [a, b] = await Promise.all([requireVersion(c.env.CONFIG, from), requireVersion(c.env.CONFIG, to)]);
-    return c.json({ from, to, changes: diffJson(a.document, b.document) });
+    return c.json({ from, to, changes: jsonChanges(a.document, b.document) });
   })
   .post('/config/rollback', async (c) => {
     const { version } = await readJson(c.req.raw, RollbackBody);

@@ -1,32 +1,26 @@
 // Admin: read and replace the config document (validated; an invalid one is never stored), its JSON Schema,
 // and its history (config-versions.ts).
 import { Hono } from '../lib/hono';
-import { RelayError, badRequest, notFound } from '../errors';
+import { RelayError } from '../errors';
 import { staticDocument } from '../lib/assets';
 import { log } from '../lib/log';
 import { parseConfig, type RelayConfig } from '../rules/schema';
 import { saveConfig } from '../rules/store';
-import { loadConfigOr503 } from '../webhooks/receive';
-
-export async function requireConfig(env: Env) {
-  const loaded = await loadConfigOr503(env.CONFIG);
-  if (!loaded) throw notFound('no config has been saved yet: PUT /admin/config');
-  return loaded;
-}
+import { workerSecret } from '../settings';
+import { readJsonValue } from './bodies';
+import { requireConfig } from './lookup';
 
 /** Secrets a config names that the Worker does not have: saved anyway, but worth a warning. */
 function missingSecrets(env: Env, config: RelayConfig): string[] {
-  // Boundary: source secrets are not in the generated Env type.
-  const values = env as unknown as Record<string, unknown>;
   const tagSecrets = Object.entries(config.distributions).flatMap(([name, d]) =>
-    d.tags.reportSecret && typeof values[d.tags.reportSecret] !== 'string'
+    d.tags.reportSecret && workerSecret(env, d.tags.reportSecret) === undefined
       ? [`distribution "${name}": Worker secret ${d.tags.reportSecret} (tags.reportSecret) is not set`]
       : [],
   );
   return [
     ...Object.entries(config.sources).flatMap(([id, s]) =>
       s.secrets
-        .filter((name) => typeof values[name] !== 'string')
+        .filter((name) => workerSecret(env, name) === undefined)
         .map((name) => `source "${id}": Worker secret ${name} is not set`),
     ),
     ...tagSecrets,
@@ -43,12 +37,7 @@ export const configRoutes = new Hono<{ Bindings: Env }>()
     return c.json({ version: loaded.version, savedAt: loaded.savedAt, config: loaded.document });
   })
   .put('/config', async (c) => {
-    let document: unknown;
-    try {
-      document = await c.req.json();
-    } catch {
-      throw badRequest('body is not valid JSON');
-    }
+    const document = await readJsonValue(c.req.raw);
     const parsed = parseConfig(document);
     if (!parsed.ok) {
       const count = parsed.issues.length;

@@ -5,9 +5,9 @@ import { notFound } from '../errors';
 import type { MemoryItem } from '../rules/matcher';
 import { PRIORITY } from '../rules/rule-schema';
 import { sourceStateFor } from '../sources/state';
-import { recallOr503 } from '../webhooks/receive';
+import { recallOr503 } from '../sources/state';
 import { readJson } from './bodies';
-import { requireConfig } from './config';
+import { requireSource } from './lookup';
 
 const SeedPath = z.strictObject({
   distribution: z.string().check(z.minLength(1)),
@@ -23,12 +23,6 @@ const SeedBody = z.strictObject({
     .check(z.minLength(1), z.maxLength(1000)),
 });
 
-async function requireSource(env: Env, sourceId: string) {
-  const loaded = await requireConfig(env);
-  if (!(sourceId in loaded.config.sources)) throw notFound(`unknown source "${sourceId}"`);
-  return loaded;
-}
-
 export const memoryRoutes = new Hono<{ Bindings: Env }>()
   .get('/memory/:source/:documentId', async (c) => {
     const source = c.req.param('source');
@@ -39,7 +33,7 @@ export const memoryRoutes = new Hono<{ Bindings: Env }>()
   })
   .put('/memory/:source', async (c) => {
     const source = c.req.param('source');
-    const loaded = await requireSource(c.env, source);
+    const { loaded } = await requireSource(c.env, source);
     const { documents } = await readJson(c.req.raw, SeedBody);
     for (const [i, d] of documents.entries()) {
       const unknown = d.paths.find((p) => !(p.distribution in loaded.config.distributions));

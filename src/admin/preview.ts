@@ -6,12 +6,11 @@ import { utf8 } from '../lib/bytes';
 import { createEvent } from '../providers/event';
 import { getProvider } from '../providers/registry';
 import { parseJsonBody } from '../providers/support';
-import { collectWork } from '../purge/enqueue';
+import { memoryKey, planEvent } from '../purge/event-plan';
 import { matchEvent } from '../rules/matcher';
-import { planMemory, rememberedWork } from '../sources/memory-plan';
-import { recallOr503 } from '../webhooks/receive';
+import { recallOr503 } from '../sources/state';
 import { PreviewBody, readJson } from './bodies';
-import { requireConfig } from './config';
+import { requireSource } from './lookup';
 import { withTagExpansion } from './tag-preview';
 
 function toHeaders(record: Record<string, string>): Headers {
@@ -28,24 +27,23 @@ function toHeaders(record: Record<string, string>): Headers {
 
 export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', async (c) => {
   const input = await readJson(c.req.raw, PreviewBody);
-  const loaded = await requireConfig(c.env);
-  const source = loaded.config.sources[input.source];
-  const provider = source && getProvider(source.provider);
-  if (!source || !provider) throw notFound(`unknown source "${input.source}"`);
+  const { loaded, source } = await requireSource(c.env, input.source);
+  const provider = getProvider(source.provider);
+  if (!provider) throw notFound(`unknown source "${input.source}"`);
   const raw = typeof input.body === 'string' ? input.body : JSON.stringify(input.body);
   const request = { method: 'POST', url: new URL(c.req.url), headers: toHeaders(input.headers), body: utf8(raw) };
   const event = createEvent(provider, input.source, source, request, parseJsonBody(request.body));
   const result = matchEvent(loaded, event, { explain: true });
   const { matches, misses, otherRules } = result;
-  const plan = planMemory(event, result);
-  const recalled = plan ? await recallOr503(c.env, input.source, plan.key) : [];
-  const work = collectWork([...matches, ...rememberedWork(recalled, loaded.config)]);
-  const remembered = plan && {
-    document: plan.key,
+  const key = memoryKey(event, result);
+  const recalled = key ? await recallOr503(c.env, input.source, key) : [];
+  const plan = planEvent(loaded.config, event, result, recalled);
+  const remembered = key && {
+    document: key,
     /** Paths remembered from earlier events, purged with this one. */
     recalled,
     /** What the memory would hold afterwards. */
-    next: plan.store === null ? 'forget' : (plan.store ?? 'unchanged'),
+    next: plan.memory === undefined ? 'unchanged' : (plan.memory.items ?? 'forget'),
   };
   const explained = await withTagExpansion(c.env, loaded.config, matches);
   return c.json({
@@ -55,6 +53,6 @@ export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', asyn
     misses,
     otherRules,
     remembered: remembered ?? null,
-    work,
+    work: plan.work,
   });
 });

@@ -3,6 +3,7 @@ import { Hono } from '../lib/hono';
 import { requireAdmin } from './auth';
 import { configRoutes } from './config';
 import { versionRoutes } from './config-versions';
+import { deliveryRoutes } from './deliveries';
 import { memoryRoutes } from './memory';
 import { previewRoutes } from './preview';
 import { schedulerRoutes } from './scheduler';
@@ -15,4 +16,5 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   .route('/', memoryRoutes)
   .route('/', previewRoutes)
   .route('/', schedulerRoutes)
-  .route('/', tagRoutes);
+  .route('/', tagRoutes)
+  .route('/', deliveryRoutes);

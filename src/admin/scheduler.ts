@@ -2,19 +2,12 @@
 import { Hono } from '../lib/hono';
 import { badRequest, notFound } from '../errors';
 import { newId } from '../lib/log';
-import { enqueueWork, schedulerFor } from '../purge/enqueue';
+import { enqueueWork } from '../purge/enqueue';
+import { schedulerFor } from '../purge/scheduler';
 import type { EnqueueItem } from '../purge/queue-store';
 import type { CallKind } from '../rules/schema';
 import { DeadLetterBody, PurgeBody, readJson } from './bodies';
-import { requireConfig } from './config';
-
-/** A distribution named in the live config, with its scheduler; 404 when the config has no such name. */
-async function distribution(env: Env, name: string) {
-  const loaded = await requireConfig(env);
-  const config = loaded.config.distributions[name];
-  if (!config) throw notFound(`unknown distribution "${name}"`);
-  return { loaded, config, scheduler: schedulerFor(env, config.id) };
-}
+import { requireConfig, requireDistribution } from './lookup';
 
 export const schedulerRoutes = new Hono<{ Bindings: Env }>()
   .get('/status', async (c) => {
@@ -30,7 +23,7 @@ export const schedulerRoutes = new Hono<{ Bindings: Env }>()
   })
   .post('/purge', async (c) => {
     const input = await readJson(c.req.raw, PurgeBody);
-    const { loaded } = await distribution(c.env, input.distribution);
+    const { loaded } = await requireDistribution(c.env, input.distribution);
     const items = (kind: CallKind, paths: string[]): EnqueueItem[] =>
       paths.map((path) => ({ kind, path, priority: 0, ruleId: 'manual' }));
     const all = input.all ? items('all', ['']) : [];
@@ -60,18 +53,22 @@ export const schedulerRoutes = new Hono<{ Bindings: Env }>()
     return c.json({ eventId, distributions });
   })
   .get('/distributions/:name/dead-letters', async (c) => {
-    const { scheduler } = await distribution(c.env, c.req.param('name'));
+    const { scheduler } = await requireDistribution(c.env, c.req.param('name'));
     return c.json({ deadLetters: await scheduler.deadLetters() });
   })
   .post('/distributions/:name/dead-letters/:action{retry|drop}', async (c) => {
     const input = await readJson(c.req.raw, DeadLetterBody);
-    const { scheduler } = await distribution(c.env, c.req.param('name'));
+    const { scheduler } = await requireDistribution(c.env, c.req.param('name'));
     const action = c.req.param('action') as 'retry' | 'drop';
     const count = await scheduler.resolveDeadLetters(action, 'paths' in input ? input.paths : undefined);
     return c.json({ [action === 'retry' ? 'retried' : 'dropped']: count });
   })
+  .get('/distributions/:name/timeline', async (c) => {
+    const { scheduler } = await requireDistribution(c.env, c.req.param('name'));
+    return c.json(await scheduler.timeline());
+  })
   .post('/distributions/:name/resume', async (c) => {
-    const { scheduler, config } = await distribution(c.env, c.req.param('name'));
+    const { scheduler, config } = await requireDistribution(c.env, c.req.param('name'));
     await scheduler.resume();
     return c.json(await scheduler.status(config));
   });

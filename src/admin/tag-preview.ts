@@ -1,8 +1,8 @@
 // Preview/explain: each matched rule's tags with the paths the tag index gives them now (what a send would purge).
-import { schedulerFor } from '../purge/enqueue';
+import { schedulerFor } from '../purge/scheduler';
 import type { RuleMatch } from '../rules/matcher';
 import type { RelayConfig } from '../rules/schema';
-import { planTag } from '../tags/expand-tags';
+import { planTag, tagPlanOptions } from '../purge/tag-plan';
 
 /** Paths listed per tag in a preview; the count is always whole. */
 const SHOWN = 100;
@@ -17,11 +17,7 @@ export async function withTagExpansion(env: Env, config: RelayConfig, matches: r
       const tagPaths = await Promise.all(
         m.tags.map(async (tag) => {
           const paths = (await scheduler.tagPaths(tag, d)).map((p) => p.path);
-          const plan = planTag(tag, paths, {
-            limit: d.tags.expandLimit,
-            patternRoom: d.limits.pattern.paths,
-            foldDepth: d.foldDepth,
-          });
+          const plan = planTag(tag, paths, tagPlanOptions(d));
           return {
             tag,
             count: paths.length,

@@ -1,17 +1,13 @@
 // Admin: the tag index (which paths a tag reaches, which tags a path carries, when last seen) and starting a crawl.
 import { Hono } from '../lib/hono';
-import { RelayError, badRequest, notFound } from '../errors';
-import { schedulerFor } from '../purge/enqueue';
-import { requireConfig } from './config';
+import { RelayError, badRequest } from '../errors';
+import { requireDistribution } from './lookup';
 
 const iso = (at: number) => new Date(at).toISOString();
 
-async function distributionOf(env: Env, name: string | undefined) {
+function distributionOf(env: Env, name: string | undefined) {
   if (!name) throw badRequest('give ?distribution=<name>');
-  const loaded = await requireConfig(env);
-  const config = loaded.config.distributions[name];
-  if (!config) throw notFound(`unknown distribution "${name}"`);
-  return { config, scheduler: schedulerFor(env, config.id) };
+  return requireDistribution(env, name);
 }
 
 export const tagRoutes = new Hono<{ Bindings: Env }>()

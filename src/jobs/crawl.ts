@@ -1,8 +1,8 @@
 // Cron: starts the sitemap crawl of every distribution whose `tags.crawl.cron` is the trigger that fired.
-import { schedulerFor } from '../purge/enqueue';
+import { schedulerFor } from '../purge/scheduler';
 import type { RelayConfig } from '../rules/schema';
 import { log } from '../lib/log';
-import { normalizeCron } from './cron-expression';
+import { normalizeCron } from '../lib/cron-expression';
 
 /** The distributions (by name) whose crawl this trigger starts. */
 export function crawlsFor(config: RelayConfig, cron: string): string[] {

@@ -4,7 +4,7 @@ import type { ScheduleConfig } from '../rules/schema';
 import { loadConfig } from '../rules/store';
 import { compileTemplate } from '../rules/template';
 import { log } from '../lib/log';
-import { normalizeCron } from './cron-expression';
+import { normalizeCron } from '../lib/cron-expression';
 import { startCrawls } from './crawl';
 
 /** The schedules a trigger runs: those whose expression equals it, spacing aside. */

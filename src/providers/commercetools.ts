@@ -6,7 +6,7 @@ import { badRequest } from '../errors';
 import { decodeUtf8, fromBase64 } from '../lib/bytes';
 import { KEY_URL } from './keys';
 import { verifyPubSubPush, verifySnsMessage } from './push-destinations';
-import { isRecord, parsePayload, pick, record, splitLocalized, str, verbAction } from './support';
+import { isRecord, pick, record, splitLocalized, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
 const Options = z.discriminatedUnion('push', [

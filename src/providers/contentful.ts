@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { fromHex, utf8 } from '../lib/bytes';
-import { verifyHmacAny } from './crypto';
+import { verifyHmacAny } from '../lib/crypto';
 import { checkTimestamp, isRecord, NO_OPTIONS, parseIntStrict, parsePayload, requireHeader } from './support';
 import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 

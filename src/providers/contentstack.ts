@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, fromBase64, utf8 } from '../lib/bytes';
-import { verifyHmacAny, verifyWithAny } from './crypto';
+import { verifyHmacAny, verifyWithAny } from '../lib/crypto';
 import { KEY_URL, keyRing } from './keys';
 import { parseTimestampedSignature } from './stripe';
 import {

@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { decodeUtf8, fromBase64, utf8 } from '../lib/bytes';
-import { verifyHmacAny } from './crypto';
+import { verifyHmacAny } from '../lib/crypto';
 import { checkTimestamp, idString, isRecord, NO_OPTIONS, parsePayload, requireHeader, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 

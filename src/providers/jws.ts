@@ -2,7 +2,7 @@
 // configured JWKS. Only RS256 is accepted: the header never chooses the algorithm (no `none`, no HS256).
 import { unauthorized } from '../errors';
 import { decodeUtf8, fromBase64 } from '../lib/bytes';
-import { verifyWithAny } from './crypto';
+import { verifyWithAny } from '../lib/crypto';
 import { keyRing, keysFor } from './keys';
 import { isRecord } from './support';
 

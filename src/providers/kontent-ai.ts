@@ -3,7 +3,7 @@
 // breaks: only the raw bytes verify. https://kontent.ai/learn/docs/webhooks
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
-import { verifyBodyHmac } from './crypto';
+import { verifyBodyHmac } from './body-hmac';
 import { localeList, NO_OPTIONS, parsePayload, pick, record, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 

@@ -2,7 +2,7 @@
 // constant time and never copied into the event. https://prismic.io/docs/webhooks
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
-import { tokenMatchesAny } from './crypto';
+import { tokenMatchesAny } from '../lib/crypto';
 import { NO_OPTIONS, parseJsonBody, parsePayload, record, str } from './support';
 import type { WebhookProvider } from './types';
 

@@ -3,7 +3,7 @@
 import { unauthorized } from '../errors';
 import { utf8 } from '../lib/bytes';
 import { fromBase64 } from '../lib/bytes';
-import { verifyWithAny } from './crypto';
+import { verifyWithAny } from '../lib/crypto';
 import { decodeJsonPart, verifyRs256 } from './jws';
 import { isKeyUrl, keyRing } from './keys';
 import { checkTimestamp, parseJsonBody, record, requireHeader, str } from './support';

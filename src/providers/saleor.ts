@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, utf8 } from '../lib/bytes';
-import { verifyBodyHmac } from './crypto';
+import { verifyBodyHmac } from './body-hmac';
 import { decodeJsonPart, verifyRs256 } from './jws';
 import { KEY_URL } from './keys';
 import { idString, isRecord, parsePayload, requireHeader, str, verbAction } from './support';

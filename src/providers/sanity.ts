@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, fromBase64, utf8 } from '../lib/bytes';
-import { verifyHmacAny } from './crypto';
+import { verifyHmacAny } from '../lib/crypto';
 import { checkTimestamp, idString, isRecord, parsePayload, requireHeader } from './support';
 import type { ContentAction, WebhookProvider } from './types';
 

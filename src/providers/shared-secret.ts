@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { decodeUtf8, fromBase64 } from '../lib/bytes';
-import { tokenMatchesAny } from './crypto';
+import { tokenMatchesAny } from '../lib/crypto';
 import { requireHeader } from './support';
 
 /** Options every shared-secret provider accepts. */

@@ -1,7 +1,7 @@
 // Shopify: `X-Shopify-Hmac-Sha256`, base64 HMAC-SHA256 of the raw body keyed by the app secret.
 // https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
 import * as z from 'zod/mini';
-import { verifyBodyHmac } from './crypto';
+import { verifyBodyHmac } from './body-hmac';
 import { checkTimestamp, idString, NO_OPTIONS, parsePayload, requireHeader } from './support';
 import type { ContentAction, WebhookProvider } from './types';
 

@@ -1,7 +1,7 @@
 // Shopware app webhooks: `shopware-shop-signature`, hex HMAC-SHA256 of the raw body keyed by the shop secret.
 // https://developer.shopware.com/docs/guides/plugins/apps/webhook.html
 import * as z from 'zod/mini';
-import { verifyBodyHmac } from './crypto';
+import { verifyBodyHmac } from './body-hmac';
 import {
   checkTimestamp,
   idString,

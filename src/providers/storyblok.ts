@@ -2,7 +2,7 @@
 // https://www.storyblok.com/docs/concepts/webhooks (the header name is Standard Webhooks' too: the
 // scheme comes from the source's provider, never from the headers present).
 import * as z from 'zod/mini';
-import { verifyBodyHmac } from './crypto';
+import { verifyBodyHmac } from './body-hmac';
 import { idString, NO_OPTIONS, parsePayload, requireHeader, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 

@@ -1,7 +1,7 @@
 // WooCommerce: `X-WC-Webhook-Signature`, base64 HMAC-SHA256 of the raw body keyed by the webhook secret.
 // https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks
 import * as z from 'zod/mini';
-import { verifyBodyHmac } from './crypto';
+import { verifyBodyHmac } from './body-hmac';
 import { idString, NO_OPTIONS, parsePayload, requireHeader, verbAction } from './support';
 import type { WebhookProvider } from './types';
 

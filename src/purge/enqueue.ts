@@ -3,8 +3,9 @@ import { unavailable } from '../errors';
 import type { ProducedPath } from '../rules/matcher';
 import { PRIORITY } from '../rules/rule-schema';
 import type { CallKind, RelayConfig } from '../rules/schema';
-import type { TagItem } from '../tags/tag-queue';
+import type { TagItem } from './tag-queue';
 import type { EnqueueItem } from './queue-store';
+import { schedulerFor } from './scheduler';
 
 export interface PurgeWork {
   distribution: string;
@@ -72,11 +73,6 @@ export function addPurgeAll(work: PurgeWork[], distribution: string): PurgeWork[
 
 export const countPaths = (work: readonly PurgeWork[]) =>
   work.reduce((n, w) => n + w.items.filter((i) => i.kind !== 'prefetch').length, 0);
-
-/** The scheduler of one distribution, keyed by its Gotipath id so renaming it in the config keeps its queue. */
-export function schedulerFor(env: Env, distributionId: string) {
-  return env.PURGE_SCHEDULER.get(env.PURGE_SCHEDULER.idFromName(distributionId));
-}
 
 /** Stores the work in every scheduler it names; a failure is a 503 so the platform retries. */
 export async function enqueueWork(env: Env, config: RelayConfig, work: readonly PurgeWork[], eventId: string): Promise<void> {

@@ -49,13 +49,13 @@ async function send(o: FlushOptions, batch: Batch): Promise<boolean> {
     return o.state.failures.prefetch === 0;
   }
   // Counted as a call that timed out (one timeout after its timeout) until its answer replaces it.
-  const pending = o.store.beginCall(batch.kind, batch.paths.length, sentAt + 2 * o.timeoutMs);
+  const pending = o.store.callLog.begin(batch.kind, batch.paths.length, sentAt + 2 * o.timeoutMs);
   const outcome =
     batch.kind === 'prefetch'
       ? await o.client.prefetch(o.distributionId, batch.paths)
       : await o.client.purge(o.distributionId, batch.kind, batch.paths);
   applyOutcome(context(), batch, outcome, sentAt);
-  o.store.endCall(pending);
+  o.store.callLog.end(pending);
   return outcome.ok;
 }
 
@@ -80,7 +80,7 @@ function escalate(o: FlushOptions, queue: readonly QueuedPath[], now: number): b
   const escalation = planEscalation({
     urls: queue.filter((q) => q.kind === 'url'),
     patternsQueued: queue.filter((q) => q.kind === 'pattern').length,
-    calls: o.store.calls(now - o.config.limits.windowMs),
+    calls: o.store.callLog.since(now - o.config.limits.windowMs),
     config: o.config,
     now,
     urlBlockedUntil: o.state.blockedUntil.url,
@@ -111,7 +111,7 @@ export async function flush(o: FlushOptions): Promise<number | undefined> {
     }
     const next = plan({
       queue,
-      calls: store.calls(now - config.limits.windowMs),
+      calls: store.callLog.since(now - config.limits.windowMs),
       limits: config.limits,
       now,
       blockedUntil: state.blockedUntil,

@@ -53,7 +53,7 @@ export function applyOutcome(ctx: OutcomeContext, batch: Batch, outcome: CallOut
   const { kind, paths } = batch;
   const id = ++state.batch;
   // Gotipath may still act on a call that timed out: count it as made one timeout later.
-  store.recordCall(kind, outcome.status, paths.length, now + (!outcome.ok && outcome.timedOut ? ctx.timeoutMs : 0));
+  store.callLog.record(kind, outcome.status, paths.length, now + (!outcome.ok && outcome.timedOut ? ctx.timeoutMs : 0));
   store.attempt(batch, id, outcome.status, outcome.ok ? undefined : outcome.message, sentAt);
   // A group under suspicion leaves the list when its answer tells something (success or rejection).
   const suspects = (state.suspects[kind] ?? []).filter((g) => !same(g, paths));

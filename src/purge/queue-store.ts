@@ -1,8 +1,10 @@
-// The scheduler's durable state in the Durable Object's SQLite: queued paths, the call log, dead letters, ledger.
+// The scheduler's durable state in the Durable Object's SQLite: queued paths, dead letters, escalations and
+// meta, with the ledger and the call log (each in its own module).
 import type { CallKind } from '../rules/schema';
+import { CallLog } from './call-log';
 import type { Escalation } from './escalate';
 import { LEDGER_SCHEMA, Ledger } from './ledger';
-import type { Batch, CallRecord, QueuedPath } from './planner';
+import type { Batch, QueuedPath } from './planner';
 
 export interface EnqueueItem {
   path: string;
@@ -22,8 +24,6 @@ export interface DeadLetter {
   rule: string | null;
 }
 
-/** How long the call log is kept: long enough for any rate window and the hourly figures. */
-export const CALL_LOG_MS = 3_600_000;
 /** How many escalations are kept for the status. */
 export const ESCALATIONS_KEPT = 100;
 
@@ -35,10 +35,6 @@ CREATE TABLE IF NOT EXISTS queue (
   PRIMARY KEY (kind, path)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS queue_order ON queue (kind, priority, enqueued_at);
-CREATE TABLE IF NOT EXISTS calls (
-  at INTEGER NOT NULL, kind TEXT NOT NULL, status INTEGER NOT NULL, paths INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS calls_at ON calls (at);
 CREATE TABLE IF NOT EXISTS dead_letters (
   kind TEXT NOT NULL, path TEXT NOT NULL, status INTEGER NOT NULL, message TEXT NOT NULL, at INTEGER NOT NULL,
   event TEXT, rule TEXT, priority INTEGER NOT NULL, PRIMARY KEY (kind, path)
@@ -54,10 +50,12 @@ const COVERED = `updated_at <= ?1 AND (?3 = 'pattern' AND kind = 'url' AND cover
 
 export class QueueStore {
   readonly ledger: Ledger;
+  readonly callLog: CallLog;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
     this.ledger = new Ledger(sql);
+    this.callLog = new CallLog(sql);
   }
 
   /** Adds paths; a path already queued keeps its place, takes the higher priority and waits for a fresh call. */
@@ -259,39 +257,6 @@ export class QueueStore {
       });
     }
     return chosen.length;
-  }
-
-  recordCall(kind: CallKind, status: number, paths: number, at: number): void {
-    this.sql.exec(`INSERT INTO calls (at, kind, status, paths) VALUES (?, ?, ?, ?)`, at, kind, status, paths);
-    this.sql.exec(`DELETE FROM calls WHERE at < ?`, at - CALL_LOG_MS);
-  }
-
-  /**
-   * Counts a call before it is sent, as a call with no answer (status 0) made at `at`: if the Durable
-   * Object is evicted or crashes before the answer, the rate window still holds the call Gotipath may have
-   * accepted. Returns the row to drop once the real answer is recorded.
-   */
-  beginCall(kind: CallKind, paths: number, at: number): number {
-    const row = this.sql.exec<{ id: number }>(
-      `INSERT INTO calls (at, kind, status, paths) VALUES (?, ?, 0, ?) RETURNING rowid AS id`,
-      at,
-      kind,
-      paths,
-    );
-    return row.one().id;
-  }
-
-  endCall(id: number): void {
-    this.sql.exec(`DELETE FROM calls WHERE rowid = ?`, id);
-  }
-
-  calls(since: number): (CallRecord & { status: number; paths: number })[] {
-    return this.sql
-      .exec<{ at: number; kind: CallKind; status: number; paths: number }>(
-        `SELECT at, kind, status, paths FROM calls WHERE at >= ? ORDER BY at`,
-        since,
-      )
-      .toArray();
   }
 
   counts(): { kind: CallKind; pending: number; folded: number; oldest: number }[] {

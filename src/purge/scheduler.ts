@@ -9,11 +9,12 @@ import { createGotipathClient } from './gotipath';
 import { initialState, resumeState, type SchedulerState } from './outcome';
 import { QueueStore, type EnqueueItem } from './queue-store';
 import { describeStatus, type SchedulerStatus } from './status';
-import { callTimeline, type Timeline } from './timeline';
+import type { Timeline } from './call-log';
 import { Crawler, type CrawlProgress } from '../tags/crawler';
 import { readTags } from '../tags/headers';
 import { TagIndex } from '../tags/tag-index';
-import { TagQueue, type TagItem } from '../tags/tag-queue';
+import { tagPlanOptions } from './tag-plan';
+import { TagQueue, type TagItem } from './tag-queue';
 
 /** What the scheduler needs to know about its distribution, sent with every enqueue. */
 export interface DistributionSnapshot {
@@ -106,7 +107,7 @@ export class PurgeScheduler extends DurableObject<Env> {
 
   /** Calls and purged paths per minute over the last hour (the console's chart). */
   async timeline(bucketMs = 60_000): Promise<Timeline> {
-    return callTimeline(this.ctx.storage.sql, Date.now(), bucketMs);
+    return this.store.callLog.timeline(Date.now(), bucketMs);
   }
 
   async journey(eventId: string) {
@@ -129,6 +130,32 @@ export class PurgeScheduler extends DurableObject<Env> {
     resumeState(this.state);
     this.store.setMeta('state', this.state);
     await this.wake(Date.now());
+  }
+
+  /**
+   * Queues every waiting tag as the paths the index gives it now, each path's ledger row saying which tag
+   * it came from (the same path from a rule's own list is queued once); a tag past its limit is folded.
+   */
+  private expandTags(config: DistributionConfig, now: number): void {
+    const pathsOf = (tag: string) => this.tags.pathsOf(tag, config.tags, now).map((p) => p.path);
+    for (const { tag, priority, event, rule, plan } of this.tagQueue.take(pathsOf, tagPlanOptions(config), now)) {
+      const item = (kind: 'url' | 'pattern', path: string) => ({ kind, path, priority, ruleId: rule ?? undefined });
+      const detail = `tag ${tag}`;
+      this.store.enqueue(
+        plan.urls.map((p) => item('url', p)),
+        event,
+        now,
+        detail,
+      );
+      this.store.enqueue(
+        plan.patterns.map((g) => item('pattern', g.pattern)),
+        event,
+        now,
+        detail,
+      );
+      const { escalation } = plan;
+      if (escalation) this.store.recordEscalation('pattern', escalation.reason, escalation.paths, escalation.patterns, now);
+    }
   }
 
   private snapshot() {
@@ -183,7 +210,7 @@ export class PurgeScheduler extends DurableObject<Env> {
         distributionId: snapshot.config.id,
         config,
         timeoutMs: api.timeoutMs,
-        expandTags: (now) => this.tagQueue.expandInto(this.store, this.tags, config, now),
+        expandTags: (now) => this.expandTags(config, now),
         learnTags: (seen) =>
           this.tags.learn(
             seen.map(({ path, headers }) => ({ path, tags: readTags(headers, config.tags.headers) })),
@@ -201,4 +228,9 @@ export class PurgeScheduler extends DurableObject<Env> {
     }
     return wakeAt;
   }
+}
+
+/** The scheduler of one distribution, keyed by its Gotipath id so renaming it in the config keeps its queue. */
+export function schedulerFor(env: Env, distributionId: string) {
+  return env.PURGE_SCHEDULER.get(env.PURGE_SCHEDULER.idFromName(distributionId));
 }

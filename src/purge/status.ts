@@ -15,7 +15,7 @@ export function describeStatus(
   now: number,
 ) {
   const counts = store.counts();
-  const lastHour = store.calls(now - HOUR_MS);
+  const lastHour = store.callLog.since(now - HOUR_MS);
   const oldest = counts.length > 0 ? Math.min(...counts.map((c) => c.oldest)) : undefined;
   const byStatus: Record<string, number> = {};
   for (const call of lastHour) byStatus[call.status] = (byStatus[call.status] ?? 0) + 1;
@@ -31,7 +31,7 @@ export function describeStatus(
     targetStalenessMs: config.targetStalenessMs,
     nextSendAt: iso(alarm),
     nextProbeAt: state.health === 'unauthorized' ? iso(state.probeAt) : undefined,
-    tokens: kinds((k) => windowState(store.calls(now - config.limits.windowMs), k, config.limits, now).available),
+    tokens: kinds((k) => windowState(store.callLog.since(now - config.limits.windowMs), k, config.limits, now).available),
     blockedUntil: Object.fromEntries(
       Object.entries(state.blockedUntil)
         .filter(([, at]) => at! > now)

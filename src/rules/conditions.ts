@@ -1,5 +1,6 @@
 // Reads values out of an event's variables and tests a rule's conditions against them: pure.
-import type { Condition, Predicate } from './rule-schema';
+import { operatorHolds } from './operators';
+import type { Condition } from './rule-schema';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -28,19 +29,6 @@ export function resolve(scope: Record<string, unknown>, name: string): unknown {
 /** No usable value: missing, null, "" or an empty list. */
 export const isBlank = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
-const same = (a: unknown, b: unknown) =>
-  a === b || (typeof a !== typeof b && (typeof a === 'number' || typeof b === 'number') && String(a) === String(b));
-
-function holds(p: Predicate, value: unknown): boolean {
-  const values = Array.isArray(value) ? value : [value];
-  if (p.exists !== undefined)
-    return !(value === undefined || value === null || (Array.isArray(value) && value.length === 0)) === p.exists;
-  if (p.equals !== undefined) return values.some((v) => same(v, p.equals));
-  if (p.in !== undefined) return values.some((v) => p.in!.some((x) => same(v, x)));
-  if (p.prefix !== undefined) return values.some((v) => typeof v === 'string' && v.startsWith(p.prefix!));
-  return false;
-}
-
 /** Why a condition does not hold for these variables, or undefined when it does. */
 export function failure(c: Condition, scope: Record<string, unknown>): string | undefined {
   if ('all' in c) {
@@ -61,5 +49,5 @@ export function failure(c: Condition, scope: Record<string, unknown>): string | 
   }
   if ('not' in c) return failure(c.not, scope) ? undefined : `"not" fails: ${JSON.stringify(c.not)} holds`;
   const value = resolve(scope, c.field);
-  return holds(c, value) ? undefined : `${c.field} = ${JSON.stringify(value ?? null)} fails ${JSON.stringify(c)}`;
+  return operatorHolds(c, value) ? undefined : `${c.field} = ${JSON.stringify(value ?? null)} fails ${JSON.stringify(c)}`;
 }

@@ -1,7 +1,8 @@
 // Config checks that need the whole document: references between sections, templates, conditions, cron.
-import { parseCron } from '../jobs/cron-expression';
+import { parseCron } from '../lib/cron-expression';
 import { getProvider } from '../providers/registry';
 import { describeIssue } from './issues';
+import { OPERATOR_NAMES } from './operators';
 import { MAX_PAGES, type Condition, type PathEntry, type RuleConfig } from './rule-schema';
 import { compileTemplate } from './template';
 
@@ -50,8 +51,8 @@ function checkCondition(c: Condition, path: Key[], issues: Issue[]) {
   if ('all' in c) return c.all.forEach((x, i) => checkCondition(x, [...path, 'all', i], issues));
   if ('any' in c) return c.any.forEach((x, i) => checkCondition(x, [...path, 'any', i], issues));
   if ('not' in c) return checkCondition(c.not, [...path, 'not'], issues);
-  const ops = ['equals', 'in', 'exists', 'prefix'].filter((k) => k in c);
-  if (ops.length !== 1) issues.push({ path, message: 'needs exactly one of equals, in, exists, prefix' });
+  const ops = OPERATOR_NAMES.filter((k) => k in c);
+  if (ops.length !== 1) issues.push({ path, message: `needs exactly one of ${OPERATOR_NAMES.join(', ')}` });
 }
 
 function checkRules(config: CheckedDocument, issues: Issue[]) {

@@ -18,7 +18,7 @@ function diffKeyed(a: unknown[], b: unknown[], path: string, out: Change[]) {
   const before = new Map(a.map((v) => [idOf(v)!, v]));
   const after = new Map(b.map((v) => [idOf(v)!, v]));
   for (const [id, v] of before) {
-    if (after.has(id)) diffJson(v, after.get(id), `${path}[id=${id}]`, out);
+    if (after.has(id)) jsonChanges(v, after.get(id), `${path}[id=${id}]`, out);
     else out.push({ path: `${path}[id=${id}]`, op: 'removed', from: v });
   }
   for (const [id, v] of after) if (!before.has(id)) out.push({ path: `${path}[id=${id}]`, op: 'added', to: v });
@@ -27,7 +27,7 @@ function diffKeyed(a: unknown[], b: unknown[], path: string, out: Change[]) {
 }
 
 /** Every difference from `a` to `b`, in document order. */
-export function diffJson(a: unknown, b: unknown, path = '', out: Change[] = []): Change[] {
+export function jsonChanges(a: unknown, b: unknown, path = '', out: Change[] = []): Change[] {
   if (Array.isArray(a) && Array.isArray(b)) {
     if (keyed(a) && keyed(b)) {
       diffKeyed(a, b, path, out);
@@ -36,13 +36,13 @@ export function diffJson(a: unknown, b: unknown, path = '', out: Change[] = []):
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       if (i >= b.length) out.push({ path: `${path}[${i}]`, op: 'removed', from: a[i] });
       else if (i >= a.length) out.push({ path: `${path}[${i}]`, op: 'added', to: b[i] });
-      else diffJson(a[i], b[i], `${path}[${i}]`, out);
+      else jsonChanges(a[i], b[i], `${path}[${i}]`, out);
     }
     return out;
   }
   if (isObject(a) && isObject(b)) {
     for (const key of Object.keys(a)) {
-      if (key in b) diffJson(a[key], b[key], join(path, key), out);
+      if (key in b) jsonChanges(a[key], b[key], join(path, key), out);
       else out.push({ path: join(path, key), op: 'removed', from: a[key] });
     }
     for (const key of Object.keys(b)) if (!(key in a)) out.push({ path: join(path, key), op: 'added', to: b[key] });

@@ -14,7 +14,7 @@ import { buildIndex, candidates, type RuleIndex } from './rule-index';
 import { PRIORITY, type RuleConfig } from './rule-schema';
 import type { RelayConfig } from './schema';
 import { compileTemplate } from './template';
-import { compileTag, expandTags } from '../tags/rule-tags';
+import { compileTag, fillTagTemplates } from './rule-tags';
 
 export { resolve } from './conditions';
 
@@ -136,7 +136,7 @@ function applyRule(
   memory: Map<string, MemoryItem>,
   explain: boolean,
 ): RuleMatch {
-  const tagged = expandTags(tags, scopes);
+  const tagged = fillTagTemplates(tags, scopes);
   const match: RuleMatch = {
     ruleId: rule.id,
     distribution: rule.distribution,

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { CONTENT_ACTIONS } from '../providers/types';
 import { TAG_TEMPLATE } from '../tags/tags-schema';
+import { OPERANDS } from './operators';
 
 export const id = (what: string) =>
   z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, `${what} must be 1-64 letters, digits, ".", "_" or "-"`));
@@ -10,22 +11,17 @@ export const id = (what: string) =>
  * A path template: RFC 6570, starting with "/" or with a reserved expansion whose value brings its
  * own "/" (`{+localePrefix}`, `{+fields.url}`); a produced path that does not start with "/" is dropped.
  */
-export const TEMPLATE = z
+export const PATH_TEMPLATE = z
   .string()
   .check(
     z.regex(/^(\/|\{\+)/, 'a path template must start with "/" or with {+var} (a value that starts with "/")'),
     z.maxLength(2048),
   );
 
-const Scalar = z.union([z.string(), z.number(), z.boolean()]);
-
 const Predicate = z.strictObject({
   /** Dotted path into the event, e.g. `fields.category` or `contentType`. */
   field: z.string().check(z.minLength(1)),
-  equals: z.optional(Scalar),
-  in: z.optional(z.array(Scalar).check(z.minLength(1))),
-  exists: z.optional(z.boolean()),
-  prefix: z.optional(z.string()),
+  ...OPERANDS,
 });
 export type Predicate = z.infer<typeof Predicate>;
 
@@ -49,7 +45,7 @@ const page = z.number().check(z.int(), z.gte(1), z.lte(10_000));
 
 export const PathEntry = z.strictObject({
   /** The template; `{page}` is the page number when `pages` is set. */
-  path: TEMPLATE,
+  path: PATH_TEMPLATE,
   /** `pattern` purges every cached URL the wildcard `*` matches (Vary variants, sliced large files). */
   kind: z._default(z.enum(['url', 'pattern']), 'url'),
   /** Default: `page` for a rule's first entry, `listing` for the others. */
@@ -79,11 +75,11 @@ export const Rule = z
       {},
     ),
     /** Plain templates (URL purges) or entries with kind, priority, prefetch and pages. */
-    purge: z._default(z.array(z.union([TEMPLATE, PathEntry])).check(z.maxLength(1000)), []),
+    purge: z._default(z.array(z.union([PATH_TEMPLATE, PathEntry])).check(z.maxLength(1000)), []),
     /** Cache tags to purge (templates like `post-{id}`): expanded to the paths the tag index holds at send time. */
     tags: z._default(z.array(TAG_TEMPLATE).check(z.maxLength(100)), []),
     /** Templates only prefetched, never purged (older form; prefer `prefetch: true` on an entry). */
-    prefetch: z._default(z.array(TEMPLATE), []),
+    prefetch: z._default(z.array(PATH_TEMPLATE), []),
   })
   .check(
     z.refine((r) => r.purge.length > 0 || r.tags.length > 0, { message: 'a rule needs purge paths or tags', path: ['purge'] }),

@@ -11,7 +11,7 @@ export type { RuleConfig } from './rule-schema';
 
 const positiveInt = z.number().check(z.int(), z.positive());
 const SECRET_NAME = z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'a Worker secret name in SCREAMING_SNAKE_CASE'));
-const TEMPLATE = z.string().check(z.regex(/^\//, 'a path template must start with "/"'), z.maxLength(2048));
+const SCHEDULE_TEMPLATE = z.string().check(z.regex(/^\//, 'a path template must start with "/"'), z.maxLength(2048));
 
 const CallLimit = (calls: number, paths: number) =>
   z._default(z.strictObject({ calls: positiveInt, paths: z._default(positiveInt, paths) }), { calls, paths });
@@ -86,9 +86,9 @@ const Schedule = z.strictObject({
   id: id('a schedule id'),
   cron: z.string(),
   distribution: id('a distribution name'),
-  purge: z._default(z.array(TEMPLATE), []),
+  purge: z._default(z.array(SCHEDULE_TEMPLATE), []),
   purgeAll: z._default(z.boolean(), false),
-  prefetch: z._default(z.array(TEMPLATE), []),
+  prefetch: z._default(z.array(SCHEDULE_TEMPLATE), []),
 });
 
 const Gotipath = z.strictObject({

@@ -1,5 +1,5 @@
 // The config in Workers KV: immutable versions plus a small pointer, parsed and compiled once per isolate.
-import { misconfigured } from '../errors';
+import { RelayError, misconfigured, unavailable } from '../errors';
 import { compileConfig, type CompiledConfig } from './matcher';
 import { parseConfig, type RelayConfig } from './schema';
 
@@ -70,6 +70,16 @@ export async function loadConfig(kv: KVNamespace, now = Date.now()): Promise<Loa
     pointer === undefined ? undefined : memo?.loaded?.version === pointer.version ? memo.loaded : await readVersion(kv, pointer);
   memos.set(kv, { loaded, checkedAt: now });
   return loaded;
+}
+
+/** The live config for a request: a KV failure is a 503 (the caller retries), a broken stored version stays a 500. */
+export async function loadConfigOr503(kv: KVNamespace): Promise<LoadedConfig | undefined> {
+  try {
+    return await loadConfig(kv);
+  } catch (cause) {
+    if (cause instanceof RelayError) throw cause;
+    throw unavailable('could not read the relay config; retry later', cause);
+  }
 }
 
 /** Stores a validated document as a new version and makes it live; returns the version number. */

@@ -1,10 +1,11 @@
 // SourceState: one Durable Object per webhook source, holding what must be strongly consistent about it
 // (KV is not): the delivery ids already handled, and the paths last produced for each document.
 import { DurableObject } from 'cloudflare:workers';
+import { unavailable } from '../errors';
 import type { MemoryItem } from '../rules/matcher';
-import { DeliveryLog, type PriorDelivery } from './deliveries';
+import { DeliveryIds, type PriorDelivery } from './delivery-ids';
 import { PathMemory, MEMORY_MAX_AGE_MS, type DocumentKey } from './memory';
-import { RecentDeliveries, type DeliveryEntry } from './deliveries-log';
+import { RecentDeliveries, type DeliveryEntry } from './recent-deliveries';
 
 /** What `admit` found: a redelivery's first receipt, or the document's remembered paths. */
 export type Admission = { prior: PriorDelivery } | { remembered: MemoryItem[] };
@@ -36,13 +37,13 @@ function attempt(write: () => void): boolean {
 }
 
 export class SourceState extends DurableObject<Env> {
-  private readonly deliveries: DeliveryLog;
+  private readonly deliveryIds: DeliveryIds;
   private readonly memory: PathMemory;
   private readonly recent: RecentDeliveries;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.deliveries = new DeliveryLog(ctx.storage.sql);
+    this.deliveryIds = new DeliveryIds(ctx.storage.sql);
     this.memory = new PathMemory(ctx.storage.sql);
     this.recent = new RecentDeliveries(ctx.storage.sql);
   }
@@ -62,7 +63,7 @@ export class SourceState extends DurableObject<Env> {
    * (a redelivery), or else the paths remembered for its document (empty when none or no key).
    */
   async admit(deliveryId: string | undefined, key: DocumentKey | undefined): Promise<Admission> {
-    const prior = deliveryId === undefined ? undefined : this.deliveries.find(deliveryId, Date.now());
+    const prior = deliveryId === undefined ? undefined : this.deliveryIds.find(deliveryId, Date.now());
     if (prior) return { prior };
     return { remembered: key ? this.memory.recall(key) : [] };
   }
@@ -83,7 +84,7 @@ export class SourceState extends DurableObject<Env> {
       if (memory.items?.length) wakes.push(now + MEMORY_MAX_AGE_MS);
     }
     const recorded =
-      delivery !== undefined && attempt(() => this.deliveries.record(delivery.id, delivery.receipt, now + delivery.keepMs));
+      delivery !== undefined && attempt(() => this.deliveryIds.record(delivery.id, delivery.receipt, now + delivery.keepMs));
     if (recorded && delivery) wakes.push(now + delivery.keepMs);
     const logged = entry !== undefined && attempt(() => this.recent.add(entry));
     if (wakes.length > 0) await this.wakeBy(Math.min(...wakes));
@@ -114,11 +115,20 @@ export class SourceState extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const next = [this.deliveries.prune(now), this.memory.prune(now)].filter((t): t is number => t !== undefined);
+    const next = [this.deliveryIds.prune(now), this.memory.prune(now)].filter((t): t is number => t !== undefined);
     if (next.length > 0) await this.ctx.storage.setAlarm(Math.min(...next));
   }
 }
 
 export function sourceStateFor(env: Env, sourceId: string) {
   return env.SOURCE_STATE.get(env.SOURCE_STATE.idFromName(sourceId));
+}
+
+/** The paths remembered for a document; a failure to read them is a 503 so the platform retries. */
+export async function recallOr503(env: Env, sourceId: string, key: DocumentKey): Promise<MemoryItem[]> {
+  try {
+    return await sourceStateFor(env, sourceId).recallPaths(key);
+  } catch (cause) {
+    throw unavailable('could not read the remembered paths; retry later', cause);
+  }
 }

@@ -1,6 +1,6 @@
 // The sitemap crawler: walks sitemap.xml (and sitemap indexes) on the publicBaseUrl origin only, a budget of
 // requests per Durable Object alarm, and learns each page's tags from its response headers.
-import { readBodyLimited } from '../webhooks/body';
+import { readBodyLimited } from '../lib/body';
 import type { DistributionConfig } from '../rules/schema';
 import { readTags } from './headers';
 import { parseSitemap } from './sitemap';

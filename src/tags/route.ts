@@ -1,29 +1,39 @@
 // POST /tags/{distribution}: the origin (or an edge snippet) reports the tags of pages it served, with its own token.
 import { Hono } from '../lib/hono';
-import { misconfigured, notFound, unauthorized } from '../errors';
-import { tokensEqual } from '../providers/crypto';
-import { schedulerFor } from '../purge/enqueue';
-import { readBodyLimited } from '../webhooks/body';
-import { loadConfigOr503 } from '../webhooks/receive';
+import { misconfigured, notFound } from '../errors';
+import { bearerAuth } from '../lib/bearer';
+import { readBodyLimited } from '../lib/body';
+import { schedulerFor } from '../purge/scheduler';
+import type { DistributionConfig } from '../rules/schema';
+import { loadConfigOr503 } from '../rules/store';
+import { workerSecret } from '../settings';
 import { MAX_REPORT_BYTES, parseReport } from './report';
 
-export const tagRoutes = new Hono<{ Bindings: Env }>().post('/:distribution', async (c) => {
-  const name = c.req.param('distribution');
+type TagsEnv = { Bindings: Env; Variables: { distribution: DistributionConfig; secret: string } };
+
+/** The distribution named in the path and the token its `tags.reportSecret` names (404 / 500 otherwise). */
+async function reportToken(c: Parameters<Parameters<typeof bearerAuth<TagsEnv>>[0]['token']>[0]): Promise<string> {
+  const name = c.req.param('distribution') ?? '';
   const loaded = await loadConfigOr503(c.env.CONFIG);
   const distribution = loaded?.config.distributions[name];
   if (!distribution) throw notFound(`unknown distribution "${name}"`);
   const secret = distribution.tags.reportSecret;
   if (!secret) throw notFound(`tag reporting is off for distribution "${name}": set tags.reportSecret`);
-  // Boundary: the secret is not in the generated Env type.
-  const expected = (c.env as unknown as Record<string, unknown>)[secret];
-  if (typeof expected !== 'string' || expected === '')
+  const expected = workerSecret(c.env, secret);
+  if (expected === undefined)
     throw misconfigured(`distribution "${name}" names secret ${secret} in tags.reportSecret, which is not set`);
-  const match = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '');
-  if (!match?.[1] || !(await tokensEqual(match[1].trim(), expected))) {
-    c.header('WWW-Authenticate', 'Bearer realm="purge-relay tags"');
-    throw unauthorized(match ? 'tag report token does not match' : `missing Authorization: Bearer <${secret}> header`);
-  }
-  const reports = parseReport(await readBodyLimited(c.req.raw, MAX_REPORT_BYTES));
-  const learned = await schedulerFor(c.env, distribution.id).learnTags(distribution, reports);
-  return c.json({ distribution: name, ...learned });
-});
+  c.set('distribution', distribution);
+  c.set('secret', secret);
+  return expected;
+}
+
+export const tagRoutes = new Hono<TagsEnv>().post(
+  '/:distribution',
+  bearerAuth<TagsEnv>({ realm: 'purge-relay tags', token: reportToken, name: (c) => c.get('secret'), what: 'tag report token' }),
+  async (c) => {
+    const distribution = c.get('distribution');
+    const reports = parseReport(await readBodyLimited(c.req.raw, MAX_REPORT_BYTES));
+    const learned = await schedulerFor(c.env, distribution.id).learnTags(distribution, reports);
+    return c.json({ distribution: c.req.param('distribution'), ...learned });
+  },
+);

@@ -1,6 +1,6 @@
 // A distribution's `tags` config: which headers carry tags, the index bounds, expansion size, reporting, crawling.
 import * as z from 'zod/mini';
-import { parseCron } from '../jobs/cron-expression';
+import { parseCron } from '../lib/cron-expression';
 import { DEFAULT_TAG_HEADERS, MAX_TAG_LENGTH } from './headers';
 
 const intBetween = (min: number, max: number, fallback: number) =>

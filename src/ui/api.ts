@@ -9,7 +9,16 @@ export interface AdminApi {
   fetch(request: Request, env: Env, ctx?: ExecutionContext): Response | Promise<Response>;
 }
 
-export type ConsoleEnv = { Bindings: Env; Variables: { session: Session; nonce: string; api: AdminApi } };
+/** A page's entry in the console's navigation: its path under /admin/ui and its name. */
+export interface NavEntry {
+  slug: string;
+  title: string;
+}
+
+export type ConsoleEnv = {
+  Bindings: Env;
+  Variables: { session: Session; nonce: string; api: AdminApi; nav: readonly NavEntry[] };
+};
 export type ConsoleContext = Context<ConsoleEnv>;
 
 export interface ApiIssue {
@@ -52,6 +61,12 @@ export interface LiveConfig {
   version: number;
   savedAt: string;
   config: unknown;
+}
+
+/** The names of the live config's sources or distributions (none when no config is saved). */
+export async function configNames(c: ConsoleContext, section: 'sources' | 'distributions'): Promise<string[]> {
+  const live = await adminCall<{ config: Partial<Record<typeof section, Record<string, unknown>>> }>(c, 'GET', '/admin/config');
+  return live.ok ? Object.keys(live.body.config[section] ?? {}) : [];
 }
 
 /** GET /admin/config: the live document and its version. */

@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 import { Hono } from '../lib/hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
-import { tokensEqual } from '../providers/crypto';
+import { tokensEqual } from '../lib/crypto';
 import { readSettings } from '../settings';
 import type { ConsoleContext, ConsoleEnv } from './api';
 import { SESSION_COOKIE, SESSION_TTL_MS, csrfMatches, issueSession, readSession } from './session';

@@ -1,5 +1,5 @@
 // An inline SVG chart drawn by the server: purged paths per minute as bars, calls as a line, failures marked.
-import type { TimelineBucket } from '../purge/timeline';
+import type { TimelineBucket } from '../purge/call-log';
 
 const W = 720;
 const H = 150;

@@ -82,5 +82,5 @@ export function hunks(lines: readonly DiffLine[], context = 3): Hunk[] {
 }
 
 /** Both documents pretty-printed the same way, so only real changes show. */
-export const diffJson = (before: unknown, after: unknown) =>
+export const diffJsonLines = (before: unknown, after: unknown) =>
   hunks(diffLines(JSON.stringify(before, null, 2).split('\n'), JSON.stringify(after, null, 2).split('\n')));

@@ -3,7 +3,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { RelayError } from '../errors';
 import { readSettings } from '../settings';
-import { readBodyLimited } from '../webhooks/body';
+import { readBodyLimited } from '../lib/body';
 import type { ConsoleEnv } from './api';
 
 export const limitFormBody: MiddlewareHandler<ConsoleEnv> = async (c, next) => {

@@ -36,17 +36,7 @@ e.preventDefault();const n=+a.dataset.line,l=t.value.split('\\n');let s=0;for(le
 t.focus();t.setSelectionRange(s,s+(l[n-1]||'').length);t.scrollTop=Math.max(0,(n-5)*t.scrollHeight/l.length)});
 `;
 
-const NAV: [string, string][] = [
-  ['', 'Overview'],
-  ['deliveries', 'Deliveries'],
-  ['playground', 'Playground'],
-  ['config', 'Config'],
-  ['dead-letters', 'Dead letters'],
-  ['purge', 'Purge'],
-  ['tags', 'Tags'],
-];
-
-/** The frame of every page after login; `active` is the nav entry to mark as current. */
+/** The frame of every page after login (the navigation comes from the page list in route.tsx); `active` is the slug to mark as current. */
 export function Page(props: PropsWithChildren<{ c: ConsoleContext; title: string; active?: string }>) {
   const nonce = props.c.get('nonce');
   const session = props.c.get('session');
@@ -62,9 +52,9 @@ export function Page(props: PropsWithChildren<{ c: ConsoleContext; title: string
         <header>
           <strong>purge-relay</strong>
           <nav aria-label="Console">
-            {NAV.map(([path, label]) => (
-              <a href={path ? `/admin/ui/${path}` : '/admin/ui'} aria-current={props.active === path ? 'page' : undefined}>
-                {label}{' '}
+            {(props.c.get('nav') ?? []).map(({ slug, title }) => (
+              <a href={slug ? `/admin/ui/${slug}` : '/admin/ui'} aria-current={props.active === slug ? 'page' : undefined}>
+                {title}{' '}
               </a>
             ))}
             <a href="/admin/docs">API docs</a>

@@ -305,6 +305,40 @@ function schedulerPaths() {
         },
       },
     },
+    '/admin/distributions/{name}/timeline': get(
+      'Calls, failed calls and purged paths per minute over the last hour (the console’s chart)',
+      json(
+        object({
+          bucketMs: INTEGER,
+          buckets: { type: 'array', items: object({ at: INTEGER, calls: INTEGER, failed: INTEGER, paths: INTEGER }) },
+        }),
+        'The buckets, oldest first.',
+      ),
+      'Unknown distribution.',
+      [NAME],
+    ),
+    '/admin/deliveries': {
+      get: {
+        summary: 'The recent webhooks of every source (or one), newest first: accepted, duplicate, rejected or failed',
+        parameters: [
+          param('source', 'Only this source.', 'query'),
+          param('outcome', 'Only this outcome: accepted, duplicate, rejected or failed.', 'query'),
+          param('event', 'Only the deliveries that carried this event id.', 'query'),
+          param('limit', 'At most this many (1–500, default 100).', 'query'),
+        ],
+        responses: {
+          200: json(
+            object({
+              deliveries: { type: 'array', items: { type: 'object' } },
+              unreadable: { type: 'array', items: STRING, description: 'Sources whose log could not be read.' },
+            }),
+            'The deliveries.',
+          ),
+          400: error('A bad outcome or limit.'),
+          404: error('Unknown source, or no config saved yet.'),
+        },
+      },
+    },
     '/admin/distributions/{name}/resume': {
       post: {
         summary: 'Lift every hold and backoff and send now',

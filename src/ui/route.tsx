@@ -6,7 +6,7 @@ import { Hono } from '../lib/hono';
 import { requireAdmin } from '../admin/auth';
 import { staticDocument } from '../lib/assets';
 import { toBase64 } from '../lib/bytes';
-import type { AdminApi, ConsoleEnv } from './api';
+import type { AdminApi, ConsoleEnv, NavEntry } from './api';
 import { currentSession, loginRoutes, requireCsrf, requireSession } from './auth';
 import { DocsPage } from './docs-page';
 import { limitFormBody } from './form-limit';
@@ -21,13 +21,31 @@ import { playgroundPage } from './pages/playground';
 import { purgePage } from './pages/purge';
 import { tagsPage } from './pages/tags';
 
-/** Per request: the admin API handle, a CSP nonce, and headers that keep pages out of frames and caches. */
+/**
+ * The console's pages, in navigation order: each page's routes and, when it has one, its entry in the
+ * navigation. Adding a page is one entry here (docs in CONTRIBUTING.md).
+ */
+const PAGES: { nav?: NavEntry; routes: Hono<ConsoleEnv> }[] = [
+  { nav: { slug: '', title: 'Overview' }, routes: overviewPage },
+  { nav: { slug: 'deliveries', title: 'Deliveries' }, routes: deliveriesPage },
+  { nav: { slug: 'playground', title: 'Playground' }, routes: playgroundPage },
+  { nav: { slug: 'config', title: 'Config' }, routes: configPage },
+  { routes: versionsPage },
+  { nav: { slug: 'dead-letters', title: 'Dead letters' }, routes: deadLettersPage },
+  { nav: { slug: 'purge', title: 'Purge' }, routes: purgePage },
+  { nav: { slug: 'tags', title: 'Tags' }, routes: tagsPage },
+];
+
+export const CONSOLE_NAV: readonly NavEntry[] = PAGES.flatMap((p) => (p.nav ? [p.nav] : []));
+
+/** Per request: the admin API handle, a CSP nonce, the navigation, and headers that keep pages out of frames and caches. */
 const prepare =
   (api: AdminApi): MiddlewareHandler<ConsoleEnv> =>
   async (c, next) => {
     const nonce = toBase64(crypto.getRandomValues(new Uint8Array(16)));
     c.set('api', api);
     c.set('nonce', nonce);
+    c.set('nav', CONSOLE_NAV);
     await next();
     c.header(
       'Content-Security-Policy',
@@ -52,27 +70,19 @@ const sessionOrBearer: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
   return requireAdmin(c as unknown as Context<{ Bindings: Env }>, next);
 };
 
-const pages = new Hono<ConsoleEnv>()
-  .route('/', loginRoutes)
-  .use('*', requireSession, requireCsrf)
-  .route('/', overviewPage)
-  .route('/', deliveriesPage)
-  .route('/', playgroundPage)
-  .route('/', configPage)
-  .route('/', versionsPage)
-  .route('/', deadLettersPage)
-  .route('/', purgePage)
-  .route('/', tagsPage)
-  .all('*', (c) =>
-    c.html(
-      <Page c={c} title="Not found">
-        <p>
-          No console page here. <a href="/admin/ui">Overview</a>
-        </p>
-      </Page>,
-      404,
-    ),
-  );
+const pages = PAGES.reduce(
+  (app, page) => app.route('/', page.routes),
+  new Hono<ConsoleEnv>().route('/', loginRoutes).use('*', requireSession, requireCsrf),
+).all('*', (c) =>
+  c.html(
+    <Page c={c} title="Not found">
+      <p>
+        No console page here. <a href="/admin/ui">Overview</a>
+      </p>
+    </Page>,
+    404,
+  ),
+);
 
 /** The console routes; `api` is the app itself, which the console calls in process for `/admin/...`. */
 export function createConsole(api: AdminApi) {

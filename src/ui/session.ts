@@ -1,7 +1,7 @@
 // Console sessions: a signed, expiring cookie value and a per-session CSRF token, both HMAC-SHA256 under a
 // key derived from ADMIN_TOKEN (rotating the token ends every session).
 import { fromBase64, toBase64Url, utf8 } from '../lib/bytes';
-import { hmacSign, verifyHmacAny } from '../providers/crypto';
+import { hmacSign, verifyHmacAny } from '../lib/crypto';
 
 /** How long a login lasts; absolute, not sliding. */
 export const SESSION_TTL_MS = 8 * 3_600_000;

@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_POINTER_KEY } from '../../src/rules/store';
-import { DELIVERY_LOG_LIMIT, type DeliveryEntry } from '../../src/sources/deliveries-log';
+import { DELIVERY_LOG_LIMIT, type DeliveryEntry } from '../../src/sources/recent-deliveries';
 import { SourceState, sourceStateFor } from '../../src/sources/state';
 import { admin, baseConfig, postWebhook, putConfig, secret, workerFetch } from './helpers';
 import { login, type Browser } from './console-helpers';

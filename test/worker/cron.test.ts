@@ -3,9 +3,9 @@ import { env } from 'cloudflare:workers';
 import worker from '../../src/index';
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { parseCron } from '../../src/jobs/cron-expression';
+import { parseCron } from '../../src/lib/cron-expression';
 import { schedulesFor } from '../../src/jobs/cron';
-import { schedulerFor } from '../../src/purge/enqueue';
+import { schedulerFor } from '../../src/purge/scheduler';
 import { baseConfig, distributionConfig, putConfig } from './helpers';
 
 const at = (iso: string) => new Date(iso);

@@ -5,7 +5,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { schedulerFor } from '../../src/purge/enqueue';
+import { schedulerFor } from '../../src/purge/scheduler';
 import { decodeUtf8, utf8 } from '../../src/lib/bytes';
 import { TEST_BINDINGS } from '../setup/bindings';
 import { caseCounter, deeplyNested, headerValue, truncated, withInvalidUtf8 } from './fuzz-arbitraries';

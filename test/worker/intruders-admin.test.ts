@@ -2,7 +2,7 @@
 // missing, wrong or malformed token with 401 and a message; the token check is constant time; no CORS;
 // every console form refuses a missing or foreign CSRF token and a foreign Origin, changing nothing.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { tokensEqual } from '../../src/providers/crypto';
+import { tokensEqual } from '../../src/lib/crypto';
 import { TEST_BINDINGS } from '../setup/bindings';
 import { form, login } from './console-helpers';
 import { ORIGIN, baseConfig, putConfig, workerFetch } from './helpers';

@@ -5,7 +5,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeUtf8, fromBase64, toBase64Url, utf8 } from '../../src/lib/bytes';
-import { schedulerFor } from '../../src/purge/enqueue';
+import { schedulerFor } from '../../src/purge/scheduler';
 import { postWebhook, putConfig } from './helpers';
 import { caseFor, casesConfig, delivery } from './provider-cases';
 

@@ -5,7 +5,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fromBase64 } from '../../src/lib/bytes';
-import { schedulerFor } from '../../src/purge/enqueue';
+import { schedulerFor } from '../../src/purge/scheduler';
 import { createGotipathClient } from '../../src/purge/gotipath';
 import { DEFAULT_GOTIPATH_API } from '../../src/rules/schema';
 import { sourceStateFor } from '../../src/sources/state';

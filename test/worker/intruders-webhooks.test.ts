@@ -4,8 +4,8 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { schedulerFor } from '../../src/purge/enqueue';
-import { readBodyLimited } from '../../src/webhooks/body';
+import { schedulerFor } from '../../src/purge/scheduler';
+import { readBodyLimited } from '../../src/lib/body';
 import { ORIGIN, postWebhook, putConfig, workerFetch } from './helpers';
 import { CHUNK, endlessBody } from './intruders-helpers';
 import { casesConfig, delivery, PROVIDER_CASES } from './provider-cases';

@@ -1,5 +1,6 @@
 // The shared provider contract: every provider accepts its platform's own signature and nothing else.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDER_NAMES } from '../../src/providers/registry';
 import { admin, postWebhook, putConfig } from './helpers';
 import { PROVIDER_CASES, casesConfig, delivery } from './provider-cases';
 
@@ -8,6 +9,13 @@ beforeAll(async () => {
 });
 
 const errorOf = async (response: Response) => (await response.json<{ error: string }>()).error;
+
+describe('the contract suite', () => {
+  it('has a case for every registered provider (add one in test/worker/cases/ with each new provider)', () => {
+    const covered = new Set(PROVIDER_CASES.map((c) => c.provider));
+    expect(PROVIDER_NAMES.filter((name) => !covered.has(name))).toEqual([]);
+  });
+});
 
 describe.each(PROVIDER_CASES)('$provider', (c) => {
   it('accepts a request signed by the platform SDK and reports the paths it queued', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import COMMITTED_SCHEMA from '../../config.schema.json';
 import SERVED_SCHEMA from '../../static/config.schema.json';
 import { configJsonSchema } from '../../src/rules/json-schema';
-import { diffJson } from '../../src/rules/diff';
+import { jsonChanges } from '../../src/rules/diff';
 import { parseConfig } from '../../src/rules/schema';
 import { CONFIG_POINTER_KEY, CONFIG_RECHECK_MS, configVersionKey, loadConfig, saveConfig } from '../../src/rules/store';
 import { admin, baseConfig, putConfig } from './helpers';
@@ -146,7 +146,7 @@ describe('versions', () => {
       ],
       extra: true,
     };
-    expect(diffJson(a, b)).toEqual([
+    expect(jsonChanges(a, b)).toEqual([
       { path: 'rules[id=z]', op: 'added', to: { id: 'z', n: 3 } },
       { path: 'rules', op: 'reordered' },
       { path: 'extra', op: 'added', to: true },

@@ -118,55 +118,54 @@ describe('the memory is read before and written after the paths are stored', () 
     const namespace = (methods: Record<string, unknown>) => ({ idFromName: () => 'id', get: () => methods });
     const fake = {
       ...env,
-      SOURCE_STATE: namespace({ admit: stub('admit', fail.recall), settle: stub('settle', fail.update) }),
+      SOURCE_STATE: namespace({
+        admit: stub('admit', fail.recall),
+        settle: stub('settle', fail.update),
+        logDelivery: stub('logDelivery'),
+      }),
       PURGE_SCHEDULER: namespace({ enqueue: stub('enqueue', fail.enqueue) }),
     } as unknown as Env;
     return { fake, calls, args };
   }
-  const dedupe = { deliveryId: 'd-1', keepMs: 60_000 };
+  // The source de-duplicates (baseConfig's dedupeSeconds): the delivery id is checked and recorded.
+  const delivered = { ...e, deliveryId: 'd-1' };
+  const keepMs = loaded.config.sources.strapi!.dedupeSeconds * 1000;
 
   it('makes one SourceState call before the schedulers and one after, with the memory, the delivery id and the entry', async () => {
     const { fake, calls, args } = fakeEnv({});
-    const entry = (receipt: { eventId: string }) => ({
-      at: 1,
-      source: 'strapi',
-      status: 202,
-      outcome: 'accepted' as const,
-      eventId: receipt.eventId,
-      durationMs: 0,
-    });
-    const queued = await queueEvent(fake, loaded, e, { dedupe, entry });
+    const receipt = await queueEvent(fake, loaded, delivered, Date.now());
     expect(calls).toEqual(['admit', 'enqueue', 'settle']);
     expect(args.admit).toEqual(['d-1', { id: '5', type: 'article' }]);
     expect(args.settle?.[0]).toMatchObject({
       memory: { key: { id: '5', type: 'article' }, items: [{ path: '/articles/s' }] },
-      delivery: { id: 'd-1', receipt: { eventId: e.eventId, paths: 2 }, keepMs: 60_000 },
+      delivery: { id: 'd-1', receipt: { eventId: e.eventId, paths: 2 }, keepMs },
       entry: { eventId: e.eventId, outcome: 'accepted' },
     });
-    expect(queued).toMatchObject({ receipt: { eventId: e.eventId, paths: 2 } });
+    expect(receipt).toEqual({ eventId: e.eventId, paths: 2 });
   });
 
   it('answers a redelivery from the first call and queues nothing', async () => {
     const { fake, calls } = fakeEnv({ prior: true });
-    expect(await queueEvent(fake, loaded, e, { dedupe })).toEqual({ prior: { eventId: 'evt_first', paths: 2 } });
-    expect(calls).toEqual(['admit']);
+    expect(await queueEvent(fake, loaded, delivered, Date.now())).toEqual({ eventId: 'evt_first', paths: 2, duplicate: true });
+    // The redelivery's line on the Deliveries page is its only other call.
+    expect(calls).toEqual(['admit', 'logDelivery']);
   });
 
   it('answers 503 when the memory cannot be read, before queuing anything', async () => {
     const { fake, calls } = fakeEnv({ recall: true });
-    await expect(queueEvent(fake, loaded, e)).rejects.toMatchObject({ status: 503 });
+    await expect(queueEvent(fake, loaded, e, Date.now())).rejects.toMatchObject({ status: 503 });
     expect(calls).toEqual(['admit']);
   });
 
   it('leaves the memory untouched when the paths could not be stored', async () => {
     const { fake, calls } = fakeEnv({ enqueue: true });
-    await expect(queueEvent(fake, loaded, e)).rejects.toBeInstanceOf(RelayError);
+    await expect(queueEvent(fake, loaded, e, Date.now())).rejects.toBeInstanceOf(RelayError);
     expect(calls).toEqual(['admit', 'enqueue']);
   });
 
   it('answers 503 when the memory cannot be written, so the platform retries', async () => {
     const { fake, calls } = fakeEnv({ update: true });
-    await expect(queueEvent(fake, loaded, e)).rejects.toMatchObject({ status: 503 });
+    await expect(queueEvent(fake, loaded, e, Date.now())).rejects.toMatchObject({ status: 503 });
     expect(calls).toEqual(['admit', 'enqueue', 'settle']);
   });
 });

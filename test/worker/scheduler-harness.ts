@@ -1,7 +1,7 @@
 // Drives one distribution's PurgeScheduler through its alarms against the Gotipath stand-in, and reads what it saw.
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { schedulerFor } from '../../src/purge/enqueue';
+import { schedulerFor } from '../../src/purge/scheduler';
 import type { EnqueueItem } from '../../src/purge/queue-store';
 import { parseConfig, type CallKind, type DistributionConfig } from '../../src/rules/schema';
 

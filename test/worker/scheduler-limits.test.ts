@@ -109,7 +109,7 @@ describe('429 Too Many Requests', () => {
       };
       await flush({ ...options, client: answered, state: initialState() });
       expect(sent).toHaveLength(2);
-      expect(store.calls(now - crashed.config.limits.windowMs)).toEqual([
+      expect(store.callLog.since(now - crashed.config.limits.windowMs)).toEqual([
         { at: now, kind: 'url', status: 200, paths: 5 },
         { at: now + 2_000, kind: 'url', status: 0, paths: 5 },
       ]);

@@ -3,7 +3,7 @@
 import { env } from 'cloudflare:workers';
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { schedulerFor } from '../../src/purge/enqueue';
+import { schedulerFor } from '../../src/purge/scheduler';
 import { admin, baseConfig, distributionConfig, postWebhook, putConfig, secret, standinFaults, waitFor } from './helpers';
 
 const DIST = 'dist-spine';

@@ -1,7 +1,7 @@
 // The console's Tags page: a tag's paths and a path's tags with when last seen, the index and the crawl.
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { schedulerFor } from '../../src/purge/enqueue';
+import { schedulerFor } from '../../src/purge/scheduler';
 import { login, type Browser } from './console-helpers';
 import { distributionConfig, putConfig } from './helpers';
 

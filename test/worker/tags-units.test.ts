@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContentEvent } from '../../src/providers/types';
 import { compileConfig, matchEvent } from '../../src/rules/matcher';
 import { parseConfig } from '../../src/rules/schema';
-import { planTag } from '../../src/tags/expand-tags';
+import { planTag } from '../../src/purge/tag-plan';
 import { readTags, splitTags } from '../../src/tags/headers';
 import { decodeXml, parseSitemap, sameOriginPath } from '../../src/tags/sitemap';
 

@@ -6,72 +6,9 @@
 import { Hono } from '../../lib/hono';
 import type { Change } from '../../rules/diff';
 import type { VersionInfo } from '../../rules/store';
-import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
-import { CsrfField, DataTable, Failure, Json, Notice, Page, Time } from '../layout';
-
-export const VERSIONS_ROUTE = '/admin/config/versions';
-
-interface VersionList {
-  current: number;
-  versions: VersionInfo[];
-  cursor?: string;
-}
-
-export const loadVersions = (c: ConsoleContext) => adminCall<VersionList>(c, 'GET', VERSIONS_ROUTE);
-
-function RollbackButton({ c, version }: { c: ConsoleContext; version: number }) {
-  return (
-    <form
-      method="post"
-      action={`/admin/ui/config/versions/${version}/rollback`}
-      data-confirm={`Make version ${version} live again (as a new version)?`}
-    >
-      <CsrfField c={c} />
-      <button class="secondary" aria-label={`Roll back to version ${version}`}>
-        Roll back
-      </button>
-    </form>
-  );
-}
-
-export function VersionHistory({ c, result }: { c: ConsoleContext; result: ApiResult<VersionList> }) {
-  const live = result.ok ? result.body.current : undefined;
-  return (
-    <section aria-labelledby="versions">
-      <h2 id="versions">Version history</h2>
-      <Failure result={result} what="Version history" route={`GET ${VERSIONS_ROUTE}`} />
-      {result.ok && (
-        <table>
-          <thead>
-            <tr>
-              {['Version', 'Saved', 'Rules', 'Actions'].map((h) => (
-                <th scope="col">{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {[...result.body.versions]
-              .sort((a, b) => b.version - a.version)
-              .map((v) => (
-                <tr>
-                  <td>
-                    <a href={`/admin/ui/config/versions/${v.version}`}>{v.version}</a>{' '}
-                    {v.version === live && <strong>(live)</strong>}
-                    {v.rolledBackFrom !== undefined && <span class="muted">{` rollback to ${v.rolledBackFrom}`}</span>}
-                  </td>
-                  <td>
-                    <Time at={v.savedAt} />
-                  </td>
-                  <td>{v.rules}</td>
-                  <td>{v.version !== live && <RollbackButton c={c} version={v.version} />}</td>
-                </tr>
-              ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
+import { adminCall, type ApiResult, type ConsoleEnv } from '../api';
+import { DataTable, Failure, Json, Notice, Page, Time } from '../layout';
+import { RollbackButton, VERSIONS_ROUTE, loadVersions } from '../version-history';
 
 /** What making version `n` live would change: the live version's diff to it, from GET /admin/config/diff. */
 function Changes({ result, live }: { result: ApiResult<{ changes: Change[] }>; live: number }) {

@@ -2,11 +2,11 @@
 // see the diff against the live version, save it (PUT /admin/config). Version history: ./config-versions.
 import { Hono } from '../../lib/hono';
 import { adminCall, loadLive, type ApiIssue, type ConsoleContext, type ConsoleEnv } from '../api';
-import { diffJson, type Hunk } from '../diff';
+import { diffJsonLines, type Hunk } from '../diff';
 import { DiffView } from '../diff-view';
 import { indexLines, lineOf, syntaxErrorLine } from '../json-lines';
 import { CsrfField, Failure, Notice, Page } from '../layout';
-import { VersionHistory, loadVersions } from './config-versions';
+import { VersionHistory, loadVersions } from '../version-history';
 
 interface Problem extends ApiIssue {
   line: number | undefined;
@@ -162,7 +162,7 @@ export const configPage = new Hono<ConsoleEnv>()
       return render(c, { text, base: liveVersion, notice, hunks: diffText(live.ok ? live.body.config : {}, text) }, 409);
     }
     const { document, problems, result } = await submit(c, text, save);
-    const hunks = document === undefined ? undefined : diffJson(live.ok ? live.body.config : {}, document);
+    const hunks = document === undefined ? undefined : diffJsonLines(live.ok ? live.body.config : {}, document);
     if (problems.length > 0) return render(c, { text, base, problems, hunks }, 422);
     const warnings = result?.ok && result.body.warnings?.length ? ` Warnings: ${result.body.warnings.join('; ')}.` : '';
     if (!save) return render(c, { text, base, hunks, notice: `The document is valid.${warnings}` });
@@ -172,7 +172,7 @@ export const configPage = new Hono<ConsoleEnv>()
 
 function diffText(live: unknown, text: string): Hunk[] | undefined {
   try {
-    return diffJson(live, JSON.parse(text));
+    return diffJsonLines(live, JSON.parse(text));
   } catch {
     return undefined;
   }

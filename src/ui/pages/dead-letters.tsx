@@ -4,15 +4,10 @@
 //   POST /admin/distributions/{name}/dead-letters/drop    {paths} or {all: true} → {dropped}
 import { Hono } from '../../lib/hono';
 import type { DeadLetter } from '../../purge/queue-store';
-import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
+import { adminCall, configNames, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
 import { CsrfField, Failure, Notice, Page, Time } from '../layout';
 
 const routeOf = (name: string) => `/admin/distributions/${encodeURIComponent(name)}/dead-letters`;
-
-export async function distributionNames(c: ConsoleContext): Promise<string[]> {
-  const config = await adminCall<{ config: { distributions?: Record<string, unknown> } }>(c, 'GET', '/admin/config');
-  return config.ok ? Object.keys(config.body.config.distributions ?? {}) : [];
-}
 
 const EventLink = ({ id }: { id: string | null }) =>
   id ? (
@@ -74,7 +69,7 @@ function Table({ c, name, list }: { c: ConsoleContext; name: string; list: DeadL
 type Outcome = { action: string; result: ApiResult<Record<string, number>> };
 
 async function render(c: ConsoleContext, outcome?: Outcome) {
-  const names = await distributionNames(c);
+  const names = await configNames(c, 'distributions');
   const lists = await Promise.all(names.map((n) => adminCall<{ deadLetters: DeadLetter[] }>(c, 'GET', routeOf(n))));
   const done = outcome?.result.ok ? Object.values(outcome.result.body)[0] : undefined;
   return c.html(

@@ -1,31 +1,24 @@
-// Deliveries: the recent webhooks of every configured source (from each SourceState's log), and one
-// event's page: its deliveries and its ledger journey (GET /admin/events/{id}, docs/scheduler.md).
+// Deliveries: the recent webhooks of every configured source (GET /admin/deliveries), and one event's page:
+// its deliveries and its ledger journey (GET /admin/events/{id}, docs/scheduler.md).
 import { Hono } from '../../lib/hono';
 import type { PathJourney } from '../../purge/ledger';
-import type { DeliveryEntry } from '../../sources/deliveries-log';
-import { sourceStateFor } from '../../sources/state';
-import { adminCall, type ConsoleContext, type ConsoleEnv } from '../api';
+import type { DeliveryEntry } from '../../sources/recent-deliveries';
+import { adminCall, configNames, type ConsoleContext, type ConsoleEnv } from '../api';
 import { Badge, Failure, Notice, Page, Time } from '../layout';
 
 const SHOWN = 100;
 const OUTCOMES = ['accepted', 'duplicate', 'rejected', 'failed'];
 
-async function sourceIds(c: ConsoleContext): Promise<string[]> {
-  const config = await adminCall<{ config: { sources?: Record<string, unknown> } }>(c, 'GET', '/admin/config');
-  return config.ok ? Object.keys(config.body.config.sources ?? {}) : [];
-}
+type Deliveries = { deliveries: DeliveryEntry[]; unreadable: string[] };
 
-/** Newest first across sources; a source whose log cannot be read is left out (and named). */
-async function readLogs(c: ConsoleContext, sources: string[], eventId?: string) {
-  const failed: string[] = [];
-  const lists = await Promise.all(
-    sources.map((s) =>
-      sourceStateFor(c.env, s)
-        .recentDeliveries(SHOWN, eventId)
-        .catch(() => (failed.push(s), [] as DeliveryEntry[])),
-    ),
-  );
-  return { entries: lists.flat().sort((a, b) => b.at - a.at), failed };
+/** Newest first across sources (or one); a source whose log cannot be read is left out and named. */
+async function readLogs(c: ConsoleContext, query: Record<string, string | undefined>) {
+  const params = new URLSearchParams({ limit: String(SHOWN) });
+  for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
+  const result = await adminCall<Deliveries>(c, 'GET', `/admin/deliveries?${params}`);
+  return result.ok
+    ? { entries: result.body.deliveries, failed: result.body.unreadable }
+    : { entries: [], failed: ['all sources'] };
 }
 
 const EventLink = ({ id }: { id: string | undefined }) =>
@@ -112,11 +105,13 @@ function JourneyTable({ journey }: { journey: Journey }) {
 
 export const deliveriesPage = new Hono<ConsoleEnv>()
   .get('/deliveries', async (c) => {
-    const all = await sourceIds(c);
+    const all = await configNames(c, 'sources');
     const source = c.req.query('source');
     const outcome = c.req.query('outcome');
-    const { entries, failed } = await readLogs(c, source && all.includes(source) ? [source] : all);
-    const shown = entries.filter((e) => !outcome || e.outcome === outcome).slice(0, SHOWN);
+    const { entries: shown, failed } = await readLogs(c, {
+      source: source && all.includes(source) ? source : undefined,
+      outcome: outcome && OUTCOMES.includes(outcome) ? outcome : undefined,
+    });
     return c.html(
       <Page c={c} title="Deliveries" active="deliveries">
         <form method="get" class="row" aria-label="Filter">
@@ -155,7 +150,7 @@ export const deliveriesPage = new Hono<ConsoleEnv>()
   .get('/events/:id', async (c) => {
     const id = c.req.param('id');
     const [{ entries }, journey] = await Promise.all([
-      readLogs(c, await sourceIds(c), id),
+      readLogs(c, { event: id }),
       adminCall<Journey>(c, 'GET', `/admin/events/${encodeURIComponent(id)}`),
     ]);
     return c.html(

@@ -1,9 +1,8 @@
 // Overview: each distribution's health, backlog, tokens left and a chart of the last hour.
-// Reads GET /admin/status; the chart comes from each scheduler's timeline() RPC. A held or failing queue can be
+// Reads GET /admin/status; the chart from GET /admin/distributions/{name}/timeline. A held or failing queue can be
 // resumed at once (POST /admin/distributions/{name}/resume).
 import { Hono } from '../../lib/hono';
-import { schedulerFor } from '../../purge/enqueue';
-import type { Timeline } from '../../purge/timeline';
+import type { Timeline } from '../../purge/call-log';
 import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
 import { ActivityChart } from '../chart';
 import { Badge, CsrfField, Failure, Page, Time, age } from '../layout';
@@ -22,11 +21,10 @@ interface DistributionStatus {
   deadLetters?: number;
 }
 
-async function timelineOf(c: ConsoleContext, id: string | undefined): Promise<Timeline | undefined> {
-  if (!id) return undefined;
-  return schedulerFor(c.env, id)
-    .timeline()
-    .catch(() => undefined);
+async function timelineOf(c: ConsoleContext, name: string | undefined): Promise<Timeline | undefined> {
+  if (!name) return undefined;
+  const result = await adminCall<Timeline>(c, 'GET', `/admin/distributions/${encodeURIComponent(name)}/timeline`);
+  return result.ok ? result.body : undefined;
 }
 
 const pairs = (record: Record<string, number> | undefined) =>
@@ -94,7 +92,7 @@ function Distribution({ c, d, timeline }: { c: ConsoleContext; d: DistributionSt
 async function render(c: ConsoleContext, resumed?: ApiResult<unknown>) {
   const status = await adminCall<{ configVersion?: number; distributions?: DistributionStatus[] }>(c, 'GET', '/admin/status');
   const distributions = status.ok ? (status.body.distributions ?? []) : [];
-  const timelines = await Promise.all(distributions.map((d) => timelineOf(c, d.distributionId)));
+  const timelines = await Promise.all(distributions.map((d) => timelineOf(c, d.distribution)));
   return c.html(
     <Page c={c} title="Overview" active="">
       {resumed && <Failure result={resumed} what="Resume" route="POST /admin/distributions/{name}/resume" />}

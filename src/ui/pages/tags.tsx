@@ -1,9 +1,8 @@
 // Tags: which paths a tag reaches, which tags a path carries, when last seen, and the sitemap crawl (docs/tags.md):
 //   GET  /admin/tags?distribution={name}[&tag={tag}|&path={path}]   POST /admin/distributions/{name}/crawl
 import { Hono } from '../../lib/hono';
-import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
+import { adminCall, configNames, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
 import { CsrfField, Failure, Json, Notice, Page } from '../layout';
-import { distributionNames } from './dead-letters';
 
 type Seen = { lastSeen: string };
 type Lookup = { paths?: ({ path: string } & Seen)[]; tags?: ({ tag: string } & Seen)[]; count?: number; folds?: boolean };
@@ -48,7 +47,7 @@ function Found({ result }: { result: ApiResult<Lookup> }) {
 }
 
 async function render(c: ConsoleContext, crawl?: ApiResult<unknown>) {
-  const names = await distributionNames(c);
+  const names = await configNames(c, 'distributions');
   const name = c.req.query('distribution') ?? names[0] ?? '';
   const tag = c.req.query('tag') ?? '';
   const path = c.req.query('path') ?? '';

@@ -1,7 +1,7 @@
 // A rule's tag templates (`post-{id}`), compiled once and filled from an event like path templates. Pure.
-import { expandEntry, type CompiledEntry, type Scope } from '../rules/expand';
-import { compileTemplate } from '../rules/template';
-import { isTag } from './headers';
+import { expandEntry, type CompiledEntry, type Scope } from './expand';
+import { compileTemplate } from './template';
+import { isTag } from '../tags/headers';
 
 /** Most tags one rule may produce for one event (a list variable fans out to one tag per element). */
 export const MAX_TAGS_PER_RULE = 1000;
@@ -15,15 +15,15 @@ export function compileTag(template: string): CompiledEntry {
   return { template: compiled, kind: 'url', priority: 0, prefetch: false, dependent: false };
 }
 
-export interface TagExpansion {
+export interface FilledTags {
   tags: string[];
   skipped: { template: string; reason: string; locale?: string }[];
 }
 
 /** Every tag the rule's templates give for the event's scopes, deduplicated, in order. */
-export function expandTags(entries: readonly CompiledEntry[], scopes: readonly Scope[]): TagExpansion {
+export function fillTagTemplates(entries: readonly CompiledEntry[], scopes: readonly Scope[]): FilledTags {
   const tags = new Set<string>();
-  const skipped: TagExpansion['skipped'] = [];
+  const skipped: FilledTags['skipped'] = [];
   for (const entry of entries) {
     const template = entry.template.source.slice(1);
     for (const scope of scopes) {

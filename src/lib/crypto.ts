@@ -1,6 +1,6 @@
-// Constant-time signature checks shared by the providers: HMAC via WebCrypto verify, token equality.
-import { unauthorized } from '../errors';
-import { fromBase64, fromHex, utf8 } from '../lib/bytes';
+// Constant-time primitives: HMAC sign and verify through WebCrypto (keys cached), token equality, public-key
+// verification with any of several keys. Used by the providers, the console session and every bearer check.
+import { utf8 } from './bytes';
 
 export type HmacHash = 'SHA-1' | 'SHA-256' | 'SHA-512';
 
@@ -8,7 +8,7 @@ export type HmacHash = 'SHA-1' | 'SHA-256' | 'SHA-512';
 const keyCache = new Map<string, Promise<CryptoKey>>();
 const KEY_CACHE_LIMIT = 256;
 
-function hmacKey(hash: HmacHash, secret: Uint8Array | string): Promise<CryptoKey> {
+export function hmacKey(hash: HmacHash, secret: Uint8Array | string): Promise<CryptoKey> {
   const bytes = typeof secret === 'string' ? utf8(secret) : secret;
   const id = `${hash}:${typeof secret === 'string' ? `s:${secret}` : `b:${bytes.join(',')}`}`;
   let key = keyCache.get(id);
@@ -75,21 +75,4 @@ export async function verifyWithAny(
     if (await crypto.subtle.verify(algorithm, key, signature, data).catch(() => false)) return true;
   }
   return false;
-}
-
-const DIGEST_BYTES: Record<HmacHash, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-512': 64 };
-
-/**
- * The common scheme of a header holding the HMAC of the raw body (Shopify, WooCommerce, Storyblok,
- * Shopware, Kontent.ai, Saleor's legacy one): decoded, length-checked, verified against any secret.
- */
-export async function verifyBodyHmac(
-  body: Uint8Array,
-  secrets: readonly string[],
-  scheme: { hash: HmacHash; header: string; encoding: 'hex' | 'base64' },
-  value: string,
-): Promise<void> {
-  const signature = scheme.encoding === 'hex' ? fromHex(value) : fromBase64(value);
-  if (!signature || signature.length !== DIGEST_BYTES[scheme.hash]) throw unauthorized(`malformed ${scheme.header}`);
-  if (!(await verifyHmacAny(scheme.hash, secrets, body, [signature]))) throw unauthorized('signature does not match');
 }

@@ -12,7 +12,7 @@ export interface PriorDelivery {
   paths: number;
 }
 
-export class DeliveryLog {
+export class DeliveryIds {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
   }

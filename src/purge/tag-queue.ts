@@ -1,14 +1,21 @@
-// Tags waiting in a scheduler until its next pass expands them, with the expansion itself (SQLite I/O).
-import type { DistributionConfig } from '../rules/schema';
-import type { QueueStore } from '../purge/queue-store';
-import { planTag } from './expand-tags';
-import type { TagIndex } from './tag-index';
+// Tags waiting in a scheduler until its next pass turns them into plans, and the record of those expansions
+// (SQLite I/O; this class owns the tag_queue and tag_expansions tables, the scheduler queues the plans).
+import { planTag, type TagPlan, type TagPlanOptions } from './tag-plan';
 
 export interface TagItem {
   tag: string;
   priority: number;
   /** The rule that named the tag, for the ledger. */
   ruleId?: string;
+}
+
+/** A queued tag taken out of the queue, with what it expands to now. */
+export interface QueuedTagPlan {
+  tag: string;
+  priority: number;
+  event: string;
+  rule: string | null;
+  plan: TagPlan;
 }
 
 /** One expansion, as the status lists it. */
@@ -53,52 +60,30 @@ export class TagQueue {
   }
 
   /**
-   * Moves every queued tag into the path queue as the index knows it now (send time), each path's
-   * ledger row saying which tag it came from; the same path from a rule's own list is queued once.
+   * Takes every queued tag out of the queue as a plan over the paths the index gives it now (send time),
+   * and records each expansion for the status. The caller queues the plans in the same synchronous turn.
    */
-  expandInto(store: QueueStore, index: TagIndex, config: DistributionConfig, now: number): number {
+  take(pathsOf: (tag: string) => string[], options: TagPlanOptions, now: number): QueuedTagPlan[] {
     const queued = this.sql
       .exec<{ tag: string; priority: number; event: string; rule: string | null }>(
         `SELECT tag, priority, event, rule FROM tag_queue`,
       )
       .toArray();
-    for (const q of queued) {
-      const paths = index.pathsOf(q.tag, config.tags, now).map((p) => p.path);
-      const plan = planTag(q.tag, paths, {
-        limit: config.tags.expandLimit,
-        patternRoom: config.limits.pattern.paths,
-        foldDepth: config.foldDepth,
-      });
-      const item = (kind: 'url' | 'pattern', path: string) => ({ kind, path, priority: q.priority, ruleId: q.rule ?? undefined });
-      const detail = `tag ${q.tag}`;
-      store.enqueue(
-        plan.urls.map((p) => item('url', p)),
-        q.event,
-        now,
-        detail,
-      );
-      store.enqueue(
-        plan.patterns.map((g) => item('pattern', g.pattern)),
-        q.event,
-        now,
-        detail,
-      );
-      if (plan.escalation)
-        store.recordEscalation('pattern', plan.escalation.reason, plan.escalation.paths, plan.escalation.patterns, now);
-      const patterns = JSON.stringify(plan.patterns.map((g) => g.pattern));
+    const plans = queued.map((q) => ({ ...q, plan: planTag(q.tag, pathsOf(q.tag), options) }));
+    for (const { tag, event, rule, plan } of plans) {
       this.sql.exec(
         `INSERT INTO tag_expansions (at, tag, event, rule, urls, patterns) VALUES (?, ?, ?, ?, ?, ?)`,
         now,
-        q.tag,
-        q.event,
-        q.rule,
+        tag,
+        event,
+        rule,
         plan.urls.length,
-        patterns,
+        JSON.stringify(plan.patterns.map((g) => g.pattern)),
       );
-      this.sql.exec(`DELETE FROM tag_queue WHERE tag = ?`, q.tag);
+      this.sql.exec(`DELETE FROM tag_queue WHERE tag = ?`, tag);
     }
     this.sql.exec(`DELETE FROM tag_expansions WHERE rowid <= (SELECT max(rowid) FROM tag_expansions) - ?`, TAG_EXPANSIONS_KEPT);
-    return queued.length;
+    return plans;
   }
 
   /** The latest expansions, newest first. */

@@ -1,5 +1,6 @@
 // What a queued tag becomes at send time: its indexed paths as URL purges, folded into patterns past the limit. Pure.
-import { foldPaths } from '../purge/escalate';
+import type { DistributionConfig } from '../rules/schema';
+import { foldPaths } from './escalate';
 
 export interface TagPlan {
   urls: string[];
@@ -16,6 +17,13 @@ export interface TagPlanOptions {
   /** `foldDepth`: a pattern keeps at least this many path segments. */
   foldDepth: number;
 }
+
+/** A distribution's limits as the tag plan reads them. */
+export const tagPlanOptions = (d: DistributionConfig): TagPlanOptions => ({
+  limit: d.tags.expandLimit,
+  patternRoom: d.limits.pattern.paths,
+  foldDepth: d.foldDepth,
+});
 
 /** The fewest patterns (at most `room`) that cover every path; else the fold into `room` patterns. */
 function fewestPatterns(paths: readonly string[], room: number, depth: number) {
