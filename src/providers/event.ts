@@ -1,16 +1,15 @@
 // Turns a verified request into a ContentEvent through its provider (shared by webhooks and preview).
-import type { SourceConfig } from '../rules/schema';
 import { newId } from '../lib/log';
 import { readSecrets } from '../settings';
 import { parseJsonBody } from './support';
-import type { ContentEvent, WebhookProvider, WebhookRequest } from './types';
+import type { ContentEvent, SourceSettings, WebhookProvider, WebhookRequest } from './types';
 
 // Parsed options per source object: a loaded config is kept per isolate and version, so each source is
 // parsed once (not twice a webhook); entries go with the config they belong to.
-const parsedOptions = new WeakMap<SourceConfig, Record<string, unknown>>();
+const parsedOptions = new WeakMap<SourceSettings, Record<string, unknown>>();
 
 /** The provider's options for a source; they were validated when the config was saved. */
-export function sourceOptions(provider: WebhookProvider, source: SourceConfig): Record<string, unknown> {
+export function sourceOptions(provider: WebhookProvider, source: SourceSettings): Record<string, unknown> {
   let options = parsedOptions.get(source);
   if (!options) {
     const parsed = provider.options.safeParse(source.options);
@@ -20,7 +19,7 @@ export function sourceOptions(provider: WebhookProvider, source: SourceConfig): 
   return options;
 }
 
-export function toleranceMs(provider: WebhookProvider, source: SourceConfig): number {
+export function toleranceMs(provider: WebhookProvider, source: SourceSettings): number {
   if (source.toleranceSeconds !== undefined) return source.toleranceSeconds * 1000;
   return provider.defaultToleranceMs ?? Number.POSITIVE_INFINITY;
 }
@@ -28,7 +27,7 @@ export function toleranceMs(provider: WebhookProvider, source: SourceConfig): nu
 export function createEvent(
   provider: WebhookProvider,
   sourceId: string,
-  source: SourceConfig,
+  source: SourceSettings,
   request: WebhookRequest,
   payload: unknown,
   now = Date.now(),
@@ -42,7 +41,7 @@ export async function verifiedEvent(
   env: Env,
   provider: WebhookProvider,
   sourceId: string,
-  source: SourceConfig,
+  source: SourceSettings,
   request: WebhookRequest,
   now = Date.now(),
 ): Promise<ContentEvent> {

@@ -36,6 +36,16 @@ export interface WebhookRequest {
   body: Uint8Array;
 }
 
+/** What the providers read of a source's config entry (the config schema, rules/schema.ts, has it all). */
+export interface SourceSettings {
+  /** Names of the Worker secrets that hold its signing secrets or tokens. */
+  secrets: readonly string[];
+  /** Its provider options, parsed by the provider's own schema. */
+  options?: unknown;
+  /** Its replay window, when it sets one. */
+  toleranceSeconds?: number;
+}
+
 export interface VerifyContext<Options> {
   /** The source's secrets, newest first; any one may match (rotation). Empty when `usesSecrets` is false. */
   secrets: readonly string[];

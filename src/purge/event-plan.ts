@@ -5,8 +5,8 @@ import type { ContentEvent } from '../providers/types';
 import type { MatchResult, MemoryItem } from '../rules/matcher';
 import type { RelayConfig } from '../rules/schema';
 import type { DocumentKey } from '../sources/memory';
-import { planMemory, rememberedWork } from '../sources/memory-plan';
-import { collectWork, countPaths, type PurgeWork } from './enqueue';
+import { planMemory } from '../sources/memory-plan';
+import { collectWork, countPaths, type PurgeWork, type WorkInput } from './enqueue';
 
 export interface EventPlan {
   work: PurgeWork[];
@@ -16,6 +16,16 @@ export interface EventPlan {
   tags: number;
   /** The document's memory after the event (null forgets it); absent when it stays as it is. */
   memory?: { key: DocumentKey; items: MemoryItem[] | null };
+}
+
+/** Remembered paths as work, leaving out distributions the config no longer has. */
+export function rememberedWork(items: readonly MemoryItem[], config: RelayConfig): WorkInput[] {
+  return items
+    .filter((i) => i.distribution in config.distributions)
+    .map((i) => ({
+      distribution: i.distribution,
+      paths: [{ path: i.path, kind: i.kind, priority: i.priority, prefetch: false }],
+    }));
 }
 
 /** The document whose remembered paths the plan needs (recall them first), or undefined when none. */

@@ -1,7 +1,7 @@
 // The rule language: what an event must look like (match) and the paths it purges (purge entries).
 import * as z from 'zod/mini';
 import { CONTENT_ACTIONS } from '../providers/types';
-import { TAG_TEMPLATE } from '../tags/tags-schema';
+import { TAG_TEMPLATE } from './tags-schema';
 import { OPERANDS } from './operators';
 
 export const id = (what: string) =>

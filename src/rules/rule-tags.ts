@@ -1,7 +1,7 @@
 // A rule's tag templates (`post-{id}`), compiled once and filled from an event like path templates. Pure.
 import { expandEntry, type CompiledEntry, type Scope } from './expand';
 import { compileTemplate } from './template';
-import { isTag } from '../tags/headers';
+import { isTag } from './tags-schema';
 
 /** Most tags one rule may produce for one event (a list variable fans out to one tag per element). */
 export const MAX_TAGS_PER_RULE = 1000;

@@ -4,7 +4,7 @@ import { PROVIDER_NAMES } from '../providers/registry';
 import { crossCheck } from './cross-check';
 import { flattenIssue, type ConfigIssue } from './issues';
 import { LOCALE_PREFIX, Rule, id } from './rule-schema';
-import { Tags } from '../tags/tags-schema';
+import { Tags } from './tags-schema';
 
 export { describeIssue, formatPath, type ConfigIssue } from './issues';
 export type { RuleConfig } from './rule-schema';

@@ -1,8 +1,6 @@
-// How an event uses its source's path memory: whether to read it, what to add, what to store after. Pure.
+// How an event uses its source's path memory: whether to read it and what to store after. Pure.
 import type { ContentEvent } from '../providers/types';
-import type { WorkInput } from '../purge/enqueue';
 import type { MatchResult, MemoryItem } from '../rules/matcher';
-import type { RelayConfig } from '../rules/schema';
 import type { DocumentKey } from './memory';
 
 /** Actions after which the document's old URLs must go and nothing of it stays to remember. */
@@ -27,14 +25,4 @@ export function planMemory(event: ContentEvent, result: MatchResult): MemoryPlan
     event.contentType === undefined ? { id: event.documentId } : { id: event.documentId, type: event.contentType };
   // An id-only payload produces no document path: keep what is remembered rather than erase it.
   return { key, store: removal ? null : result.memory.length > 0 ? result.memory : undefined };
-}
-
-/** Remembered paths as work, leaving out distributions the config no longer has. */
-export function rememberedWork(items: readonly MemoryItem[], config: RelayConfig): WorkInput[] {
-  return items
-    .filter((i) => i.distribution in config.distributions)
-    .map((i) => ({
-      distribution: i.distribution,
-      paths: [{ path: i.path, kind: i.kind, priority: i.priority, prefetch: false }],
-    }));
 }

@@ -1,13 +1,5 @@
 // Reads cache tags from an origin's response headers, in the forms the CDNs that define them document.
-
-/** Headers read when a distribution names none: Cloudflare/Akamai, Fastly, and a common custom one. */
-export const DEFAULT_TAG_HEADERS = ['cache-tag', 'surrogate-key', 'x-cache-tags'] as const;
-/** Longest tag kept (Cloudflare's limit for one Cache-Tag value: 1,024 characters). */
-export const MAX_TAG_LENGTH = 1024;
-/** A tag: visible characters other than the comma, no whitespace. */
-export const TAG_PATTERN = /^[^\s,]+$/;
-
-export const isTag = (tag: string) => tag.length > 0 && tag.length <= MAX_TAG_LENGTH && TAG_PATTERN.test(tag);
+import { DEFAULT_TAG_HEADERS, isTag } from '../rules/tags-schema';
 
 /**
  * Splits one header value into tags. `Cache-Tag` is comma-separated

@@ -3,7 +3,8 @@ import * as z from 'zod/mini';
 import { RelayError, badRequest } from '../errors';
 import { decodeUtf8 } from '../lib/bytes';
 import { formatPath } from '../rules/issues';
-import { isTag, MAX_TAG_LENGTH, splitTags } from './headers';
+import { isTag, MAX_TAG_LENGTH } from '../rules/tags-schema';
+import { splitTags } from './headers';
 
 /** Largest report body. */
 export const MAX_REPORT_BYTES = 256 * 1024;

@@ -1,7 +1,16 @@
-// A distribution's `tags` config: which headers carry tags, the index bounds, expansion size, reporting, crawling.
+// Cache tags in the config: what a tag is, and a distribution's `tags` section (which headers carry tags, the
+// index bounds, expansion size, reporting, crawling).
 import * as z from 'zod/mini';
 import { parseCron } from '../lib/cron-expression';
-import { DEFAULT_TAG_HEADERS, MAX_TAG_LENGTH } from './headers';
+
+/** Headers read when a distribution names none: Cloudflare/Akamai, Fastly, and a common custom one. */
+export const DEFAULT_TAG_HEADERS = ['cache-tag', 'surrogate-key', 'x-cache-tags'] as const;
+/** Longest tag kept (Cloudflare's limit for one Cache-Tag value: 1,024 characters). */
+export const MAX_TAG_LENGTH = 1024;
+/** A tag: visible characters other than the comma, no whitespace. */
+export const TAG_PATTERN = /^[^\s,]+$/;
+
+export const isTag = (tag: string) => tag.length > 0 && tag.length <= MAX_TAG_LENGTH && TAG_PATTERN.test(tag);
 
 const intBetween = (min: number, max: number, fallback: number) =>
   z._default(z.number().check(z.int(), z.gte(min), z.lte(max)), fallback);
