@@ -13,7 +13,7 @@ import {
   sendWebhook,
   waitDrained,
 } from './purge-audit.mjs';
-import { startStack } from '../test/e2e/stack.mjs';
+import { startStack } from './stack.mjs';
 
 const WINDOW_MS = 4_000;
 const TIMEOUT_MS = 2_000;

@@ -14,7 +14,7 @@ import {
   signedWebhook,
   waitDrained,
 } from './purge-audit.mjs';
-import { startStack } from '../test/e2e/stack.mjs';
+import { startStack } from './stack.mjs';
 
 const WINDOW_MS = 2_000;
 

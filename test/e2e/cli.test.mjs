@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { readDevVars } from '../../scripts/local-relay.mjs';
-import { runCli, startStack } from './stack.mjs';
+import { runCli, startStack } from '../../scripts/stack.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WINDOW_MS = 2_000;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { SIGNERS } from '../../scripts/sdk-signers.mjs';
-import { startStack } from './stack.mjs';
+import { startStack } from '../../scripts/stack.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { summarize } from '../../scripts/gotipath-standin.mjs';
 import { SIGNERS } from '../../scripts/sdk-signers.mjs';
-import { startStack } from './stack.mjs';
+import { startStack } from '../../scripts/stack.mjs';
 
 const WINDOW_MS = 2_000;
 const SECRETS = {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SIGNERS } from '../../scripts/sdk-signers.mjs';
 import { pages, pagesShowing, startTaggedSite } from '../../examples/tagged-site/site.mjs';
-import { runCli, startStack } from './stack.mjs';
+import { runCli, startStack } from '../../scripts/stack.mjs';
 
 const WINDOW_MS = 2_000;
 const CRON = '0 3 * * *';

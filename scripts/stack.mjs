@@ -1,12 +1,13 @@
-// The end-to-end stack the e2e tests share: the Gotipath stand-in and the relay under wrangler dev,
-// both on 127.0.0.1, with a config loaded and a scratch folder that goes away afterwards.
+// The end-to-end stack the e2e suites, the fault audit and the load check share: the Gotipath stand-in and
+// the relay under wrangler dev, both on 127.0.0.1, with a config loaded and a scratch folder that goes away
+// afterwards; and the purge-relay CLI run against it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startGotipathStandin } from '../../scripts/gotipath-standin.mjs';
-import { putConfig, startLocalRelay } from '../../scripts/local-relay.mjs';
+import { startGotipathStandin } from './gotipath-standin.mjs';
+import { putConfig, startLocalRelay } from './local-relay.mjs';
 
 /**
  * @param {{ name: string, secrets: Record<string, string>, config: unknown, windowMs: number, portBase: number }} options
@@ -60,7 +61,7 @@ export async function startStack({ name, secrets, config, windowMs, portBase }) 
   return stack;
 }
 
-const CLI = fileURLToPath(new URL('../../bin/purge-relay.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/purge-relay.mjs', import.meta.url));
 
 /**
  * Runs the purge-relay CLI without blocking this process (the stand-in answers from it); resolves with its output.
