@@ -1,7 +1,7 @@
 // `npm run audit:faults`: the relay under wrangler dev against a faulty Gotipath stand-in, signed webhooks
 // throughout; afterwards every acknowledged path must have been purged. Flags: --outage-ms, --phase-ms, --rate.
 import { fileURLToPath } from 'node:url';
-import { summarize } from './gotipath-standin.mjs';
+import { summarize } from './gotipath-standin/index.mjs';
 import {
   DISTRIBUTION_ID,
   SECRETS,

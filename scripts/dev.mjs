@@ -3,7 +3,7 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startGotipathStandin } from './gotipath-standin.mjs';
+import { startGotipathStandin } from './gotipath-standin/index.mjs';
 import { putConfig, readDevVars, startLocalRelay } from './local-relay.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -2,7 +2,7 @@
 // acknowledged path must reach the Gotipath stand-in. Flags: --requests=N (5000), --connections=N (50).
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { summarize } from './gotipath-standin.mjs';
+import { summarize } from './gotipath-standin/index.mjs';
 import {
   DISTRIBUTION_ID,
   SECRETS,

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startGotipathStandin } from './gotipath-standin.mjs';
+import { startGotipathStandin } from './gotipath-standin/index.mjs';
 import { putConfig, startLocalRelay } from './local-relay.mjs';
 
 /**

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startGotipathStandin } from '../gotipath-standin.mjs';
+import { startGotipathStandin } from '../gotipath-standin/index.mjs';
 import { putConfig } from '../local-relay.mjs';
 import { BENCH_SECRETS, buildWorker, fmt, row, runAsScript, signStandard, sleep, startMiniflare } from './lib.mjs';
 import { EVENTS, bestSchedule, eventPaths, pathsPerCall, staleness, summarizeStaleness } from './schedule.mjs';

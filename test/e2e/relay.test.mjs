@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { summarize } from '../../scripts/gotipath-standin.mjs';
+import { summarize } from '../../scripts/gotipath-standin/index.mjs';
 import { SIGNERS } from '../../scripts/sdk-signers.mjs';
 import { startStack } from '../../scripts/stack.mjs';
 

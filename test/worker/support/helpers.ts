@@ -101,7 +101,7 @@ export function postWebhook(sourceId: string, body: string | Uint8Array, headers
 
 export const secret = (name: keyof typeof TEST_BINDINGS): string => TEST_BINDINGS[name];
 
-/** Sets faults on the Gotipath stand-in (see scripts/gotipath-standin.mjs); `{}` values merge. */
+/** Sets faults on the Gotipath stand-in (see scripts/gotipath-standin/); `{}` values merge. */
 export async function standinFaults(faults: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${env.STANDIN_URL}/__standin/faults`, {
     method: 'POST',

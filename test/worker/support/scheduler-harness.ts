@@ -5,7 +5,7 @@ import { schedulerFor } from '../../../src/purge/enqueue';
 import type { EnqueueItem } from '../../../src/purge/queue-store';
 import { parseConfig, type CallKind, type DistributionConfig } from '../../../src/rules/schema';
 
-/** One call as the stand-in recorded it (see scripts/gotipath-standin.mjs). */
+/** One call as the stand-in recorded it (see scripts/gotipath-standin/). */
 export interface StandinCall {
   at: number;
   method: string;

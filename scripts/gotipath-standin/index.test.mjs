@@ -1,7 +1,7 @@
-// Tests for the local Gotipath purge API stand-in: run with `node --test scripts/gotipath-standin.test.mjs`.
+// Tests for the local Gotipath purge API stand-in: run with `node --test scripts/gotipath-standin/`.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startGotipathStandin, summarize } from './gotipath-standin.mjs';
+import { startGotipathStandin, summarize } from './index.mjs';
 
 const AUTH = {
   'X-Auth-ClientId': 'standin-client',
