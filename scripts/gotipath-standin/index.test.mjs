@@ -1,3 +1,4 @@
+// @ts-check
 // Tests for the local Gotipath purge API stand-in: run with `node --test scripts/gotipath-standin/`.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
