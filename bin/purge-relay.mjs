@@ -1,10 +1,13 @@
 #!/usr/bin/env node
+// @ts-check
 // purge-relay: the relay's command line. Talks to local dev or a deployed relay over the admin API.
 import { parseArgs } from 'node:util';
 import { configCommand } from './lib/config-commands.mjs';
 import { purgeCommand, previewCommand, sendSampleCommand, statusCommand } from './lib/ops-commands.mjs';
 import { CliError, DEFAULT_URL, createProgress, createRelay } from './lib/relay.mjs';
 import { tagsCommand } from './lib/tags-command.mjs';
+/** @import { ParseArgsConfig } from 'node:util' */
+/** @import { Output } from './lib/relay.mjs' */
 
 const USAGE = `Usage: purge-relay <command> [options]
 
@@ -33,7 +36,7 @@ Options
 The admin token comes from $PURGE_RELAY_TOKEN (for a relay on 127.0.0.1/localhost, ADMIN_TOKEN in
 .dev.vars is used when it is unset). Exit status: 0 done, 1 failed, 2 bad usage.`;
 
-const OPTIONS = {
+const OPTIONS = /** @satisfies {ParseArgsConfig['options']} */ ({
   url: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -51,7 +54,7 @@ const OPTIONS = {
   tag: { type: 'string' },
   path: { type: 'string' },
   crawl: { type: 'boolean' },
-};
+});
 
 const COMMANDS = {
   status: statusCommand,
@@ -62,6 +65,7 @@ const COMMANDS = {
   'send-sample': sendSampleCommand,
 };
 
+/** @type {Output} */
 const out = {
   log: (text) => process.stdout.write(`${text}\n`),
   write: (text) => process.stdout.write(text),
@@ -69,21 +73,25 @@ const out = {
   progress: createProgress(),
 };
 
+/** @param {string} name @returns {name is keyof typeof COMMANDS} */
+const isCommand = (name) => Object.hasOwn(COMMANDS, name);
+
+/** @param {string[]} argv */
 async function main(argv) {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError(`${error.message}\n\n${USAGE}`, 2);
+    throw new CliError(`${/** @type {Error} */ (error).message}\n\n${USAGE}`, 2);
   }
   const { values, positionals } = parsed;
   const [command, ...args] = positionals;
   if (values.help || !command) return out.log(USAGE);
-  const run = COMMANDS[command];
-  if (!run) throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
+  // Own names only: "toString" or "constructor" is no command.
+  if (!isCommand(command)) throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
   if (values.timeout !== undefined && !/^\d+$/.test(values.timeout)) throw new CliError('--timeout is a number of seconds', 2);
   const relay = createRelay({ url: values.url ?? process.env.PURGE_RELAY_URL ?? DEFAULT_URL });
-  await run(relay, args, values, out);
+  await COMMANDS[command](relay, args, values, out);
 }
 
 try {

@@ -1,7 +1,8 @@
+// @ts-check
 // `npm run audit:faults`: the relay under wrangler dev against a faulty Gotipath stand-in, signed webhooks
 // throughout; afterwards every acknowledged path must have been purged. Flags: --outage-ms, --phase-ms, --rate.
 import { fileURLToPath } from 'node:url';
-import { summarize } from './gotipath-standin.mjs';
+import { summarize } from './gotipath-standin/index.mjs';
 import {
   DISTRIBUTION_ID,
   SECRETS,
@@ -13,15 +14,27 @@ import {
   sendWebhook,
   waitDrained,
 } from './purge-audit.mjs';
-import { startStack } from '../test/e2e/stack.mjs';
+import { startStack } from './stack.mjs';
+/** @import { Call, Faults } from './gotipath-standin/index.mjs' */
+/** @import { Delivery, RelayStatus } from './purge-audit.mjs' */
+/** @import { Stack } from './stack.mjs' */
+
+/**
+ * @typedef {{ outageMs: number, phaseMs: number }} PhaseOptions
+ * @typedef {{ name: string, from: number }} PhaseStart
+ * @typedef {{ events: Delivery[], timeline: PhaseStart[], killedAt: number }} Run
+ */
 
 const WINDOW_MS = 4_000;
 const TIMEOUT_MS = 2_000;
+/** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The phases, in order; between two the faults are cleared. `restart` kills the relay (SIGKILL) while a
  * purge call is in flight (held by the stand-in) and starts it again on the same persisted state.
+ * @param {PhaseOptions} options
+ * @returns {{ name: string, faults: Faults | (() => Faults), ms: number, restart?: boolean }[]}
  */
 function phases({ outageMs, phaseMs }) {
   return [
@@ -40,17 +53,23 @@ function phases({ outageMs, phaseMs }) {
   ];
 }
 
-/** Sends `rate` signed webhooks a second until stopped; every answer (or its absence) is kept. */
+/**
+ * Sends `rate` signed webhooks a second until stopped; every answer (or its absence) is kept.
+ * @param {Stack} stack @param {number} rate @param {string} runId
+ */
 function startSender(stack, rate, runId) {
+  /** @type {Promise<Delivery>[]} */
   const sent = [];
   let n = 0;
-  const timer = setInterval(() => sent.push(sendWebhook(stack.relay?.url ?? stack.url, `${runId}-${n++}`)), 1000 / rate);
+  // While the relay restarts, stack.relay is the stopped one: same URL, and the sends fail as they would.
+  const timer = setInterval(() => sent.push(sendWebhook(stack.relay.url, `${runId}-${n++}`)), 1000 / rate);
   return { stop: async () => (clearInterval(timer), Promise.all(sent)) };
 }
 
 /**
  * Queues a burst that needs several calls, kills the relay while the stand-in holds the first of them,
  * then restarts it: the calls after the restart must still respect the window the lost call opened.
+ * @param {Stack} stack @param {string} runId @param {(line: string) => void} log
  */
 async function restartMidFlush(stack, runId, log) {
   const burst = await Promise.all(Array.from({ length: 120 }, (_, i) => sendWebhook(stack.relay.url, `${runId}-burst-${i}`)));
@@ -66,11 +85,17 @@ async function restartMidFlush(stack, runId, log) {
   return { killedAt, burst };
 }
 
-/** Runs the phases while the sender sends; returns every delivery, the phase start times and the kill time. */
+/**
+ * Runs the phases while the sender sends; returns every delivery, the phase start times and the kill time.
+ * @param {Stack} stack @param {PhaseOptions & { rate: number, log: (line: string) => void }} options
+ * @returns {Promise<Run>}
+ */
 async function runPhases(stack, { outageMs, phaseMs, rate, log }) {
   const runId = `f${Date.now().toString(36)}`;
   const sender = startSender(stack, rate, runId);
+  /** @type {PhaseStart[]} */
   const timeline = [];
+  /** @type {{ killedAt: number, burst: Delivery[] }} */
   let restart = { killedAt: 0, burst: [] };
   try {
     for (const phase of phases({ outageMs, phaseMs })) {
@@ -92,7 +117,10 @@ async function runPhases(stack, { outageMs, phaseMs, rate, log }) {
   return { events, timeline, killedAt: restart.killedAt };
 }
 
-/** What the stand-in and the relay recorded, audited. */
+/**
+ * What the stand-in and the relay recorded, audited.
+ * @param {Stack} stack @param {Run & { status: RelayStatus, started: number }} run
+ */
 async function buildReport(stack, { events, timeline, killedAt, status, started }) {
   const journeys = await checkJourneys(stack.relay.url, events);
   // Outages, 401s and resets are answered before the stand-in reads the route: keep them by path.
@@ -120,7 +148,6 @@ async function buildReport(stack, { events, timeline, killedAt, status, started 
 export async function runFaultAudit({ outageMs = 120_000, phaseMs = 12_000, rate = 4, log = console.log } = {}) {
   const config = auditConfig({ windowMs: WINDOW_MS, timeoutMs: TIMEOUT_MS, escalation: 'off' });
   const stack = await startStack({ name: 'faults', secrets: SECRETS, config, windowMs: WINDOW_MS, portBase: 24_000 });
-  stack.url = stack.relay.url;
   const started = Date.now();
   try {
     const run = await runPhases(stack, { outageMs, phaseMs, rate, log });
@@ -141,14 +168,15 @@ export async function runFaultAudit({ outageMs = 120_000, phaseMs = 12_000, rate
   }
 }
 
-/** Calls answered in [from, to), counted by status (0: connection reset). */
+/** Calls answered in [from, to), counted by status (0: connection reset). @param {Call[]} calls @param {number} from @param {number} to */
 function byStatus(calls, from, to) {
+  /** @type {Record<number, number>} */
   const counts = {};
   for (const c of calls.filter((c) => c.at >= from && c.at < to)) counts[c.status] = (counts[c.status] ?? 0) + 1;
   return counts;
 }
 
-/** The summary table. */
+/** The summary table. @param {Awaited<ReturnType<typeof runFaultAudit>>['report']} report */
 export function printReport(report) {
   printTable([
     ['events sent', report.sent],
@@ -171,7 +199,7 @@ export function printReport(report) {
     ['dead letters', report.deadLetters],
     ['max staleness (ms)', report.maxStalenessMs],
     ['run time (s)', report.durationS],
-    ...report.phases.map((p) => [`calls during "${p.name}"`, p.calls]),
+    ...report.phases.map(/** @returns {[string, unknown]} */ (p) => [`calls during "${p.name}"`, p.calls]),
   ]);
   if (report.lost.length > 0) console.log(`lost paths: ${report.lost.slice(0, 20).join(' ')}`);
   if (report.wrongCounts.length > 0) console.log(`wrong receipts: ${report.wrongCounts.slice(0, 20).join('; ')}`);

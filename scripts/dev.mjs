@@ -1,9 +1,10 @@
+// @ts-check
 // `npm start`: the Gotipath stand-in on :8788 and the relay under wrangler dev on :8787, with
 // examples/config.json loaded. Ctrl-C stops both.
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startGotipathStandin } from './gotipath-standin.mjs';
+import { startGotipathStandin } from './gotipath-standin/index.mjs';
 import { putConfig, readDevVars, startLocalRelay } from './local-relay.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -26,29 +27,32 @@ const standin = await startGotipathStandin({
 });
 console.log(`Gotipath stand-in listening on ${standin.url} (real limits: 2 URL purges of 100 paths per 60 s)`);
 
+/** @type {Awaited<ReturnType<typeof startLocalRelay>> | undefined} */
 let relay;
 try {
+  const adminToken = vars.ADMIN_TOKEN;
+  if (!adminToken) throw new Error('.dev.vars has no ADMIN_TOKEN (see .dev.vars.example)');
   relay = await startLocalRelay({
     port: Number(values.port),
     vars: { ...vars, GOTIPATH_API_BASE: standin.url },
     log: (line) => console.log(`[relay] ${line}`),
   });
-  const saved = await putConfig(relay.url, vars.ADMIN_TOKEN, JSON.parse(readFileSync(values.config, 'utf8')));
+  const saved = await putConfig(relay.url, adminToken, JSON.parse(readFileSync(values.config, 'utf8')));
   for (const warning of saved.warnings ?? []) console.warn(`warning: ${warning}`);
   console.log(`
 purge-relay is running on ${relay.url} with ${values.config.replace(ROOT, '')} (config version ${saved.version}).
   Send a signed sample:  npm run send-sample -- contentful   (or sanity, shopify, strapi, standard-webhooks)
-  Status:                curl -H "Authorization: Bearer ${vars.ADMIN_TOKEN}" ${relay.url}/admin/status
+  Status:                curl -H "Authorization: Bearer ${adminToken}" ${relay.url}/admin/status
 The stand-in prints each purge call it receives here. Ctrl-C to stop.`);
 } catch (error) {
-  console.error(String(error.message ?? error));
+  console.error(String(/** @type {{ message?: unknown }} */ (error).message ?? error));
   await relay?.stop();
   await standin.close();
   process.exit(1);
 }
 
 const shutdown = async () => {
-  await relay.stop();
+  await relay?.stop();
   await standin.close();
   process.exit(0);
 };

@@ -1,8 +1,9 @@
+// @ts-check
 // `npm run load`: thousands of signed webhooks through autocannon as fast as loopback allows, then every
 // acknowledged path must reach the Gotipath stand-in. Flags: --requests=N (5000), --connections=N (50).
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { summarize } from './gotipath-standin.mjs';
+import { summarize } from './gotipath-standin/index.mjs';
 import {
   DISTRIBUTION_ID,
   SECRETS,
@@ -14,13 +15,18 @@ import {
   signedWebhook,
   waitDrained,
 } from './purge-audit.mjs';
-import { startStack } from '../test/e2e/stack.mjs';
+import { startStack } from './stack.mjs';
+/** @import { Delivery, Receipt } from './purge-audit.mjs' */
+/** @import { Stack } from './stack.mjs' */
 
 const WINDOW_MS = 2_000;
 
-/** Fires the webhooks; returns autocannon's result and one record per delivery id it set up. */
+/**
+ * Fires the webhooks; returns autocannon's result and one record per delivery id it set up.
+ * @param {string} url @param {{ requests: number, connections: number, runId: string }} options
+ */
 async function fire(url, { requests, connections, runId }) {
-  /** @type {Map<string, { id: string, sentAt: number, at: number, status: number, paths: number, retryAfter: string | null }>} */
+  /** @type {Map<string, Delivery>} */
   const events = new Map();
   let n = 0;
   const result = await autocannon({
@@ -35,13 +41,15 @@ async function fire(url, { requests, connections, runId }) {
         setupRequest: (request, context) => {
           const id = `${runId}-${n++}`;
           const { path, headers, body } = signedWebhook(id);
-          context.id = id;
+          // The connection's context is ours to fill: it carries the delivery id to onResponse.
+          /** @type {{ id?: string }} */ (context).id = id;
           events.set(id, { id, sentAt: Date.now(), at: 0, status: 0, paths: 0, retryAfter: null });
           return { ...request, path, headers, body };
         },
-        onResponse: (status, body, context, headers) => {
-          const event = events.get(context.id);
+        onResponse: (status, body, context, headers = {}) => {
+          const event = events.get(/** @type {{ id?: string }} */ (context).id ?? '');
           if (!event) return;
+          /** @type {Receipt} */
           let receipt = {};
           try {
             receipt = JSON.parse(body);
@@ -63,7 +71,11 @@ async function fire(url, { requests, connections, runId }) {
   return { result, events: [...events.values()] };
 }
 
-/** What the stand-in and the relay recorded, audited, with autocannon's figures. */
+/**
+ * What the stand-in and the relay recorded, audited, with autocannon's figures.
+ * @param {Stack} stack
+ * @param {Awaited<ReturnType<typeof fire>> & { drainMs: number }} run
+ */
 async function buildReport(stack, { result, events, drainMs }) {
   const status = await waitDrained(stack.relay.url, 1_000);
   const journeys = await checkJourneys(stack.relay.url, events);
@@ -117,6 +129,7 @@ export async function runLoad({ requests = 5_000, connections = 50, log = consol
   }
 }
 
+/** @param {Awaited<ReturnType<typeof runLoad>>['report']} report */
 export function printLoadReport(report) {
   printTable([
     ['requests', report.sent],

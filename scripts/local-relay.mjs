@@ -1,3 +1,4 @@
+// @ts-check
 // Starts the relay locally under `wrangler dev` (workerd, real local KV and Durable Objects) and talks to it.
 import { spawn } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
@@ -6,13 +7,18 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WRANGLER = `${ROOT}node_modules/.bin/wrangler`;
 
-/** Reads KEY=VALUE lines (comments and blanks skipped), as wrangler reads .dev.vars. */
+/**
+ * Reads KEY=VALUE lines (comments and blanks skipped), as wrangler reads .dev.vars.
+ * @param {string} file @returns {Record<string, string>}
+ */
 export function readDevVars(file) {
   if (!existsSync(file)) return {};
+  /** @type {Record<string, string>} */
   const vars = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const match = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (match) vars[match[1]] = match[2].replace(/^"(.*)"$/, '$1');
+    // Both groups always take part in a match.
+    const [, name = '', value = ''] = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line) ?? [];
+    if (name) vars[name] = value.replace(/^"(.*)"$/, '$1');
   }
   return vars;
 }
@@ -32,7 +38,9 @@ export async function startLocalRelay({ port, vars, persistTo, log = () => {}, r
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  /** @type {string[]} */
   const output = [];
+  /** @param {Buffer} chunk */
   const collect = (chunk) => {
     for (const line of chunk.toString().split('\n').filter(Boolean)) {
       output.push(line);
@@ -42,24 +50,28 @@ export async function startLocalRelay({ port, vars, persistTo, log = () => {}, r
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
+  // Wrangler's whole process group: its workerd child must not outlive it. NaN if the spawn failed: kill throws.
+  const group = -Number(child.pid);
   // If this process exits without stopping it (a test runner's timeout), wrangler's group goes with it.
   const killOnExit = () => {
     try {
-      process.kill(-child.pid, 'SIGKILL');
+      process.kill(group, 'SIGKILL');
     } catch {
       // Already gone.
     }
   };
   process.once('exit', killOnExit);
-  /** Stops wrangler and its workerd; `SIGKILL` is a crash (nothing gets to finish). */
+  /**
+   * Stops wrangler and its workerd; `SIGKILL` is a crash (nothing gets to finish).
+   * @param {NodeJS.Signals} [signal] @returns {Promise<void>}
+   */
   const stop = (signal = 'SIGTERM') =>
     new Promise((resolve) => {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
-      // The whole process group: wrangler's workerd child must not outlive it.
       try {
-        process.kill(-child.pid, signal);
+        process.kill(group, signal);
       } catch {
         resolve();
       }
@@ -78,7 +90,11 @@ export async function startLocalRelay({ port, vars, persistTo, log = () => {}, r
   throw new Error(`wrangler dev did not answer within ${readyTimeoutMs} ms:\n${output.slice(-20).join('\n')}`);
 }
 
-/** PUTs a config document through the admin API; throws with the relay's message if rejected. */
+/**
+ * PUTs a config document through the admin API; throws with the relay's message if rejected.
+ * @param {string} url @param {string} adminToken @param {unknown} config
+ * @returns {Promise<{ version: number, warnings?: string[] }>} the relay's receipt
+ */
 export async function putConfig(url, adminToken, config) {
   const response = await fetch(`${url}/admin/config`, {
     method: 'PUT',

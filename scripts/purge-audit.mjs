@@ -1,7 +1,19 @@
+// @ts-check
 // Shared by the fault audit and the load script: signed Standard Webhooks, the test config, and the audit
 // that compares every path the relay acknowledged with what the Gotipath stand-in accepted.
 import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
+
+/**
+ * @typedef {{ id: string, sentAt: number, at: number, status: number, paths: number | null,
+ *   retryAfter: string | null, eventId?: string, error?: string }} Delivery
+ *   One webhook sent and its answer: status 0 when none came; paths null when the receipt was cut off.
+ * @typedef {{ paths?: number | null, eventId?: string, error?: string }} Receipt  The relay's answer to a webhook.
+ * @typedef {{ pending: Record<string, number>, deadLetters: number, lastHour: { byStatus: Record<string, number> } }} DistributionStatus
+ * @typedef {{ distributions: DistributionStatus[] }} RelayStatus  What the audits read of GET /admin/status.
+ * @typedef {{ distributions: { paths: { path: string, steps: { step: string, status?: number }[] }[] }[] }} Journey
+ *   What the audits read of GET /admin/events/{id}.
+ */
 
 /** The Worker's vars for these runs (test values only; the webhook secret is a `whsec_` base64 key). */
 export const SECRETS = {
@@ -39,6 +51,7 @@ export function auditConfig({ windowMs, timeoutMs, escalation = 'patterns' }) {
 }
 
 /** The paths the rule above produces for one slug (slugs are plain [a-z0-9-], so nothing is encoded). */
+/** @param {string} slug */
 export const pathsFor = (slug) => [`/p/${slug}`, `/p/${slug}/amp`];
 
 const signer = new Webhook(SECRETS.AUDIT_WHSEC);
@@ -64,7 +77,7 @@ export function signedWebhook(id) {
 
 /**
  * Sends one signed webhook; resolves to its record (status 0 when no answer came: relay down, reset).
- * @returns {Promise<{ id: string, sentAt: number, at: number, status: number, paths: number | null, retryAfter: string | null }>}
+ * @param {string} url @param {string} id @returns {Promise<Delivery>}
  */
 export async function sendWebhook(url, id) {
   const { path, body, headers } = signedWebhook(id);
@@ -72,6 +85,7 @@ export async function sendWebhook(url, id) {
   try {
     const response = await fetch(`${url}${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
     // A receipt cut off by the relay's death after its status went out: acknowledged, count unknown.
+    /** @type {Receipt} */
     const receipt = await response.json().catch(() => ({ paths: null }));
     const retryAfter = response.headers.get('retry-after');
     const paths = receipt.paths === null ? null : Number(receipt.paths ?? 0);
@@ -81,7 +95,7 @@ export async function sendWebhook(url, id) {
   }
 }
 
-/** GET /admin/status; undefined while the relay does not answer. */
+/** GET /admin/status; undefined while the relay does not answer. @param {string} url @returns {Promise<RelayStatus | undefined>} */
 export async function relayStatus(url) {
   try {
     const response = await fetch(`${url}/admin/status`, { headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` } });
@@ -91,13 +105,16 @@ export async function relayStatus(url) {
   }
 }
 
-/** Waits until every distribution's queue is empty (purges and prefetches); returns the last status. */
+/**
+ * Waits until every distribution's queue is empty (purges and prefetches); returns the last status.
+ * @param {string} url @param {number} timeoutMs @returns {Promise<RelayStatus>}
+ */
 export async function waitDrained(url, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await relayStatus(url);
     const pending = status?.distributions.reduce((n, d) => n + Object.values(d.pending).reduce((a, b) => a + b, 0), 0);
-    if (pending === 0) return status;
+    if (status && pending === 0) return status;
     if (Date.now() > deadline)
       throw new Error(`the queue did not drain within ${timeoutMs} ms (pending ${pending ?? 'unknown'})`);
     await new Promise((r) => setTimeout(r, 250));
@@ -107,26 +124,30 @@ export async function waitDrained(url, timeoutMs) {
 /**
  * Cross-checks the relay's own record: for up to `sample` acknowledged events, GET /admin/events/{id} must
  * list exactly the event's paths, each ending at an accepted call (or covered). Returns the mismatches.
+ * @param {string} url @param {Delivery[]} events
  */
 export async function checkJourneys(url, events, sample = 20) {
   const acked = events.filter((e) => e.status >= 200 && e.status < 300 && e.eventId);
   const step = Math.max(1, Math.floor(acked.length / sample));
   const chosen = acked.filter((_, i) => i % step === 0).slice(0, sample);
+  /** @type {string[]} */
   const mismatches = [];
   for (const event of chosen) {
     const response = await fetch(`${url}/admin/events/${event.eventId}`, {
       headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` },
     });
+    /** @type {Journey} */
     const journey = response.ok ? await response.json() : { distributions: [] };
     const paths = journey.distributions.flatMap((d) => d.paths);
     const listed = paths.map((p) => p.path).sort();
     const done = paths.every((p) => p.steps.some((s) => (s.step === 'call' && s.status === 200) || s.step === 'covered'));
-    if (JSON.stringify(listed) !== JSON.stringify(pathsFor(event.id).sort()) || !done) mismatches.push(event.eventId);
+    // `chosen` holds only events with an eventId.
+    if (JSON.stringify(listed) !== JSON.stringify(pathsFor(event.id).sort()) || !done) mismatches.push(event.eventId ?? '');
   }
   return { checked: chosen.length, mismatches };
 }
 
-/** Gotipath's `*` matches any characters (docs/scheduler.md, "Folding"). */
+/** Gotipath's `*` matches any characters (docs/scheduler.md, "Folding"). @param {string} pattern @param {string} path */
 const matches = (pattern, path) =>
   new RegExp(
     `^${pattern
@@ -138,7 +159,7 @@ const matches = (pattern, path) =>
 /**
  * The audit: each acknowledged path must be covered by a call the stand-in accepted (200): a URL purge
  * naming it, or — made after the webhook was sent — a pattern purge matching it or a purge-all.
- * @param {Array<{ id: string, sentAt: number, at: number, status: number, paths: number }>} events
+ * @param {Delivery[]} events
  * @param {Array<{ at: number, kind: string | null, paths: unknown[], status: number }>} calls the stand-in's record
  */
 export function audit(events, calls) {
@@ -149,6 +170,7 @@ export function audit(events, calls) {
   for (const c of accepted.filter((c) => c.kind === 'url'))
     for (const p of c.paths) urlHits.set(String(p), [...(urlHits.get(String(p)) ?? []), c.at]);
   const broad = accepted.filter((c) => c.kind === 'pattern' || c.kind === 'all');
+  /** @type {string[]} */
   const lost = [];
   const wrongCounts = acked
     .filter((e) => e.paths !== null && e.paths !== pathsFor(e.id).length)
@@ -209,7 +231,7 @@ export function numericFlags(argv, names) {
   try {
     ({ values } = parseArgs({ args: argv, options: Object.fromEntries(names.map((n) => [n, { type: 'string' }])) }));
   } catch (error) {
-    throw new Error(`${error.message} (use ${usage})`);
+    throw new Error(`${/** @type {Error} */ (error).message} (use ${usage})`);
   }
   return Object.fromEntries(
     Object.entries(values).map(([name, value]) => {

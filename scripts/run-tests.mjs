@@ -1,3 +1,4 @@
+// @ts-check
 // `npm test`: every suite in turn (workerd, Node, end to end), then one closing line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -8,6 +9,13 @@ const BIN = 'node_modules/.bin';
 const report = join(tmpdir(), `purge-relay-vitest-${process.pid}.json`);
 const only = process.argv.slice(2);
 
+/**
+ * @typedef {{ passed: number, failed: number }} Counts
+ * @typedef {{ name: string, command: [string, ...string[]], count?: () => Counts | undefined }} Suite
+ *   `count` reads the runner's own report; without it, its TAP output is counted.
+ */
+
+/** @type {Suite[]} */
 const SUITES = [
   {
     name: 'worker',
@@ -19,12 +27,13 @@ const SUITES = [
       return { passed: json.numPassedTests, failed: json.numFailedTests + (json.numTotalTestSuites === 0 ? 1 : 0) };
     },
   },
-  { name: 'node', command: [process.execPath, '--test', '--test-reporter=tap', 'scripts/gotipath-standin.test.mjs'] },
+  { name: 'node', command: [process.execPath, '--test', '--test-reporter=tap', 'scripts/gotipath-standin/'] },
   { name: 'e2e', command: [process.execPath, '--test', '--test-reporter=tap', '--test-concurrency=1', 'test/e2e/'] },
 ];
 
-/** node --test's TAP summary: "# pass N" and "# fail N". */
+/** node --test's TAP summary: "# pass N" and "# fail N". @param {string} output @returns {Counts | undefined} */
 function tapCounts(output) {
+  /** @param {string} word */
   const pick = (word) => Number(new RegExp(`^# ${word} (\\d+)$`, 'm').exec(output)?.[1] ?? NaN);
   const passed = pick('pass');
   const failed = pick('fail') + pick('cancelled');

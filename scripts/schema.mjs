@@ -1,3 +1,4 @@
+// @ts-check
 // Regenerates the documents made from the zod schemas: config.schema.json (for editors and the examples)
 // and, for the Worker to bundle as data (src/lib/assets.ts), static/config.schema.json and static/openapi.json:
 // `npm run schema`. The Worker serves the files, so zod's JSON Schema code stays out of its bundle.
@@ -11,7 +12,10 @@ import { pathToFileURL } from 'node:url';
 const root = new URL('..', import.meta.url);
 const dir = await mkdtemp(join(tmpdir(), 'purge-relay-schema-'));
 
-/** Bundles one source file and imports it. */
+/**
+ * Bundles one source file and imports it; the caller names the exports it uses (the source is TypeScript).
+ * @template T @param {string} source @returns {Promise<T>}
+ */
 async function load(source) {
   const outfile = join(dir, source.replace(/\W+/g, '-') + '.mjs');
   await build({
@@ -25,6 +29,7 @@ async function load(source) {
   return import(pathToFileURL(outfile).href);
 }
 
+/** @param {string} path @param {unknown} document */
 async function write(path, document) {
   const target = new URL(path, root);
   await writeFile(target, `${JSON.stringify(document, null, 2)}\n`);
@@ -32,7 +37,9 @@ async function write(path, document) {
 }
 
 try {
+  /** @type {{ configJsonSchema: () => unknown }} */
   const { configJsonSchema } = await load('src/rules/json-schema.ts');
+  /** @type {{ openApiDocument: () => unknown }} */
   const { openApiDocument } = await load('src/ui/openapi.ts');
   await mkdir(new URL('static', root), { recursive: true });
   await write('config.schema.json', configJsonSchema());

@@ -1,3 +1,4 @@
+// @ts-check
 // Genuine webhook signatures from the platforms' official SDKs (Node), for send-sample and the tests.
 import { constants, createHmac, createPrivateKey, generateKeyPairSync, sign as rsaSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,10 +13,13 @@ import { AppServer, InMemoryShopRepository } from '@shopware-ag/app-server-sdk';
 import Stripe from 'stripe';
 import { SignJWT } from 'jose';
 import { verifySignatureWithJwks } from '@saleor/app-sdk/auth';
+/** @import { BinaryToTextEncoding, KeyObject } from 'node:crypto' */
+/** @import { IncomingMessage, ServerResponse } from 'node:http' */
 
+/** @param {string} hash @param {string | Buffer} secret @param {string} data @param {BinaryToTextEncoding} encoding */
 const hmac = (hash, secret, data, encoding) => createHmac(hash, secret).update(data, 'utf8').digest(encoding);
 
-/** Runs `fn` with Date.now() fixed: some SDKs sign "now" and take no timestamp. */
+/** Runs `fn` with Date.now() fixed: some SDKs sign "now" and take no timestamp. @template T @param {number} ms @param {() => T} fn */
 function at(ms, fn) {
   const real = Date.now;
   Date.now = () => ms;
@@ -31,27 +35,45 @@ function at(ms, fn) {
 const KEY_PAIRS = Object.fromEntries(
   ['current', 'previous', 'rogue'].map((kid) => [kid, generateKeyPairSync('rsa', { modulusLength: 2048 })]),
 );
-const jwk = (kid) => ({ ...KEY_PAIRS[kid].publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' });
-const spkiPem = (kid) => KEY_PAIRS[kid].publicKey.export({ format: 'pem', type: 'spki' });
+/** The key pair a signature names (a key-signed provider's secret is the key id). @param {string} kid */
+function keyPair(kid) {
+  const pair = KEY_PAIRS[kid];
+  if (!pair) throw new Error(`no key pair "${kid}" (current, previous or rogue)`);
+  return pair;
+}
+/** @param {string} kid */
+const jwk = (kid) => ({ ...keyPair(kid).publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' });
+/** @param {string} kid */
+const spkiPem = (kid) => keyPair(kid).publicKey.export({ format: 'pem', type: 'spki' });
 const JWKS = JSON.stringify({ keys: [jwk('current'), jwk('previous')] });
 // SNS signs with a certificate's key: test certificates made once with `openssl req -x509` (test only).
+/** @param {string} name */
 const fixture = (name) => readFileSync(new URL(`../test/fixtures/commercetools/${name}`, import.meta.url), 'utf8');
+/** @type {Record<string, KeyObject | undefined>} */
 const SNS_KEYS = {
   current: createPrivateKey(fixture('sns-current.key')),
   previous: createPrivateKey(fixture('sns-previous.key')),
-  rogue: KEY_PAIRS.rogue.privateKey,
+  rogue: keyPair('rogue').privateKey,
 };
+/** @param {string} kid */
+function snsKey(kid) {
+  const key = SNS_KEYS[kid];
+  if (!key) throw new Error(`no SNS key "${kid}" (current, previous or rogue)`);
+  return key;
+}
 
-/** What the key server publishes, by path under `/keys`. */
+/** What the key server publishes, by path under `/keys`. @type {Record<string, string | undefined>} */
 export const KEY_FILES = {
   '/jwks.json': JWKS,
   '/public-keys.json': JSON.stringify({ 'signing-key': spkiPem('current'), 'previous-signing-key': spkiPem('previous') }),
   '/sns/current.pem': fixture('sns-current.pem'),
   '/sns/previous.pem': fixture('sns-previous.pem'),
 };
+/** @type {Map<string, number>} */
 const keyFetches = new Map();
 
 /** SNS string to sign: `Key\nValue\n` per signed key, in order (docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html). */
+/** @param {Record<string, string | undefined>} m */
 const snsStringToSign = (m) =>
   ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
     .filter((k) => k in m)
@@ -64,14 +86,22 @@ const shopwareApp = new AppServer(
 );
 
 /**
- * @typedef {{ secret: string, body: string, timestamp?: number, id?: string, method?: string,
- *   path?: string, headers?: Record<string, string> }} SignInput
+ * @typedef {{ secret: string, body: string, timestamp?: number, id?: string,
+ *   method?: 'DELETE' | 'POST' | 'GET' | 'PUT' | 'PATCH' | 'HEAD' | 'OPTIONS',
+ *   path?: string, headers?: Record<string, string>, options?: SourceOptions }} SignInput
  * `timestamp` is in the platform's own unit (ms: Contentful, Sanity, Ghost, Hygraph; s: Standard
- * Webhooks, BigCommerce, Stripe, Contentstack); default now. `options` is a generic-hmac source's options.
+ * Webhooks, BigCommerce, Stripe, Contentstack); default now. `options` is the source's options (generic-hmac,
+ * google-pubsub, sns): those signers are always given them.
+ * @typedef {{ serviceAccount?: string, audience?: string, signatureVersion?: string, topicArn?: string,
+ *   certBaseUrl?: string, algorithm?: string, signed?: string, encoding?: BinaryToTextEncoding, header?: string,
+ *   prefix?: string, timestampHeader?: string, idHeader?: string }} SourceOptions
+ * @typedef {(input: SignInput) => Promise<Record<string, string>> | Record<string, string>} Signer
  */
 
-/** @type {Record<string, (input: SignInput) => Promise<Record<string, string>> | Record<string, string>>} */
-export const SIGNERS = {
+/** The options of a source whose signer needs them (see SignInput). @param {SourceOptions | undefined} options */
+const given = (options) => /** @type {SourceOptions} */ (options);
+
+export const SIGNERS = /** @satisfies {Record<string, Signer>} */ ({
   contentful: ({ secret, body, timestamp, method = 'POST', path = '/', headers = {} }) =>
     signRequest(secret, { method, path, headers, body }, timestamp ?? Date.now()),
   sanity: async ({ secret, body, timestamp }) => ({
@@ -123,7 +153,7 @@ export const SIGNERS = {
   // body>`. Each signature is checked with Saleor's own @saleor/app-sdk before it is handed out.
   saleor: async ({ secret: kid, body }) => {
     const head = Buffer.from(JSON.stringify({ alg: 'RS256', kid, typ: 'JWT' })).toString('base64url');
-    const jws = `${head}..${rsaSign('sha256', Buffer.from(`${head}.${body}`), KEY_PAIRS[kid].privateKey).toString('base64url')}`;
+    const jws = `${head}..${rsaSign('sha256', Buffer.from(`${head}.${body}`), keyPair(kid).privateKey).toString('base64url')}`;
     if (kid !== 'rogue') await verifySignatureWithJwks(JWKS, jws, body);
     return { 'saleor-signature': jws };
   },
@@ -131,23 +161,28 @@ export const SIGNERS = {
   'saleor-hmac': ({ secret, body }) => ({ 'saleor-signature': hmac('sha256', secret, body, 'hex') }),
   // Contentstack publishes no signer: RSA-PSS SHA-256 (salt 32) of the body, base64, as `v1=`.
   contentstack: ({ secret: kid, body }) => ({
-    'x-contentstack-request-signature': `v1=${rsaSign('sha256', Buffer.from(body), { key: KEY_PAIRS[kid].privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64')}`,
+    'x-contentstack-request-signature': `v1=${rsaSign('sha256', Buffer.from(body), { key: keyPair(kid).privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64')}`,
   }),
   'contentstack-hmac': ({ secret, body, timestamp = Math.floor(Date.now() / 1000) }) => ({
     'x-contentstack-hmac-signature': `t=${timestamp},v1=${hmac('sha256', secret, `${timestamp}.${body}`, 'hex')}`,
   }),
   // Google Pub/Sub push: an OIDC ID token in Authorization (cloud.google.com/pubsub/docs/authenticate-push-subscriptions).
   'google-pubsub': async ({ secret: kid, timestamp = Math.floor(Date.now() / 1000), options }) => ({
-    authorization: `Bearer ${await new SignJWT({ email: options.serviceAccount, email_verified: true, sub: '109876543210' })
+    authorization: `Bearer ${await new SignJWT({
+      email: given(options).serviceAccount,
+      email_verified: true,
+      sub: '109876543210',
+    })
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
       .setIssuer('https://accounts.google.com')
-      .setAudience(options.audience)
+      .setAudience(/** @type {string} */ (given(options).audience))
       .setIssuedAt(timestamp)
       .setExpirationTime(timestamp + 3600)
-      .sign(KEY_PAIRS[kid].privateKey)}`,
+      .sign(keyPair(kid).privateKey)}`,
   }),
   // AWS SNS signs fields of the message, not bytes: answers `{body}`, the signed message (not headers).
-  sns: ({ secret: kid, body, timestamp = Date.now(), id = 'msg_sample', options }) => {
+  sns: ({ secret: kid, body, timestamp = Date.now(), id = 'msg_sample', options: sourceOptions }) => {
+    const options = given(sourceOptions);
     const version = options.signatureVersion ?? '1';
     const message = {
       Type: 'Notification',
@@ -161,15 +196,17 @@ export const SIGNERS = {
       UnsubscribeURL:
         'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-central-1:123456789012:ct:1',
     };
-    const signature = rsaSign(version === '1' ? 'sha1' : 'sha256', Buffer.from(snsStringToSign(message)), SNS_KEYS[kid]).toString(
+    const signature = rsaSign(version === '1' ? 'sha1' : 'sha256', Buffer.from(snsStringToSign(message)), snsKey(kid)).toString(
       'base64',
     );
     return { body: JSON.stringify({ ...message, Signature: signature }) };
   },
   // The generic provider's recipe, from a source's options (see src/providers/generic-hmac.ts).
-  'generic-hmac': ({ secret, body, timestamp = Math.floor(Date.now() / 1000), id = 'msg_sample', options }) => {
+  'generic-hmac': ({ secret, body, timestamp = Math.floor(Date.now() / 1000), id = 'msg_sample', options: sourceOptions }) => {
+    const options = given(sourceOptions);
     const hash = options.algorithm ?? 'sha256';
-    const [before, after = ''] = (options.signed ?? '{body}').split('{body}');
+    const [before = '', after = ''] = (options.signed ?? '{body}').split('{body}');
+    /** @param {string} text */
     const fill = (text) => text.replaceAll('{timestamp}', String(timestamp)).replaceAll('{id}', id);
     const digest = createHmac(hash, secret)
       .update(fill(before))
@@ -177,14 +214,20 @@ export const SIGNERS = {
       .update(fill(after))
       .digest(options.encoding ?? 'hex');
     return {
-      [options.header]: `${options.prefix ?? ''}${digest}`,
+      [String(options.header)]: `${options.prefix ?? ''}${digest}`,
       ...(options.timestampHeader ? { [options.timestampHeader]: String(timestamp) } : {}),
       ...(options.idHeader ? { [options.idHeader]: id } : {}),
     };
   },
-};
+});
 
-/** `GET /keys/<file>` serves KEY_FILES, counting fetches per URL (`GET /keys/__counts`); others 404. */
+/** @param {string} name @returns {name is keyof typeof SIGNERS} */
+const hasSigner = (name) => Object.hasOwn(SIGNERS, name);
+
+/**
+ * `GET /keys/<file>` serves KEY_FILES, counting fetches per URL (`GET /keys/__counts`); others 404.
+ * @param {IncomingMessage} req @param {ServerResponse} res
+ */
 function serveKeys(req, res) {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const path = url.pathname.slice('/keys'.length);
@@ -199,18 +242,23 @@ function serveKeys(req, res) {
 /**
  * Serves `POST /sign/<provider>` with a SignInput body on 127.0.0.1 (answers the headers as JSON), and the
  * public keys under `GET /keys/`.
+ * @returns {Promise<import('node:http').Server>}
  */
 export function startSignerServer(port = 0) {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url?.startsWith('/keys/')) return serveKeys(req, res);
+    /** @type {Buffer[]} */
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
       const provider = decodeURIComponent((req.url ?? '').replace(/^\/sign\//, ''));
       try {
+        // Own names only: "toString" names no signer.
+        if (!hasSigner(provider)) throw new Error(`no signer for ${provider}`);
+        /** @type {Signer} */
         const signer = SIGNERS[provider];
-        if (!signer) throw new Error(`no signer for ${provider}`);
-        const headers = await signer(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        // The body is a SignInput, from the tests.
+        const headers = await signer(/** @type {SignInput} */ (JSON.parse(Buffer.concat(chunks).toString('utf8'))));
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(headers));
       } catch (error) {
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));

@@ -1,3 +1,4 @@
+// @ts-check
 // Sends a genuinely signed sample webhook (examples/samples/<provider>.json) to a running relay.
 // Usage: npm run send-sample -- <provider> [--url http://127.0.0.1:8787] [--source <sourceId>] [--config file]
 // Also `purge-relay send-sample <provider>` (bin/purge-relay.mjs), through sendSample().
@@ -11,7 +12,11 @@ import { readDevVars } from './local-relay.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SAMPLE_PROVIDERS = ['contentful', 'sanity', 'shopify', 'strapi', 'standard-webhooks'];
 
-/** How each platform attaches its credential and delivery id, given the signed body. */
+/**
+ * How each platform attaches its credential and delivery id, given the signed body.
+ * @param {string} provider @param {string} secret @param {string} body @param {string} path
+ * @returns {Promise<Record<string, string>>}
+ */
 async function platformHeaders(provider, secret, body, path) {
   const id = randomUUID();
   switch (provider) {
@@ -33,7 +38,8 @@ async function platformHeaders(provider, secret, body, path) {
 /**
  * Signs the provider's sample with the secret its source names (from `env`, else .dev.vars) and POSTs it.
  * Throws an Error with a clear message when it cannot; resolves with the relay's answer otherwise.
- * @param {{ provider: string, url?: string, source?: string, config?: string, env?: Record<string, string | undefined> }} options
+ * @param {{ provider: string | undefined, url?: string, source?: string, config?: string,
+ *   env?: Record<string, string | undefined> }} options
  */
 export async function sendSample({
   provider,
@@ -42,11 +48,13 @@ export async function sendSample({
   config = `${ROOT}examples/config.json`,
   env = process.env,
 }) {
-  if (!SAMPLE_PROVIDERS.includes(provider)) throw new Error(`name a provider: ${SAMPLE_PROVIDERS.join(', ')}`);
+  if (provider === undefined || !SAMPLE_PROVIDERS.includes(provider))
+    throw new Error(`name a provider: ${SAMPLE_PROVIDERS.join(', ')}`);
   const sample = JSON.parse(readFileSync(`${ROOT}examples/samples/${provider}.json`, 'utf8'));
   if (!existsSync(config)) throw new Error(`no config file at ${config}`);
+  /** @type {Record<string, { provider?: string, secrets?: string[] }>} the config's sources (JSON) */
   const sources = JSON.parse(readFileSync(config, 'utf8')).sources ?? {};
-  const sourceId = source ?? Object.keys(sources).find((id) => sources[id].provider === provider);
+  const sourceId = source ?? Object.keys(sources).find((id) => sources[id]?.provider === provider);
   const secretName = sourceId && sources[sourceId]?.secrets?.[0];
   if (!secretName) throw new Error(`no source with provider "${provider}" in ${config}`);
   const secret = env[secretName] ?? readDevVars(`${ROOT}.dev.vars`)[secretName];
@@ -61,7 +69,8 @@ export async function sendSample({
   let response;
   try {
     response = await fetch(`${url}${path}`, { method: 'POST', headers, body });
-  } catch (error) {
+  } catch (caught) {
+    const error = /** @type {Error & { cause?: { code?: string } }} */ (caught);
     throw new Error(`could not reach the relay at ${url} (${error.cause?.code ?? error.message}); is \`npm start\` running?`);
   }
   return { path, status: response.status, ok: response.ok, text: await response.text() };
@@ -81,7 +90,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log(`POST ${result.path} → ${result.status} ${result.text}`);
     if (!result.ok) process.exit(1);
   } catch (error) {
-    console.error(`send-sample: ${error.message}`);
+    console.error(`send-sample: ${/** @type {Error} */ (error).message}`);
     process.exit(1);
   }
 }

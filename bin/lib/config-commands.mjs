@@ -1,11 +1,19 @@
+// @ts-check
 // `purge-relay config validate|pull|push|diff`: the config document between a file and the relay.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { CliError } from './relay.mjs';
 import { unifiedDiff } from './text-diff.mjs';
+/** @import { Output, Relay } from './relay.mjs' */
 
+/**
+ * @typedef {{ version: number, savedAt?: string, config: unknown }} LiveConfig  GET /admin/config (version 0: none yet).
+ * @typedef {{ version: number, warnings?: string[] }} SavedConfig  PUT /admin/config (with ?dryRun=1: checked only).
+ */
+
+/** @param {unknown} value */
 const pretty = (value) => `${JSON.stringify(value, null, 2)}\n`;
 
-/** Reads and parses a JSON file, or fails saying which file and where. */
+/** Reads and parses a JSON file, or fails saying which file and where. @param {string | undefined} file @returns {unknown} */
 function readDocument(file) {
   if (!file) throw new CliError('name the config file, e.g. `purge-relay config validate examples/config.json`', 2);
   if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
@@ -13,11 +21,11 @@ function readDocument(file) {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${file} is not valid JSON: ${error.message}`);
+    throw new CliError(`${file} is not valid JSON: ${/** @type {SyntaxError} */ (error).message}`);
   }
 }
 
-/** The relay's 422 as `file: path: message` lines, one problem a line. */
+/** The relay's 422 as `file: path: message` lines, one problem a line. @param {string | undefined} file @param {CliError} error */
 function invalid(file, error) {
   const issues = error.details?.issues ?? [];
   if (issues.length === 0) return error;
@@ -25,27 +33,32 @@ function invalid(file, error) {
   return new CliError(`${file} is invalid (${issues.length} problem${issues.length > 1 ? 's' : ''}):\n${lines}`);
 }
 
+/** @param {Relay} relay @param {string | undefined} file @param {Output} out */
 async function validate(relay, file, out) {
   const document = readDocument(file);
   try {
+    /** @type {SavedConfig} */
     const result = await relay.call('PUT', '/admin/config?dryRun=1', document);
     out.log(`${file} is valid (checked by ${relay.url}; nothing was saved)`);
     for (const warning of result.warnings ?? []) out.warn(`warning: ${warning}`);
     return document;
   } catch (error) {
-    throw error.details?.issues ? invalid(file, error) : error;
+    throw error instanceof CliError && error.details?.issues ? invalid(file, error) : error;
   }
 }
 
+/** @param {Relay} relay @returns {Promise<LiveConfig>} */
 async function live(relay) {
   try {
     return await relay.call('GET', '/admin/config');
   } catch (error) {
-    if (error.details?.error?.startsWith('no config has been saved')) return { version: 0, config: {} };
+    if (error instanceof CliError && error.details?.error?.startsWith('no config has been saved'))
+      return { version: 0, config: {} };
     throw error;
   }
 }
 
+/** @param {Relay} relay @param {string[]} args @param {{ out?: string }} options @param {Output} out */
 export async function configCommand(relay, [action, file], options, out) {
   switch (action) {
     case 'validate':
@@ -74,6 +87,7 @@ export async function configCommand(relay, [action, file], options, out) {
       if (!diff) return out.log(`no changes: version ${current.version} is already this document`);
       out.write(diff);
       out.progress.update('saving…');
+      /** @type {SavedConfig} */
       const saved = await relay.call('PUT', '/admin/config', document);
       out.progress.done(`saved as version ${saved.version}; live within seconds (KV propagation: up to 60 s everywhere)`);
       return;

@@ -1,16 +1,42 @@
+// @ts-check
 // `purge-relay status|preview|purge|send-sample`: look at the schedulers, try a payload, purge, send a sample.
 import { existsSync, readFileSync } from 'node:fs';
 import { CliError } from './relay.mjs';
+/** @import { Output, Relay } from './relay.mjs' */
 
+/**
+ * What the CLI reads of the admin API's answers (src/admin/, src/purge/status.ts).
+ * @typedef {Record<string, number>} Counts
+ * @typedef {{
+ *   distribution: string, distributionId: string, health: string, pending?: Counts, oldestPendingAgeMs?: number,
+ *   nextSendAt?: string, tokens?: Counts, lastHour?: { calls: number, paths: number, byStatus?: Counts },
+ *   deadLetters?: number, lastError?: { status: number, kind: string, message: string }
+ * }} DistributionStatus
+ * @typedef {{ configVersion: number, distributions?: DistributionStatus[] }} Status  GET /admin/status
+ * @typedef {{ path: string, kind: 'url' | 'pattern' | 'prefetch', prefetch?: boolean }} PreviewPath
+ * @typedef {{
+ *   event: { action: string, contentType?: string, documentId?: string, source: string, topic: string, locales?: string[] },
+ *   matches: { ruleId: string, distribution: string, paths: PreviewPath[],
+ *     skipped?: { template: string, locale?: string, reason: string }[] }[],
+ *   misses: { ruleId: string, reason: string }[]
+ * }} Preview  POST /admin/preview
+ * @typedef {{ eventId: string, paths: number, patterns: number, prefetch: number, all: boolean }} Queued  POST /admin/purge
+ */
+
+/** @param {Counts | undefined} record */
 const list = (record) =>
   Object.entries(record ?? {})
     .map(([k, v]) => `${k} ${v}`)
     .join(' · ') || 'none';
 /** Only the kinds with something queued: the status lists every kind, zeros included. */
+/** @param {Counts | undefined} record */
 const nonZero = (record) => Object.fromEntries(Object.entries(record ?? {}).filter(([, v]) => v !== 0));
+/** @param {number | null | undefined} ms */
 const seconds = (ms) => (ms === undefined || ms === null ? '–' : `${Math.round(ms / 1000)} s`);
+/** @param {DistributionStatus | undefined} d */
 const pendingOf = (d) => Object.values(d?.pending ?? {}).reduce((n, v) => n + v, 0);
 
+/** @param {Status} status */
 export function formatStatus(status) {
   const lines = [`config version ${status.configVersion}`];
   for (const d of status.distributions ?? []) {
@@ -27,6 +53,7 @@ export function formatStatus(status) {
   return lines.join('\n');
 }
 
+/** @param {Preview} preview */
 export function formatPreview(preview) {
   const e = preview.event;
   const lines = [
@@ -45,6 +72,7 @@ export function formatPreview(preview) {
   return lines.join('\n');
 }
 
+/** @param {string | undefined} file */
 function readPayload(file) {
   if (!file || file === '-') {
     if (process.stdin.isTTY)
@@ -55,23 +83,32 @@ function readPayload(file) {
   return readFileSync(file, 'utf8');
 }
 
+/** @param {Relay} relay @param {string[]} args @param {{ source?: string, header?: string[], json?: boolean }} options @param {Output} out */
 export async function previewCommand(relay, [file], options, out) {
   if (!options.source) throw new CliError('preview needs --source <sourceId>', 2);
+  /** @type {Record<string, string>} */
   const headers = {};
   for (const h of options.header ?? []) {
     const match = /^([^:]+):\s*(.*)$/.exec(h);
     if (!match) throw new CliError(`--header must look like "Name: value", got "${h}"`, 2);
-    headers[match[1].trim().toLowerCase()] = match[2];
+    // Both groups always take part in a match.
+    const [, name = '', value = ''] = match;
+    headers[name.trim().toLowerCase()] = value;
   }
+  /** @type {Preview} */
   const preview = await relay.call('POST', '/admin/preview', { source: options.source, headers, body: readPayload(file) });
   out.log(options.json ? JSON.stringify(preview, null, 2) : formatPreview(preview));
 }
 
-/** Polls the distribution's status until its queue is empty, showing progress; fails after the timeout. */
+/**
+ * Polls the distribution's status until its queue is empty, showing progress; fails after the timeout.
+ * @param {Relay} relay @param {string} distribution @param {number} timeoutMs @param {Output} out
+ */
 async function waitUntilSent(relay, distribution, timeoutMs, out) {
   const deadline = Date.now() + timeoutMs;
   let warned = false;
   for (;;) {
+    /** @type {Status} */
     const status = await relay.call('GET', '/admin/status');
     const d = status.distributions?.find((x) => x.distribution === distribution);
     const pending = pendingOf(d);
@@ -96,6 +133,11 @@ async function waitUntilSent(relay, distribution, timeoutMs, out) {
   }
 }
 
+/**
+ * @param {Relay} relay @param {string[]} paths @param {Output} out
+ * @param {{ distribution?: string, file?: string, pattern?: string[], prefetch?: string[], all?: boolean,
+ *   wait?: boolean, timeout?: string }} options
+ */
 export async function purgeCommand(relay, paths, options, out) {
   if (!options.distribution) throw new CliError('purge needs --distribution <name>', 2);
   const fromFile = options.file
@@ -113,6 +155,7 @@ export async function purgeCommand(relay, paths, options, out) {
   };
   if (!body.all && body.paths.length + body.patterns.length + body.prefetch.length === 0)
     throw new CliError('give paths, --file, --pattern, --prefetch or --all', 2);
+  /** @type {Queued} */
   const queued = await relay.call('POST', '/admin/purge', body);
   out.log(
     `queued ${queued.all ? 'a purge of everything' : `${queued.paths} path(s)`}${queued.patterns ? ` and ${queued.patterns} pattern(s)` : ''}${queued.prefetch ? ` and ${queued.prefetch} prefetch(es)` : ''} on ${body.distribution} as ${queued.eventId}`,
@@ -120,11 +163,14 @@ export async function purgeCommand(relay, paths, options, out) {
   if (options.wait) await waitUntilSent(relay, body.distribution, Number(options.timeout ?? 300) * 1000, out);
 }
 
+/** @param {Relay} relay @param {string[]} _args @param {{ json?: boolean }} options @param {Output} out */
 export async function statusCommand(relay, _args, options, out) {
+  /** @type {Status} */
   const status = await relay.call('GET', '/admin/status');
   out.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
 }
 
+/** @param {Relay} relay @param {string[]} args @param {{ source?: string, config?: string }} options @param {Output} out */
 export async function sendSampleCommand(relay, [provider], options, out) {
   // Loaded only here: it needs the platforms' SDKs (dev dependencies) to sign.
   const { sendSample } = await import('../../scripts/send-sample.mjs');
@@ -133,6 +179,6 @@ export async function sendSampleCommand(relay, [provider], options, out) {
     out.log(`POST ${result.path} → ${result.status} ${result.text}`);
     if (!result.ok) throw new CliError(`the relay refused the sample (${result.status})`);
   } catch (error) {
-    throw error instanceof CliError ? error : new CliError(error.message);
+    throw error instanceof CliError ? error : new CliError(/** @type {Error} */ (error).message);
   }
 }

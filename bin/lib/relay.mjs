@@ -1,3 +1,4 @@
+// @ts-check
 // The CLI's connection to a relay: its URL, the admin token (never taken from the command line), and JSON
 // requests whose failures become one clear message.
 import { existsSync, readFileSync } from 'node:fs';
@@ -6,8 +7,17 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const DEFAULT_URL = 'http://127.0.0.1:8787';
 
+/**
+ * @typedef {{ error?: string, issues?: { path: string, message: string }[] }} RelayRefusal  An admin API error body.
+ * @typedef {ReturnType<typeof createRelay>} Relay
+ * @typedef {ReturnType<typeof createProgress>} Progress
+ * @typedef {{ log(text: string): void, write(text: string): void, warn(text: string): void, progress: Progress }} Output
+ *   Where a command prints: its result (log, write), warnings, and one line of progress.
+ */
+
 /** A failure to report as `purge-relay: <message>`; `code` 1 for a failed operation, 2 for bad usage. */
 export class CliError extends Error {
+  /** @param {string} message @param {number} [code] @param {RelayRefusal} [details] the relay's answer, if it refused */
   constructor(message, code = 1, details = undefined) {
     super(message);
     this.code = code;
@@ -15,6 +25,7 @@ export class CliError extends Error {
   }
 }
 
+/** @param {string} name @returns {string | undefined} */
 function devVar(name) {
   for (const dir of [process.cwd(), ROOT]) {
     const file = `${dir}/.dev.vars`;
@@ -25,9 +36,10 @@ function devVar(name) {
   return undefined;
 }
 
+/** @param {string} url */
 const isLoopback = (url) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
 
-/** PURGE_RELAY_TOKEN; for a relay on this machine, ADMIN_TOKEN from .dev.vars as a fallback. */
+/** PURGE_RELAY_TOKEN; for a relay on this machine, ADMIN_TOKEN from .dev.vars as a fallback. @param {string} url */
 export function resolveToken(url, env = process.env) {
   if (env.PURGE_RELAY_TOKEN) return env.PURGE_RELAY_TOKEN;
   // A local development token is never sent to a remote relay.
@@ -38,7 +50,10 @@ export function resolveToken(url, env = process.env) {
   );
 }
 
-/** A client for `/admin/...`: `call(method, path, body?)` resolves with the JSON answer or throws a CliError. */
+/**
+ * A client for `/admin/...`: `call(method, path, body?)` resolves with the JSON answer or throws a CliError.
+ * @param {{ url: string, env?: NodeJS.ProcessEnv }} options
+ */
 export function createRelay({ url, env = process.env }) {
   const base = url.replace(/\/+$/, '');
   try {
@@ -46,7 +61,12 @@ export function createRelay({ url, env = process.env }) {
   } catch {
     throw new CliError(`--url must be an http(s) URL, got "${url}"`, 2);
   }
+  /** @type {string | undefined} */
   let token;
+  /**
+   * The answer's shape is the admin API's (src/admin/): the caller names the type it reads.
+   * @template T @param {string} method @param {string} path @param {unknown} [body] @returns {Promise<T>}
+   */
   async function call(method, path, body) {
     token ??= resolveToken(base, env);
     let response;
@@ -57,34 +77,43 @@ export function createRelay({ url, env = process.env }) {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
-    } catch (error) {
+    } catch (caught) {
+      const error = /** @type {Error & { cause?: { code?: string, message?: string } }} */ (caught);
       const why =
         error.name === 'TimeoutError' ? 'no answer within 30 s' : (error.cause?.code ?? error.cause?.message ?? error.message);
       throw new CliError(`could not reach the relay at ${base} (${why}); is it running (\`npm start\`) and is --url right?`);
     }
     const text = await response.text();
+    /** @type {unknown} */
     let json;
     try {
       json = text ? JSON.parse(text) : {};
     } catch {
       throw new CliError(`${method} ${path} answered ${response.status} with something that is not JSON: ${text.slice(0, 200)}`);
     }
-    if (!response.ok) throw new CliError(`${method} ${path} failed (${response.status}): ${json.error ?? text}`, 1, json);
-    return json;
+    // Boundary: JSON from the relay, typed by the caller (an error body is an object with `error`).
+    if (!response.ok) {
+      const refusal = /** @type {RelayRefusal} */ (json);
+      throw new CliError(`${method} ${path} failed (${response.status}): ${refusal.error ?? text}`, 1, refusal);
+    }
+    return /** @type {T} */ (json);
   }
   return { url: base, call };
 }
 
 /** One line of progress on stderr: rewritten in place on a terminal, a new line (only when it changes) otherwise. */
+/** @param {NodeJS.WriteStream} [stream] */
 export function createProgress(stream = process.stderr) {
   let last = '';
   return {
+    /** @param {string} text */
     update(text) {
       if (text === last) return;
       last = text;
       if (stream.isTTY) stream.write(`\r\x1b[K${text}`);
       else stream.write(`${text}\n`);
     },
+    /** @param {string} [text] */
     done(text) {
       if (stream.isTTY) stream.write(`\r\x1b[K`);
       if (text) stream.write(`${text}\n`);

@@ -1,6 +1,17 @@
+// @ts-check
 // A unified line diff of two texts for `purge-relay config diff|push` (the console has the same in src/ui/diff.ts).
 
-/** Longest-common-subsequence alignment: [' ' | '-' | '+', line][] (deletions before additions). */
+/** @typedef {[op: ' ' | '-' | '+', line: string]} DiffLine */
+
+/** @param {DiffLine[0]} op @returns {(line: string) => DiffLine} */
+const as = (op) => (line) => [op, line];
+/** Line k of a text, k within it (the loops' bounds, which noUncheckedIndexedAccess cannot see). @param {string[]} lines @param {number} k */
+const lineAt = (lines, k) => /** @type {string} */ (lines[k]);
+
+/**
+ * Longest-common-subsequence alignment: [' ' | '-' | '+', line][] (deletions before additions).
+ * @param {string[]} a @param {string[]} b @returns {DiffLine[]}
+ */
 export function diffLines(a, b) {
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
@@ -11,12 +22,13 @@ export function diffLines(a, b) {
   const midB = b.slice(start, endB);
   const n = midA.length;
   const m = midB.length;
-  const out = a.slice(0, start).map((l) => [' ', l]);
+  const out = a.slice(0, start).map(as(' '));
   if (n * m > 4_000_000) {
-    out.push(...midA.map((l) => ['-', l]), ...midB.map((l) => ['+', l]));
+    out.push(...midA.map(as('-')), ...midB.map(as('+')));
   } else {
     const lcs = new Uint32Array((n + 1) * (m + 1));
-    const at = (i, j) => lcs[i * (m + 1) + j];
+    /** The table at (i, j), always inside it (`?? 0` is for noUncheckedIndexedAccess). @param {number} i @param {number} j */
+    const at = (i, j) => lcs[i * (m + 1) + j] ?? 0;
     for (let i = n - 1; i >= 0; i--) {
       for (let j = m - 1; j >= 0; j--)
         lcs[i * (m + 1) + j] = midA[i] === midB[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
@@ -24,15 +36,18 @@ export function diffLines(a, b) {
     let i = 0;
     let j = 0;
     while (i < n || j < m) {
-      if (i < n && j < m && midA[i] === midB[j]) (out.push([' ', midA[i]]), i++, j++);
-      else if (j < m && (i === n || at(i, j + 1) > at(i + 1, j))) out.push(['+', midB[j++]]);
-      else out.push(['-', midA[i++]]);
+      if (i < n && j < m && midA[i] === midB[j]) (out.push([' ', lineAt(midA, i)]), i++, j++);
+      else if (j < m && (i === n || at(i, j + 1) > at(i + 1, j))) out.push(['+', lineAt(midB, j++)]);
+      else out.push(['-', lineAt(midA, i++)]);
     }
   }
-  return [...out, ...a.slice(endA).map((l) => [' ', l])];
+  return [...out, ...a.slice(endA).map(as(' '))];
 }
 
-/** The diff as unified-diff text with `context` lines around each change; '' when there is none. */
+/**
+ * The diff as unified-diff text with `context` lines around each change; '' when there is none.
+ * @param {string} before @param {string} after @param {{ from?: string, to?: string, context?: number }} [labels]
+ */
 export function unifiedDiff(before, after, { from = 'live', to = 'file', context = 3 } = {}) {
   const lines = diffLines(before.split('\n'), after.split('\n'));
   const changed = lines.map(([op]) => op !== ' ');

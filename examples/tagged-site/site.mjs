@@ -1,6 +1,9 @@
+// @ts-check
 // A small blog that labels every page with the content it shows (Cache-Tag / Surrogate-Key) and serves a
 // sitemap index: the example site for cache tags (docs/tags.md). Loopback only, any free port.
 import http from 'node:http';
+/** @import { AddressInfo } from 'node:net' */
+/** @import { Page } from './site.d.mts' */
 
 /** Six posts; each has one topic and a "related" post shown in a box on its page. */
 export const POSTS = [
@@ -13,10 +16,12 @@ export const POSTS = [
 ];
 const PER_PAGE = 3;
 const newest = [...POSTS].reverse();
+/** @param {string} id */
 const tag = (id) => `post-${id}`;
 
 /** Every page: its path, the posts it shows, and the header carrying its tags. */
 export function pages() {
+  /** @type {Page[]} */
   const list = [];
   // Home: the "latest" box shows the three newest posts.
   list.push({ path: '/', tags: ['home', ...newest.slice(0, PER_PAGE).map((p) => tag(p.id))], header: 'cache-tag' });
@@ -39,19 +44,22 @@ export function pages() {
   return list;
 }
 
-/** The pages showing a post: what a purge of its tag must reach. */
+/** The pages showing a post: what a purge of its tag must reach. @param {string} id */
 export const pagesShowing = (id) =>
   pages()
     .filter((p) => p.tags.includes(tag(id)))
     .map((p) => p.path)
     .sort();
 
+/** @param {string} body */
 const xml = (body) => `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`;
+/** @param {string} base @param {string[]} paths */
 const urlset = (base, paths) =>
   xml(
     `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${paths.map((p) => `<url><loc>${base}${p.replace(/&/g, '&amp;')}</loc></url>`).join('')}</urlset>`,
   );
 
+/** The sitemap index and its two sitemaps, by path. @param {string} base @returns {Record<string, string>} */
 function sitemaps(base) {
   const all = pages();
   return {
@@ -70,8 +78,9 @@ function sitemaps(base) {
   };
 }
 
-/** Starts the site on 127.0.0.1; `requests` lists every path asked for, in order. */
+/** Starts the site on 127.0.0.1; `requests` lists every path asked for, in order. @param {{ port?: number }} [options] */
 export async function startTaggedSite({ port = 0 } = {}) {
+  /** @type {string[]} */
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -80,19 +89,23 @@ export async function startTaggedSite({ port = 0 } = {}) {
     if (url.pathname === '/__site/requests')
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(requests));
     requests.push(path);
-    const base = `http://127.0.0.1:${server.address().port}`;
+    const base = `http://127.0.0.1:${portOf()}`;
     const map = sitemaps(base)[url.pathname];
     if (map) return void res.writeHead(200, { 'content-type': 'application/xml' }).end(map);
     const page = pages().find((p) => p.path === path);
     if (!page) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     const value = page.header === 'surrogate-key' ? page.tags.join(' ') : page.tags.join(',');
+    /** @type {Record<string, string>} */
     const headers = { 'content-type': 'text/html; charset=utf-8', ...(page.tags.length > 0 && { [page.header]: value }) };
     res.writeHead(200, headers).end(`<!doctype html><title>${path}</title><h1>${path}</h1>`);
   });
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // Listening on TCP: the address is an AddressInfo.
+  const portOf = () => /** @type {AddressInfo} */ (server.address()).port;
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(undefined)));
   return {
-    url: `http://127.0.0.1:${server.address().port}`,
+    url: `http://127.0.0.1:${portOf()}`,
     requests,
+    /** @returns {Promise<void>} */
     close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Part 4: the bundle's gzip size (wrangler deploy --dry-run) and the worker's start-up time in workerd.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,12 +20,17 @@ export default { fetch: () => new Response('{}', { headers: { 'content-type': 'a
  * The bundle as one listed module: with a bare scriptPath Miniflare first walks the module graph with
  * its own JavaScript parser, which would be timed too. modulesRoot: the bundles live outside the
  * project, and workerd refuses module names with "..".
+ * @param {string} dir @param {string} file
  */
 function asModule(dir, file) {
   const at = path.join(dir, file);
-  return { modules: [{ type: 'ESModule', path: at, contents: readFileSync(at, 'utf8') }], modulesRoot: dir };
+  return {
+    modules: [{ type: /** @type {const} */ ('ESModule'), path: at, contents: readFileSync(at, 'utf8') }],
+    modulesRoot: dir,
+  };
 }
 
+/** @param {ReturnType<typeof asModule>} script */
 function options(script) {
   return {
     ...script,
@@ -39,7 +45,7 @@ function options(script) {
   };
 }
 
-/** From `new Miniflare` to the first response of GET /: workerd start, module evaluation, first request. */
+/** From `new Miniflare` to the first response of GET /: workerd start, module evaluation, first request. @param {ReturnType<typeof asModule>} script */
 async function coldStart(script) {
   const started = performance.now();
   const mf = new Miniflare(options(script));
@@ -60,6 +66,7 @@ export async function benchBundle() {
     writeFileSync(path.join(outdir, 'trivial.js'), TRIVIAL);
     const relay = asModule(outdir, 'index.js');
     const trivial = asModule(outdir, 'trivial.js');
+    /** @type {{ relay: number[], trivial: number[] }} */
     const times = { relay: [], trivial: [] };
     await coldStart(trivial); // the first workerd start of a run also warms the OS caches: not counted
     // Interleaved, so a busy moment on the machine hits both alike.

@@ -1,9 +1,20 @@
+// @ts-check
 // Generated relay configs for the benchmarks: rules spread over sources, actions and content types like a real site's.
 
-/** Content types for a config of `rules` rules: about eight rules per type, half of them for the benchmark's source. */
+/** Content types for a config of `rules` rules: about eight rules per type, half of them for the benchmark's source. @param {number} rules */
 export const contentTypesFor = (rules) => Math.max(2, Math.floor(rules / 8));
 
-/** Four kinds of rule, in turn: page + listing, paginated listing under a condition, publish-only extras, a narrow condition. */
+/**
+ * @typedef {{ sources: string[], actions?: string[], contentTypes?: string[],
+ *   where?: ({ field: string, prefix: string } | { field: string, in: string[] })[] }} Match
+ * @typedef {{ id: string, distribution: string, match: Match,
+ *   purge: (string | { path: string, pages: { from: number, to: number } })[] }} Rule  A rule as the config has it.
+ */
+
+/**
+ * Four kinds of rule, in turn: page + listing, paginated listing under a condition, publish-only extras, a narrow condition.
+ * @param {number} i @param {number} types @returns {Rule}
+ */
 function rule(i, types) {
   const type = `type${i % types}`;
   const match = { sources: [i % 2 === 0 ? 'bench' : 'shop'], actions: ['publish', 'update'], contentTypes: [type] };
@@ -32,9 +43,11 @@ function rule(i, types) {
 /**
  * A config with `count` rules (two of them catch-alls: home page on publish, sitemap) for the sources
  * "bench" and "shop" (Standard Webhooks, secret BENCH_SECRET) and one distribution.
+ * @param {number} count @param {Record<string, unknown>} [distribution] the distribution's settings
  */
 export function benchConfig(count, distribution = {}) {
   const types = contentTypesFor(count);
+  /** @type {Rule[]} */
   const rules = Array.from({ length: count - 2 }, (_, i) => rule(i, types));
   rules.push({ id: 'home', distribution: 'main', match: { sources: ['bench'], actions: ['publish'] }, purge: ['/'] });
   rules.push({ id: 'sitemap', distribution: 'main', match: { sources: ['bench'] }, purge: ['/sitemap.xml'] });

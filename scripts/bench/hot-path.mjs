@@ -1,3 +1,4 @@
+// @ts-check
 // Part 1: the webhook hot path inside workerd (real KV and Durable Objects), per payload size and rule count,
 // beside the floor (HMAC check + JSON.parse of the same body). Timing happens in the worker: test/bench/.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -5,7 +6,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { benchConfig, contentTypesFor } from './config.mjs';
 import { BENCH_SECRETS, buildWorker, fmt, median, quantile, row, runAsScript, startMiniflare } from './lib.mjs';
+/** @import { Row } from './lib.mjs' */
 
+/**
+ * @typedef {import('miniflare').Miniflare} Miniflare
+ * @typedef {{ source: string, secret: string, contentTypes: number, sizeBytes: number, iterations: number,
+ *   warmup: number, runId: string }} HotPathInput  What the bench worker (test/bench/hot-path-worker.ts) runs.
+ * @typedef {{ pipeline: number[], floor: number[], cpu: number[], meanPaths: number,
+ *   roundTrips: Record<string, number> }} HotPathResult  Its answer: times in ms per webhook.
+ */
+
+/** @type {[label: string, bytes: number][]} */
 const SIZES = [
   ['1 KB', 1024],
   ['10 KB', 10 * 1024],
@@ -16,6 +27,7 @@ const SIZES = [
 const RULES = [10, 1_000, 10_000];
 const TARGET = { sizeBytes: 10 * 1024, rules: 10_000, p99Ms: 1, ratio: 2 };
 
+/** @param {Miniflare} mf @param {unknown} config */
 async function putConfig(mf, config) {
   const response = await mf.dispatchFetch('http://relay.bench/admin/config', {
     method: 'PUT',
@@ -26,17 +38,22 @@ async function putConfig(mf, config) {
   await response.arrayBuffer();
 }
 
+/** @param {Miniflare} mf @param {HotPathInput} input @returns {Promise<HotPathResult>} */
 async function measure(mf, input) {
   const response = await mf.dispatchFetch('http://relay.bench/__bench/hot-path', { method: 'POST', body: JSON.stringify(input) });
   if (!response.ok) throw new Error(`hot-path run failed (${response.status}): ${await response.text()}`);
-  return response.json();
+  // The bench worker's answer (test/bench/hot-path-worker.ts).
+  return /** @type {Promise<HotPathResult>} */ (response.json());
 }
 
 /** @param {{ iterations?: number, warmup?: number }} [options] */
 export async function benchHotPath({ iterations = 200, warmup = 20 } = {}) {
   const outdir = mkdtempSync(path.join(tmpdir(), 'purge-relay-hot-path-'));
+  /** @type {Row[]} */
   const rows = [];
+  /** @type {Miniflare | undefined} */
   let mf;
+  /** @type {Record<string, number>} */
   let roundTrips = {};
   try {
     await buildWorker(outdir, 'test/bench/hot-path.wrangler.toml');

@@ -1,3 +1,4 @@
+// @ts-check
 // Part 2: requests per second under `wrangler dev` on loopback, the relay against a bare Hono worker answering
 // 202, with the same signed webhooks, load tool (autocannon), concurrency and duration.
 import { spawn } from 'node:child_process';
@@ -8,12 +9,13 @@ import autocannon from 'autocannon';
 import { putConfig, startLocalRelay } from '../local-relay.mjs';
 import { benchConfig, contentTypesFor } from './config.mjs';
 import { BENCH_SECRETS, ROOT, WRANGLER, WRANGLER_ENV, fmt, row, runAsScript, signStandard, sleep } from './lib.mjs';
+/** @import { Result } from 'autocannon' */
 
 const RULES = 1_000;
 const BODY_BYTES = 10 * 1024;
 const TARGET_RATIO = 0.7;
 
-/** The bare worker under `wrangler dev`, started the way scripts/local-relay.mjs starts the relay. */
+/** The bare worker under `wrangler dev`, started the way scripts/local-relay.mjs starts the relay. @param {number} port */
 async function startBare(port) {
   const child = spawn(
     WRANGLER,
@@ -35,11 +37,13 @@ async function startBare(port) {
     },
   );
   const url = `http://127.0.0.1:${port}`;
+  /** @returns {Promise<void>} */
   const stop = () =>
     new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
-      process.kill(-child.pid, 'SIGTERM');
+      // Its whole process group (workerd with it); NaN if the spawn failed: kill throws.
+      process.kill(-Number(child.pid), 'SIGTERM');
     });
   for (let i = 0; i < 300; i++) {
     try {
@@ -53,7 +57,7 @@ async function startBare(port) {
   throw new Error('the bare worker did not start under wrangler dev');
 }
 
-/** A 10 KB CMS-like event, the one size the throughput target speaks of. */
+/** A 10 KB CMS-like event, the one size the throughput target speaks of. @param {number} index */
 function body(index) {
   const type = `type${index % contentTypesFor(RULES)}`;
   const data = { id: `doc-${index}`, slug: `doc-${index}`, category: `cat-${index % 50}`, locale: 'en', text: '' };
@@ -62,7 +66,10 @@ function body(index) {
   return JSON.stringify({ type: `${type}.published`, data });
 }
 
-/** autocannon against `url` for `seconds`: every request a freshly signed webhook with its own id. */
+/**
+ * autocannon against `url` for `seconds`: every request a freshly signed webhook with its own id.
+ * @param {string} url @param {{ connections: number, seconds: number, runId: string }} options
+ */
 function load(url, { connections, seconds, runId }) {
   let n = 0;
   return autocannon({
@@ -86,6 +93,7 @@ function load(url, { connections, seconds, runId }) {
 export async function benchThroughput({ connections = 10, seconds = 10 } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'purge-relay-throughput-'));
   const port = 18_000 + Math.floor(Math.random() * 1_000);
+  /** @type {{ relay?: Result, bare?: Result }} */
   const results = {};
   try {
     const relay = await startLocalRelay({ port, persistTo: path.join(dir, 'state'), vars: BENCH_SECRETS });
@@ -106,6 +114,9 @@ export async function benchThroughput({ connections = 10, seconds = 10 } = {}) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  // Both runs ended above: a failed one threw.
+  if (!results.relay || !results.bare) throw new Error('a throughput run did not finish');
+  /** @param {Result} r */
   const describe = (r) =>
     `${fmt(r.requests.average, 0)} req/s (p99 latency ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors})`;
   const ratio = results.relay.requests.average / results.bare.requests.average;

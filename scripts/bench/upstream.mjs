@@ -1,13 +1,21 @@
+// @ts-check
 // Part 3: upstream efficiency. A burst of 2,000 webhooks over ten rate windows touching 3,000 distinct paths,
 // through the relay (wrangler dev) to a Gotipath stand-in with a short window; then a naive relay that calls
 // purge once per webhook (honouring Retry-After) against a fresh stand-in; and the best schedule the limits allow.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startGotipathStandin } from '../gotipath-standin.mjs';
+import { startGotipathStandin } from '../gotipath-standin/index.mjs';
 import { putConfig } from '../local-relay.mjs';
 import { BENCH_SECRETS, buildWorker, fmt, row, runAsScript, signStandard, sleep, startMiniflare } from './lib.mjs';
 import { EVENTS, bestSchedule, eventPaths, pathsPerCall, staleness, summarizeStaleness } from './schedule.mjs';
+/** @import { Call, StandinOptions } from '../gotipath-standin/index.mjs' */
+
+/**
+ * @typedef {{ i: number, sentAt: number, ackAt: number }} BurstEvent  One event: sent, then acknowledged.
+ * @typedef {{ events: BurstEvent[], calls: Call[], retried?: Map<string, number> }} Run
+ *   What one run saw; `retried` counts the deliveries retried, by their first answer line.
+ */
 
 const WINDOW_MS = 2_000;
 const WINDOWS = 10;
@@ -16,6 +24,7 @@ const LIMITS = { windowMs: WINDOW_MS, calls: 2, paths: 100 };
 const DRAIN_MS = 30_000;
 const NAIVE_DRAIN_MS = 10_000;
 
+/** @type {StandinOptions} */
 const standinOptions = { log: false, windowMs: WINDOW_MS, limits: { url: { max: LIMITS.calls, paths: LIMITS.paths } } };
 
 function config() {
@@ -37,10 +46,14 @@ function config() {
   };
 }
 
-/** Sends the burst on a fixed timetable (one event every 10 ms); `deliver` returns once the event is acknowledged. */
+/**
+ * Sends the burst on a fixed timetable (one event every 10 ms); `deliver` returns once the event is acknowledged.
+ * @param {(i: number) => Promise<void>} deliver @returns {Promise<BurstEvent[]>}
+ */
 async function burst(deliver) {
   const spacing = (WINDOWS * WINDOW_MS) / EVENTS;
   const start = Date.now();
+  /** @type {Promise<BurstEvent>[]} */
   const pending = [];
   for (let i = 0; i < EVENTS; i++) {
     const wait = start + i * spacing - Date.now();
@@ -51,6 +64,7 @@ async function burst(deliver) {
   return Promise.all(pending);
 }
 
+/** @param {number} i */
 function webhook(i) {
   const text = JSON.stringify({
     type: 'post.published',
@@ -59,34 +73,39 @@ function webhook(i) {
   return { text, headers: signStandard(BENCH_SECRETS.BENCH_SECRET, `burst-${i}`, text) };
 }
 
-/** One delivery of event i; status 0 when the connection failed. */
+/** One delivery of event i; status 0 when the connection failed. @param {string} url @param {number} i */
 async function deliver(url, i) {
   const { text, headers } = webhook(i);
   try {
     const response = await fetch(`${url}/webhooks/bench`, { method: 'POST', headers, body: text });
     return { status: response.status, answer: await response.text() };
-  } catch (error) {
+  } catch (caught) {
+    const error = /** @type {Error & { cause?: { code?: string } }} */ (caught);
     return { status: 0, answer: String(error.cause?.code ?? error.message) };
   }
 }
 
+/** @returns {Promise<Run>} */
 async function runRelay() {
   const standin = await startGotipathStandin(standinOptions);
   const dir = mkdtempSync(path.join(tmpdir(), 'purge-relay-upstream-'));
+  /** @type {Awaited<ReturnType<typeof startMiniflare>> | undefined} */
   let relay;
   try {
     // Miniflare, not wrangler dev: under this burst wrangler's dev proxy restarted the worker hundreds of times.
     await buildWorker(dir);
     relay = await startMiniflare(dir, 'index.js', { ...BENCH_SECRETS, GOTIPATH_API_BASE: standin.url });
-    await putConfig(relay.url, BENCH_SECRETS.ADMIN_TOKEN, config());
-    const retried = new Map(); // first line of a 5xx answer → how many
+    const { url } = relay;
+    await putConfig(url, BENCH_SECRETS.ADMIN_TOKEN, config());
+    /** @type {Map<string, number>} first line of a 5xx answer → how many */
+    const retried = new Map();
     // A 5xx or a dropped connection is retried a second later, as the platforms do; the acknowledgement is the 2xx.
     const events = await burst(async (i) => {
       for (let attempt = 0; ; attempt++) {
-        const { status, answer } = await deliver(relay.url, i);
+        const { status, answer } = await deliver(url, i);
         if (status === 202) return;
         if ((status > 0 && status < 500) || attempt >= 20) throw new Error(`webhook ${i} answered ${status}: ${answer}`);
-        const what = `${status || 'no answer:'} ${answer.split('\n')[0].slice(0, 60)}`;
+        const what = `${status || 'no answer:'} ${(answer.split('\n')[0] ?? '').slice(0, 60)}`;
         retried.set(what, (retried.get(what) ?? 0) + 1);
         await sleep(1_000);
       }
@@ -101,7 +120,10 @@ async function runRelay() {
   }
 }
 
-/** A relay without a queue: each webhook's handler calls purge with its own paths, retrying after Retry-After. */
+/**
+ * A relay without a queue: each webhook's handler calls purge with its own paths, retrying after Retry-After.
+ * @returns {Promise<Run>}
+ */
 async function runNaive() {
   const standin = await startGotipathStandin(standinOptions);
   const stopAt = Date.now() + WINDOWS * WINDOW_MS + NAIVE_DRAIN_MS;
@@ -111,6 +133,7 @@ async function runNaive() {
     'X-Auth-LibraryId': BENCH_SECRETS.GOTIPATH_LIBRARY_ID,
     'X-Auth-ApiKey': BENCH_SECRETS.GOTIPATH_API_KEY,
   };
+  /** @param {number} i */
   const purge = async (i) => {
     const body = JSON.stringify({ type: 'url', paths: eventPaths(i) });
     while (Date.now() < stopAt) {
@@ -122,6 +145,7 @@ async function runNaive() {
   };
   try {
     // Acknowledged on receipt; the purge runs on (as it would in waitUntil).
+    /** @type {Promise<void>[]} */
     const running = [];
     const events = await burst(async (i) => void running.push(purge(i)));
     await Promise.all(running);
@@ -131,14 +155,17 @@ async function runNaive() {
   }
 }
 
-const seconds = (ms) => (Number.isFinite(ms) ? `${fmt(ms / 1000, 1)} s` : 'never');
+/** @param {number | undefined} ms */
+const seconds = (ms) => (ms !== undefined && Number.isFinite(ms) ? `${fmt(ms / 1000, 1)} s` : 'never');
 
+/** @param {string} label @param {Run} run */
 function describe(label, { events, calls, retried = new Map() }) {
   const retries = [...retried.values()].reduce((a, b) => a + b, 0);
   const why = [...retried].map(([what, n]) => `${n} × ${what}`).join('; ');
   const pairs = staleness(events, calls);
   const s = summarizeStaleness(pairs);
   const per = pathsPerCall(pairs, calls);
+  /** @param {number} status */
   const count = (status) => calls.filter((c) => c.status === status).length;
   const start = Math.min(...events.map((e) => e.sentAt));
   const lastAck = Math.max(...events.map((e) => e.ackAt)) - start;
@@ -167,6 +194,7 @@ export async function benchUpstream() {
   const naive = describe('naive', await runNaive());
   // The yardstick takes the relay's own acknowledgement times: the same arrivals, scheduled ideally.
   const best = bestSchedule(relayRun.events, LIMITS);
+  /** @param {number} ms @param {number} bestMs */
   const within = (ms, bestMs) => ms - bestMs <= WINDOW_MS;
   return [
     row(

@@ -1,3 +1,4 @@
+// @ts-check
 // The CLI (bin/purge-relay.mjs) against a relay under wrangler dev and the Gotipath stand-in on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -6,11 +7,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { readDevVars } from '../../scripts/local-relay.mjs';
-import { runCli, startStack } from './stack.mjs';
+import { runCli, startStack } from '../../scripts/stack.mjs';
+/** @import { AddressInfo } from 'node:net' */
+/** @import { GotipathStandin } from '../../scripts/gotipath-standin/index.mjs' */
+/** @import { LocalRelay, Stack, StackSecrets } from '../../scripts/stack.mjs' */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WINDOW_MS = 2_000;
 // The sample secrets of .dev.vars.example, so send-sample can sign as each platform does.
+/** @type {StackSecrets} */
 const SECRETS = {
   ...readDevVars(`${ROOT}.dev.vars.example`),
   GOTIPATH_CLIENT_ID: 'cli-client',
@@ -24,9 +29,13 @@ const CONFIG = {
   distributions: { main: { id: 'dist-cli', coalesceMs: 300, limits: { windowMs: WINDOW_MS + 100 } } },
 };
 
+/** @type {Stack | undefined} */
 let stack;
+/** @type {GotipathStandin} */
 let standin;
+/** @type {LocalRelay} */
 let relay;
+/** @type {string} */
 let dir;
 
 before(async () => {
@@ -38,9 +47,11 @@ after(async () => {
   await stack?.stop();
 });
 
+/** @param {string[]} args @param {{ token?: string, url?: string, env?: NodeJS.ProcessEnv }} [options] */
 const cli = (args, { token = SECRETS.ADMIN_TOKEN, url = relay.url, env = {} } = {}) =>
   runCli(args, { url, token, cwd: dir, env });
 
+/** @param {string} name @param {unknown} value */
 const file = (name, value) => {
   const path = join(dir, name);
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
@@ -182,6 +193,7 @@ describe('purge-relay send-sample', () => {
   it('sends a webhook signed by the platform’s SDK and reports the 202', async () => {
     // The paths the relay reports are what POST /admin/preview says the same sample would queue (prefetches aside).
     const sample = JSON.parse(readFileSync(`${ROOT}examples/samples/contentful.json`, 'utf8'));
+    /** @type {{ work: { items: { kind: string }[] }[] }} what the test reads of the preview */
     const preview = await (
       await fetch(`${relay.url}/admin/preview`, {
         method: 'POST',
@@ -209,7 +221,7 @@ describe('purge-relay failures', () => {
   it('exits 1 saying so when the relay cannot be reached', async () => {
     const closed = await new Promise((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address();
+        const { port } = /** @type {AddressInfo} */ (server.address());
         server.close(() => resolve(port));
       });
     });

@@ -1,3 +1,4 @@
+// @ts-check
 // The console in a real browser: Debian's Chromium driven by playwright-core against wrangler dev and the
 // Gotipath stand-in. Installs Chromium itself on a fresh (root, Debian) machine. Screenshots are kept in
 // test-results/screenshots/ (git-ignored) and listed in the output.
@@ -9,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { SIGNERS } from '../../scripts/sdk-signers.mjs';
-import { startStack } from './stack.mjs';
+import { startStack } from '../../scripts/stack.mjs';
+/** @import { TestContext } from 'node:test' */
+/** @import { BrowserContext, Cookie, Page } from 'playwright-core' */
+/** @import { GotipathStandin } from '../../scripts/gotipath-standin/index.mjs' */
+/** @import { LocalRelay, Stack } from '../../scripts/stack.mjs' */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -58,16 +63,26 @@ function ensureChromium() {
   }
 }
 
+/** @type {Stack | undefined} */
 let stack;
+/** @type {GotipathStandin} */
 let standin;
+/** @type {LocalRelay} */
 let relay;
+/** @type {string} */
 let dir;
+/** @type {BrowserContext} */
 let context;
+/** @type {Page} */
 let page;
+/** @type {string[]} */
 const requests = [];
+/** @type {string[]} */
 const cspViolations = [];
+/** @type {string[]} */
 const shots = [];
 
+/** @param {TestContext} t @param {string} name */
 async function shot(t, name) {
   const path = join(SHOTS, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path, fullPage: true });
@@ -75,6 +90,7 @@ async function shot(t, name) {
   t.diagnostic(`screenshot: ${path.replace(ROOT, '')}`);
 }
 
+/** @param {string} path */
 const api = async (path) =>
   (await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` } })).json();
 
@@ -116,7 +132,8 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     await page.getByLabel('Admin token').fill(SECRETS.ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    const cookie = (await context.cookies()).find((c) => c.name === 'purge_relay_session');
+    // Reading a missing cookie below fails the test.
+    const cookie = /** @type {Cookie} */ ((await context.cookies()).find((c) => c.name === 'purge_relay_session'));
     assert.deepEqual(
       { httpOnly: cookie.httpOnly, secure: cookie.secure, sameSite: cookie.sameSite, path: cookie.path },
       { httpOnly: true, secure: true, sameSite: 'Strict', path: '/admin' },
@@ -184,7 +201,9 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     const bad = page.locator('li.bad');
     assert.match(await bad.innerText(), /"publsh",?\s*↑ rules\[0\]\.match\.actions\[0\]: expected one of "publish"/);
     await page.locator('#problems a').first().click();
-    const selected = await editor.evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd));
+    const selected = await editor.evaluate((/** @type {HTMLTextAreaElement} */ el) =>
+      el.value.slice(el.selectionStart, el.selectionEnd),
+    );
     assert.match(selected, /^\s*"publsh",?$/);
     await shot(t, 'config-error');
     assert.equal((await api('/admin/config')).version, before);
@@ -234,7 +253,11 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     }
     await page.getByRole('link', { name: 'Overview' }).click();
     const chart = page.getByRole('img', { name: /Purged paths and calls per minute/ });
-    assert.match(await chart.locator('desc').textContent(), /^[1-9]\d* paths purged in [1-9]\d* calls, 0 failed/);
+    // An element's textContent is a string (null only for a document or a doctype).
+    assert.match(
+      /** @type {string} */ (await chart.locator('desc').textContent()),
+      /^[1-9]\d* paths purged in [1-9]\d* calls, 0 failed/,
+    );
     assert.ok((await chart.locator('rect').count()) >= 1);
     await shot(t, 'overview-chart');
   });

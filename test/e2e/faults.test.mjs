@@ -1,3 +1,4 @@
+// @ts-check
 // End to end: the fault audit (scripts/audit-faults.mjs) with a 30 s outage — 503s, resets, slow answers,
 // an outage, the relay killed mid-flush and a 401 period — then nothing acknowledged may be missing.
 import assert from 'node:assert/strict';
@@ -19,5 +20,5 @@ it('purges every acknowledged path through every fault, within the limits', { ti
   assert.ok(report.answeredAfterKill >= 1, 'the relay was killed while a call was in flight');
   assert.equal(report.deadLetters, 0);
   // 0 is a timeout (the slow phase) or a reset, as the relay's own call log records it.
-  for (const status of ['0', '401', '503']) assert.ok(report.relaySaw[status] > 0, `the relay met status ${status}`);
+  for (const status of ['0', '401', '503']) assert.ok((report.relaySaw[status] ?? 0) > 0, `the relay met status ${status}`);
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // End to end: 1,500 signed webhooks through autocannon (scripts/load.mjs) as fast as loopback allows; every
 // acknowledged path must be purged, and every refusal must be one the platform retries.
 import assert from 'node:assert/strict';

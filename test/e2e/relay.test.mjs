@@ -1,11 +1,14 @@
+// @ts-check
 // End to end: wrangler dev (workerd, local KV and Durable Objects) + the Gotipath stand-in on 127.0.0.1,
 // webhooks signed by the platforms' official SDKs.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { summarize } from '../../scripts/gotipath-standin.mjs';
+import { summarize } from '../../scripts/gotipath-standin/index.mjs';
 import { SIGNERS } from '../../scripts/sdk-signers.mjs';
-import { startStack } from './stack.mjs';
+import { startStack } from '../../scripts/stack.mjs';
+/** @import { Call, GotipathStandin } from '../../scripts/gotipath-standin/index.mjs' */
+/** @import { LocalRelay, Stack } from '../../scripts/stack.mjs' */
 
 const WINDOW_MS = 2_000;
 const SECRETS = {
@@ -36,8 +39,11 @@ const CONFIG = {
   ],
 };
 
+/** @type {Stack | undefined} */
 let stack;
+/** @type {GotipathStandin} */
 let standin;
+/** @type {LocalRelay} */
 let relay;
 
 before(async () => {
@@ -49,7 +55,7 @@ after(async () => {
   await stack?.stop();
 });
 
-/** Resolves once `check()` is truthy; fails after `timeoutMs`. */
+/** Resolves once `check()` is truthy; fails after `timeoutMs`. @param {() => boolean} check @param {number} timeoutMs */
 async function waitFor(check, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -58,6 +64,7 @@ async function waitFor(check, timeoutMs) {
   }
 }
 
+/** @param {string} distributionId */
 const callsTo = (distributionId) => standin.calls.filter((c) => c.distributionId === distributionId);
 
 describe('a signed Contentful publish', () => {
@@ -81,7 +88,8 @@ describe('a signed Contentful publish', () => {
     assert.equal(receipt.paths, 2);
 
     await waitFor(() => callsTo('dist-e2e-blog').length > 0, WINDOW_MS + 3_000);
-    const calls = callsTo('dist-e2e-blog');
+    // Not empty: waitFor saw a call (and the next line checks there is exactly one).
+    const calls = /** @type {[Call, ...Call[]]} */ (callsTo('dist-e2e-blog'));
     assert.equal(calls.length, 1);
     assert.deepEqual(
       { status: calls[0].status, type: calls[0].type, paths: calls[0].paths },

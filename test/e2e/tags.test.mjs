@@ -1,3 +1,4 @@
+// @ts-check
 // End to end, cache tags: the example site (examples/tagged-site) labels its pages with Cache-Tag and serves a
 // sitemap index; a cron-started crawl learns them; one signed publish whose rule names only `post-{id}` purges
 // exactly the pages that show the post. wrangler dev + the Gotipath stand-in, all on 127.0.0.1.
@@ -5,7 +6,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SIGNERS } from '../../scripts/sdk-signers.mjs';
 import { pages, pagesShowing, startTaggedSite } from '../../examples/tagged-site/site.mjs';
-import { runCli, startStack } from './stack.mjs';
+import { runCli, startStack } from '../../scripts/stack.mjs';
+/** @import { Stack } from '../../scripts/stack.mjs' */
+
+/**
+ * What the tests read of the admin API's answers.
+ * @typedef {{ state: string, sitemaps: number, pages: number, errors: number, skipped: number }} Crawl
+ * @typedef {{ distribution: string, tags: { crawl: Crawl } }} DistributionStatus
+ */
 
 const WINDOW_MS = 2_000;
 const CRON = '0 3 * * *';
@@ -19,9 +27,12 @@ const SECRETS = {
 };
 const ADMIN = { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` };
 
+/** @type {Awaited<ReturnType<typeof startTaggedSite>>} */
 let site;
+/** @type {Stack} */
 let stack;
 
+/** @param {string} publicBaseUrl */
 const config = (publicBaseUrl) => ({
   distributions: {
     site: {
@@ -47,6 +58,11 @@ after(async () => {
   await site?.close();
 });
 
+/**
+ * Resolves with the first truthy value of `check()`; fails after `timeoutMs`.
+ * @template T @param {() => T | Promise<T>} check @param {number} timeoutMs @param {string} what
+ * @returns {Promise<NonNullable<T>>}
+ */
 async function waitFor(check, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -57,9 +73,11 @@ async function waitFor(check, timeoutMs, what) {
   }
 }
 
+/** @returns {Promise<DistributionStatus>} the config's one distribution, "site" */
 const status = async () => {
+  /** @type {{ distributions: DistributionStatus[] }} */
   const body = await (await fetch(`${stack.relay.url}/admin/status`, { headers: ADMIN })).json();
-  return body.distributions.find((d) => d.distribution === 'site');
+  return /** @type {DistributionStatus} */ (body.distributions.find((d) => d.distribution === 'site'));
 };
 
 describe('cache tags on a tagged site', () => {
@@ -78,12 +96,13 @@ describe('cache tags on a tagged site', () => {
     // Only the site was asked (the off-site entries were skipped), each of its URLs once.
     const listed = ['/sitemap.xml', '/sitemap-posts.xml', '/sitemap-pages.xml', ...pages().map((p) => p.path)];
     assert.deepEqual([...site.requests].sort(), listed.sort());
+    /** @type {{ paths: { path: string }[] }} */
     const byTag = await (await fetch(`${stack.relay.url}/admin/tags?distribution=site&tag=post-2`, { headers: ADMIN })).json();
     assert.deepEqual(byTag.paths.map((p) => p.path).sort(), pagesShowing('2'));
   });
 
   it('shows the index from the CLI: the pages of a tag, and the crawl', async () => {
-    const cli = (args) => runCli(args, { url: stack.relay.url, token: SECRETS.ADMIN_TOKEN });
+    const cli = (/** @type {string[]} */ args) => runCli(args, { url: stack.relay.url, token: SECRETS.ADMIN_TOKEN });
     const byTag = await cli(['tags', '--distribution', 'site', '--tag', 'post-2']);
     assert.equal(byTag.code, 0, byTag.stderr);
     const [head, ...rows] = byTag.stdout.trim().split('\n');
@@ -123,12 +142,14 @@ describe('cache tags on a tagged site', () => {
     assert.deepEqual(paths, pagesShowing('2'));
 
     // The journey says which tag each path came from.
+    /** @type {{ distributions: [{ paths: { steps: { step: string, detail?: string }[] }[] }] }} */
     const journey = await (await fetch(`${stack.relay.url}/admin/events/${eventId}`, { headers: ADMIN })).json();
-    const steps = journey.distributions[0].paths.map((p) => p.steps.find((s) => s.step === 'queued').detail);
+    const steps = journey.distributions[0].paths.map((p) => p.steps.find((s) => s.step === 'queued')?.detail);
     assert.deepEqual(new Set(steps), new Set(['tag post-2']));
   });
 
   it('takes tag reports from the origin with its own token', async () => {
+    /** @param {string} token @param {unknown} payload */
     const report = (token, payload) =>
       fetch(`${stack.relay.url}/tags/site`, {
         method: 'POST',
@@ -138,6 +159,7 @@ describe('cache tags on a tagged site', () => {
     assert.equal((await report(SECRETS.ADMIN_TOKEN, { path: '/new', tags: ['post-2'] })).status, 401);
     const ok = await report(SECRETS.TAGS_TOKEN, { path: '/new', tags: 'post-2, home' });
     assert.deepEqual(await ok.json(), { distribution: 'site', paths: 1, tags: 2, ignored: 0 });
+    /** @type {{ tags: { tag: string }[] }} */
     const byPath = await (await fetch(`${stack.relay.url}/admin/tags?distribution=site&path=%2Fnew`, { headers: ADMIN })).json();
     assert.deepEqual(
       byPath.tags.map((t) => t.tag),

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { TestProject } from 'vitest/node';
-import { startGotipathStandin } from '../../scripts/gotipath-standin.mjs';
+import { startGotipathStandin } from '../../scripts/gotipath-standin/index.mjs';
 import { startTaggedSite } from '../../examples/tagged-site/site.mjs';
 
 declare module 'vitest' {

@@ -1,0 +1,94 @@
+// @ts-check
+// The Gotipath API as the stand-in answers it, apart from HTTP: the faults, the checks in Gotipath's order,
+// the rate limits, then what an accepted call does (edge.mjs). Each call comes back as the record tests read.
+import { checkAccess, checkPayload } from './checks.mjs';
+import { Edge } from './edge.mjs';
+import { FaultInjector, forcedFailure, rejectedPath } from './faults.mjs';
+import { RateLimits } from './limits.mjs';
+/** @import { IncomingHttpHeaders } from 'node:http' */
+/** @import { Credentials, RawBody } from './checks.mjs' */
+/** @import { Purge } from './edge.mjs' */
+/** @import { Faults } from './faults.mjs' */
+/** @import { Limits } from './limits.mjs' */
+
+/**
+ * @typedef {{
+ *   at: number, method: string, path: string, distributionId: string | null,
+ *   kind: string | null, type: unknown, paths: unknown[], status: number, error?: string
+ * }} Call  One recorded call; `status` 0 means the socket was reset by the resetRate fault.
+ * @typedef {{ status: number, error?: string, body?: unknown, headers?: Record<string, string> }} Outcome
+ * @typedef {{ method: string, path: string, headers: IncomingHttpHeaders, raw: RawBody }} ApiRequest
+ * @typedef {{
+ *   credentials: Credentials, distributions: string[] | null, limits: Limits, windowMs: number,
+ *   faults: unknown, seed: number
+ * }} ApiOptions
+ */
+
+export class GotipathApi {
+  #credentials;
+  #known;
+  #edge = new Edge();
+
+  /** @param {ApiOptions} options */
+  constructor({ credentials, distributions, limits, windowMs, faults, seed }) {
+    this.#credentials = credentials;
+    this.#known = distributions ? new Set(distributions) : null;
+    this.faults = new FaultInjector(faults, seed);
+    this.rates = new RateLimits(limits, windowMs);
+  }
+
+  /**
+   * Answers one request with the faults it met (taken when it arrived), recording what it was.
+   * @param {ApiRequest} request @param {Faults} faults
+   * @returns {{ call: Call, outcome: Outcome | 'reset' }}
+   */
+  answer(request, faults) {
+    /** @type {Call} */
+    const call = {
+      at: Date.now(),
+      method: request.method,
+      path: request.path,
+      distributionId: null,
+      kind: null,
+      type: undefined,
+      paths: [],
+      status: 0,
+    };
+    const outcome = this.#decide(request, call, faults);
+    if (outcome === 'reset') call.error = 'connection reset (stand-in fault)';
+    else call.status = outcome.status;
+    if (outcome !== 'reset' && outcome.error) call.error = outcome.error;
+    return { call, outcome };
+  }
+
+  /** Run the checks in order, filling in `call`. @param {ApiRequest} request @param {Call} call @param {Faults} faults @returns {Outcome | 'reset'} */
+  #decide({ headers, raw }, call, faults) {
+    if (this.faults.resets(faults)) return 'reset';
+    return (
+      forcedFailure(call, faults) ??
+      checkAccess(headers, call, this.#credentials, this.#known) ??
+      checkPayload(headers['content-type'], raw, call, this.rates.limits) ??
+      rejectedPath(call, faults) ??
+      this.faults.injectedError(faults) ??
+      this.#accept(call)
+    );
+  }
+
+  /** A valid call: a distribution is described; a purge or prefetch within the limits takes effect at the edge. @param {Call} call @returns {Outcome} */
+  #accept(call) {
+    const distributionId = call.distributionId ?? '';
+    if (call.kind === 'distribution') return { status: 200, body: this.#edge.distribution(distributionId) };
+    const limited = this.rates.admit(call);
+    if (limited) return limited;
+    // checkPayload has checked every path: strings, as many as the kind allows.
+    const paths = /** @type {string[]} */ (call.paths);
+    if (call.kind === 'prefetch') return { status: 200, body: this.#edge.prefetch(distributionId, paths) };
+    const type = /** @type {Purge['type']} */ (call.kind);
+    return { status: 200, body: this.#edge.purge(distributionId, { type, paths }) };
+  }
+
+  /** Forget the violation count and the rate-window history. */
+  clear() {
+    this.rates.clear();
+  }
+}

@@ -1,0 +1,328 @@
+// @ts-check
+// Tests for the local Gotipath purge API stand-in: run with `node --test scripts/gotipath-standin/`.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { startGotipathStandin, summarize } from './index.mjs';
+
+const AUTH = {
+  'X-Auth-ClientId': 'standin-client',
+  'X-Auth-LibraryId': 'standin-library',
+  'X-Auth-ApiKey': 'standin-key',
+};
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * POST JSON (or a raw string) to the stand-in and return status, headers and parsed body.
+ * @param {string} url @param {unknown} body @param {Record<string, string | undefined>} [headers]
+ */
+async function post(url, body, headers = {}) {
+  const all = { ...AUTH, 'Content-Type': 'application/json', ...headers };
+  const clean = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: /** @type {Record<string, string>} */ (clean),
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined };
+}
+
+/** @param {Awaited<ReturnType<typeof startGotipathStandin>>} s @param {string} [id] */
+const purgeUrl = (s, id = 'd1') => `${s.url}/v1/distributions/${id}/purges`;
+
+/**
+ * Start a stand-in, run fn, always close it.
+ * @param {Parameters<typeof startGotipathStandin>[0]} opts
+ * @param {(s: Awaited<ReturnType<typeof startGotipathStandin>>) => Promise<void>} fn
+ */
+async function withStandin(opts, fn) {
+  const s = await startGotipathStandin({ log: false, ...opts });
+  try {
+    await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
+describe('gotipath stand-in', () => {
+  /** @type {Awaited<ReturnType<typeof startGotipathStandin>>} */
+  let s;
+  before(async () => {
+    s = await startGotipathStandin({ log: false, limits: { url: { max: 1000 }, pattern: { max: 1000 } } });
+  });
+  after(() => s.close());
+  beforeEach(() => {
+    s.clear();
+    s.resetFaults();
+  });
+
+  it('accepts a valid url purge with exactly {}', async () => {
+    const r = await post(purgeUrl(s), { type: 'url', paths: ['/a', '/b?x=1'] });
+    assert.equal(r.status, 200);
+    assert.equal(r.text, '{}');
+    assert.equal(s.calls.length, 1);
+    const [{ kind, type, paths, distributionId, status } = {}] = s.calls;
+    assert.deepEqual(
+      { kind, type, paths, distributionId, status },
+      { kind: 'url', type: 'url', paths: ['/a', '/b?x=1'], distributionId: 'd1', status: 200 },
+    );
+  });
+
+  it('accepts pattern, all and prefetch calls', async () => {
+    assert.equal((await post(purgeUrl(s), { type: 'pattern', paths: ['/img/*'] })).status, 200);
+    assert.equal((await post(purgeUrl(s), { type: 'all', paths: [] })).status, 200);
+    assert.equal((await post(purgeUrl(s, 'd2'), { type: 'all' })).status, 200);
+    const r = await post(`${s.url}/v1/distributions/d1/prefetches`, { paths: ['/big.mp4'] });
+    assert.equal(r.status, 200);
+    assert.deepEqual(
+      s.calls.map((c) => c.kind),
+      ['pattern', 'all', 'all', 'prefetch'],
+    );
+  });
+
+  it('401 names the missing or wrong header and never echoes the expected value', async () => {
+    const missing = await post(purgeUrl(s), { type: 'all' }, { 'X-Auth-ApiKey': undefined });
+    assert.equal(missing.status, 401);
+    assert.match(missing.json.error, /^Unauthorized: .*missing.*X-Auth-ApiKey/);
+    const wrong = await post(purgeUrl(s), { type: 'all' }, { 'X-Auth-LibraryId': 'nope' });
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.json.error, /X-Auth-LibraryId/);
+    assert.doesNotMatch(wrong.json.error, /standin-library/);
+    assert.equal(s.calls.at(-1)?.status, 401);
+  });
+
+  it('400 on invalid JSON or a non-object, 415 on wrong content type, 413 on > 1 MiB', async () => {
+    const bad = await post(purgeUrl(s), '{"type": "url",');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.error, 'Bad Request: body is not valid JSON');
+    assert.equal((await post(purgeUrl(s), '[1]')).status, 400);
+    assert.equal((await post(purgeUrl(s), '{}', { 'Content-Type': 'text/plain' })).status, 415);
+    const big = await post(purgeUrl(s), { type: 'url', paths: ['/a'], pad: 'x'.repeat(1024 * 1024) });
+    assert.equal(big.status, 413);
+  });
+
+  const cases = [
+    [{ paths: ['/a'] }, /type is required/],
+    [{ type: 'everything', paths: ['/a'] }, /type must be one of .*"everything"/],
+    [{ type: 'url' }, /paths is required/],
+    [{ type: 'url', paths: '/a' }, /paths must be an array/],
+    [{ type: 'url', paths: [] }, /paths must not be empty/],
+    [{ type: 'pattern', paths: [] }, /paths must not be empty/],
+    [{ type: 'url', paths: ['/a', 7] }, /^paths\[1\] must be a string: 7$/],
+    [{ type: 'url', paths: ['/a', '/b', '/c', 'foo'] }, /^paths\[3\] must start with "\/": "foo"$/],
+    [{ type: 'url', paths: ['//cdn.example.com/a'] }, /^paths\[0\] must not contain a scheme or host/],
+    [{ type: 'url', paths: ['http://example.com/a'] }, /^paths\[0\] must not contain a scheme or host/],
+    [{ type: 'url', paths: ['/https://example.com/a'] }, /^paths\[0\] must not contain a scheme or host/],
+    [{ type: 'url', paths: ['/a b'] }, /^paths\[0\] must not contain whitespace or control characters: "\/a b"$/],
+    [{ type: 'url', paths: ['/ok', '/a\u0001'] }, /^paths\[1\] must not contain whitespace or control/],
+    [{ type: 'url', paths: ['/' + 'a'.repeat(2048)] }, /^paths\[0\] must be at most 2048 characters \(has 2049\)/],
+    [{ type: 'url', paths: ['/a', '/b', '/a'] }, /^paths\[2\] duplicates paths\[0\]: "\/a"$/],
+    [{ type: 'url', paths: ['/img/*'] }, /^paths\[0\] may contain "\*" only in a pattern purge/],
+    [{ type: 'all', paths: ['/a'] }, /paths must be empty for type "all"/],
+    [{ type: 'pattern', paths: Array.from({ length: 11 }, (_, i) => `/p${i}/*`) }, /too many paths: 11 .* at most 10/],
+    [{ type: 'url', paths: Array.from({ length: 101 }, (_, i) => `/p${i}`) }, /too many paths: 101 .* at most 100/],
+  ];
+  for (const [body, message] of cases) {
+    it(`422 for ${JSON.stringify(body).slice(0, 70)}`, async () => {
+      const r = await post(purgeUrl(s), body);
+      assert.equal(r.status, 422);
+      assert.match(r.json.error, /** @type {RegExp} */ (message));
+    });
+  }
+
+  it('422 for prefetch with bad paths, and 100 url paths are fine', async () => {
+    const pf = await post(`${s.url}/v1/distributions/d1/prefetches`, { paths: ['/a*'] });
+    assert.equal(pf.status, 422);
+    assert.match(pf.json.error, /^paths\[0\] may contain "\*"/);
+    const ok = await post(purgeUrl(s), {
+      type: 'url',
+      paths: Array.from({ length: 100 }, (_, i) => `/p${i}`),
+    });
+    assert.equal(ok.status, 200);
+  });
+
+  it('GET distribution, 404 unknown route, 405 wrong method', async () => {
+    const r = await fetch(`${s.url}/v1/distributions/abc`, { headers: AUTH });
+    assert.equal(r.status, 200);
+    assert.deepEqual(await r.json(), { id: 'abc', status: 'active' });
+    assert.equal((await fetch(`${s.url}/v1/nope`, { headers: AUTH })).status, 404);
+    const wrong = await fetch(purgeUrl(s), { headers: AUTH });
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get('allow'), 'POST');
+  });
+
+  it('faults: errorRate, errorStatus, outage, unauthorized, rejectPaths, delayMs', async () => {
+    s.setFaults({ errorRate: 1 });
+    assert.equal((await post(purgeUrl(s), { type: 'url', paths: ['/a'] })).status, 503);
+    assert.equal((await fetch(`${s.url}/v1/distributions/d1`, { headers: AUTH })).status, 503);
+    s.setFaults({ errorStatus: 500 });
+    assert.equal((await post(purgeUrl(s), { type: 'url', paths: ['/a'] })).status, 500);
+    assert.equal((await post(purgeUrl(s), { type: 'url', paths: ['a'] })).status, 422, 'invalid calls are not faulted');
+    s.resetFaults();
+    s.setFaults({ outageUntil: Date.now() + 60_000 });
+    assert.equal((await post(purgeUrl(s), { type: 'all' })).status, 503);
+    s.setFaults({ outageUntil: null, unauthorized: true });
+    assert.equal((await post(purgeUrl(s), { type: 'all' })).status, 401);
+    s.setFaults({ unauthorized: null, rejectPaths: ['/bad'] });
+    const rej = await post(purgeUrl(s), { type: 'url', paths: ['/ok', '/bad'] });
+    assert.equal(rej.status, 422);
+    assert.equal(rej.json.error, 'paths[1] is invalid: /bad');
+    s.setFaults({ rejectPaths: null, delayMs: 200 });
+    const t0 = Date.now();
+    assert.equal((await post(purgeUrl(s), { type: 'url', paths: ['/slow'] })).status, 200);
+    assert.ok(Date.now() - t0 >= 190, 'delayMs delays the answer');
+    assert.throws(() => s.setFaults({ errorRat: 1 }), /unknown fault/);
+  });
+
+  it('faults: resetRate 1 makes fetch throw', async () => {
+    s.setFaults({ resetRate: 1 });
+    await assert.rejects(post(purgeUrl(s), { type: 'url', paths: ['/a'] }));
+    assert.equal(s.calls.at(-1)?.status, 0);
+  });
+
+  it('control endpoints: faults, calls, reset over HTTP', async () => {
+    const set = await fetch(`${s.url}/__standin/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ errorRate: 1 }),
+    });
+    assert.deepEqual(await set.json(), { faults: { errorRate: 1 } });
+    assert.equal((await post(purgeUrl(s), { type: 'all' })).status, 503);
+    const calls = await (await fetch(`${s.url}/__standin/calls`)).json();
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].status, 503);
+    await fetch(`${s.url}/__standin/reset`, { method: 'POST' });
+    assert.equal(s.calls.length, 0);
+    assert.equal((await post(purgeUrl(s), { type: 'all' })).status, 200);
+  });
+
+  it('faults scoped to one distribution leave the others alone', async () => {
+    const set = await fetch(`${s.url}/__standin/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ distribution: 'd2', unauthorized: true }),
+    });
+    assert.deepEqual(await set.json(), { distribution: 'd2', faults: { unauthorized: true } });
+    assert.equal((await post(purgeUrl(s, 'd2'), { type: 'all' })).status, 401);
+    assert.equal((await post(purgeUrl(s, 'd1'), { type: 'all' })).status, 200);
+    s.setFaults({ unauthorized: null }, 'd2');
+    assert.equal((await post(purgeUrl(s, 'd2'), { type: 'all' })).status, 200);
+  });
+});
+
+describe('gotipath stand-in: separate instances', () => {
+  it('sliding window: 429 with Retry-After, then accepted after the window', async () => {
+    await withStandin({ windowMs: 500 }, async (s) => {
+      const call = () => post(purgeUrl(s), { type: 'url', paths: ['/a'] });
+      assert.equal((await call()).status, 200);
+      assert.equal((await call()).status, 200);
+      const limited = await call();
+      assert.equal(limited.status, 429);
+      assert.match(limited.json.error, /^Too Many Requests: /);
+      assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+      assert.equal(s.violations, 1);
+      assert.equal((await post(purgeUrl(s, 'other'), { type: 'url', paths: ['/a'] })).status, 200, 'per distribution');
+      await sleep(550);
+      assert.equal((await call()).status, 200);
+      assert.deepEqual(summarize(s.calls, 500).maxCallsInAnyWindow.url, 2);
+    });
+  });
+
+  it('sliding (not fixed) window: only calls in the last windowMs count', async () => {
+    await withStandin({ windowMs: 500 }, async (s) => {
+      const call = () => post(purgeUrl(s), { type: 'url', paths: ['/a'] });
+      const t0 = Date.now();
+      assert.equal((await call()).status, 200);
+      await sleep(250);
+      assert.equal((await call()).status, 200);
+      await sleep(Math.max(0, t0 + 520 - Date.now()));
+      assert.equal((await call()).status, 200, 'first call left the window');
+      assert.equal((await call()).status, 429, 'second and third are still in it');
+      assert.equal(s.summary().maxCallsInAnyWindow.url, 2);
+    });
+  });
+
+  it('errorRate 503s do not count toward the window', async () => {
+    await withStandin({ faults: { errorRate: 1 } }, async (s) => {
+      for (let i = 0; i < 3; i++) assert.equal((await post(purgeUrl(s), { type: 'all' })).status, 503);
+      s.resetFaults();
+      assert.equal((await post(purgeUrl(s), { type: 'all' })).status, 200);
+      assert.equal((await post(purgeUrl(s), { type: 'all' })).status, 429);
+    });
+  });
+
+  it('unknown distribution 404 when distributions are set', async () => {
+    await withStandin({ distributions: ['known'] }, async (s) => {
+      const r = await post(purgeUrl(s, 'unknown'), { type: 'all' });
+      assert.equal(r.status, 404);
+      assert.equal(r.text, '{"error":"distribution not found"}');
+      assert.equal((await post(purgeUrl(s, 'known'), { type: 'all' })).status, 200);
+      assert.equal((await fetch(`${s.url}/v1/distributions/unknown`, { headers: AUTH })).status, 404);
+    });
+  });
+
+  it('custom credentials, merged limits and a seeded PRNG', async () => {
+    const credentials = { clientId: 'c', libraryId: 'l', apiKey: 'k' };
+    const headers = { 'X-Auth-ClientId': 'c', 'X-Auth-LibraryId': 'l', 'X-Auth-ApiKey': 'k' };
+    /** @param {number} seed */
+    const run = async (seed) => {
+      /** @type {number[]} */
+      const statuses = [];
+      await withStandin({ seed, credentials, limits: { url: { max: 100 } }, faults: { errorRate: 0.5 } }, async (s) => {
+        for (let i = 0; i < 12; i++) statuses.push((await post(purgeUrl(s), { type: 'url', paths: [`/${i}`] }, headers)).status);
+        const over = await post(purgeUrl(s), { type: 'url', paths: Array.from({ length: 101 }, (_, i) => `/${i}`) }, headers);
+        assert.equal(over.status, 422, 'paths limit kept from defaults');
+      });
+      return statuses;
+    };
+    const a = await run(7);
+    assert.deepEqual(await run(7), a);
+    assert.ok(a.includes(200) && a.includes(503));
+  });
+
+  it('refuses a non-loopback host', async () => {
+    await assert.rejects(startGotipathStandin({ host: '0.0.0.0', log: false }), /loopback/);
+  });
+
+  it('logs one line per call, truncating long path lists', async () => {
+    /** @type {string[]} */
+    const lines = [];
+    await withStandin({ log: (line) => lines.push(line) }, async (s) => {
+      await post(purgeUrl(s, 'd9'), { type: 'url', paths: ['/1', '/2', '/3', '/4', '/5', '/6', '/7'] });
+    });
+    assert.deepEqual(lines, ['[gotipath] 200 POST /v1/distributions/d9/purges url 7 paths: /1 /2 /3 /4 /5 … +2 more']);
+  });
+});
+
+describe('summarize', () => {
+  it('counts accepted, rejected, url paths, duplicates and max calls per window', () => {
+    /** @param {number} at @param {string} kind @param {string[]} paths @param {number} [status] */
+    const c = (at, kind, paths, status = 200) => ({
+      at,
+      method: 'POST',
+      path: '/v1/distributions/d/purges',
+      distributionId: 'd',
+      kind,
+      type: kind,
+      paths,
+      status,
+    });
+    const calls = [
+      c(0, 'url', ['/a', '/b']),
+      c(10, 'url', ['/b', '/c']),
+      c(20, 'url', ['/x'], 429),
+      c(30, 'url', ['/y'], 422),
+      c(70_000, 'url', ['/a']),
+      c(70_001, 'all', []),
+      c(70_002, 'pattern', ['/img/*'], 503),
+    ];
+    const sum = summarize(calls);
+    assert.equal(sum.accepted, 4);
+    assert.deepEqual(sum.rejected, { 429: 1, 422: 1, 503: 1 });
+    assert.deepEqual([...sum.paths].sort(), ['/a', '/b', '/c']);
+    assert.equal(sum.duplicates, 2);
+    assert.deepEqual(sum.maxCallsInAnyWindow, { url: 2, pattern: 0, all: 1, prefetch: 0 });
+  });
+});

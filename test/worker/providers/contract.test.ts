@@ -1,0 +1,103 @@
+// The shared provider contract: every provider accepts its platform's own signature and nothing else.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDER_NAMES } from '../../../src/providers/registry';
+import { admin, postWebhook, putConfig } from '../support/helpers';
+import { PROVIDER_CASES, casesConfig, delivery } from '../support/provider-cases';
+
+beforeAll(async () => {
+  await putConfig(casesConfig());
+});
+
+const errorOf = async (response: Response) => (await response.json<{ error: string }>()).error;
+
+describe('the contract suite', () => {
+  it('has a case for every registered provider (add one in test/worker/cases/ with each new provider)', () => {
+    const covered = new Set(PROVIDER_CASES.map((c) => c.provider));
+    expect(PROVIDER_NAMES.filter((name) => !covered.has(name))).toEqual([]);
+  });
+});
+
+describe.each(PROVIDER_CASES)('$provider', (c) => {
+  it('accepts a request signed by the platform SDK and reports the paths it queued', async () => {
+    const { body, headers } = await delivery(c);
+    const response = await postWebhook(c.sourceId, body, headers);
+    expect(response.status).toBe(202);
+    const receipt = await response.json<{ eventId: string; paths: number }>();
+    expect(receipt.eventId).toMatch(/^evt_/);
+    expect(receipt.paths).toBeGreaterThan(0);
+  });
+
+  it(
+    c.signsBody === false ? 'accepts a changed body: the platform signs nothing' : 'rejects a body changed after signing',
+    async () => {
+      const { body, headers } = await delivery(c);
+      const response = await postWebhook(c.sourceId, c.tamper ? c.tamper(body) : body.replace(/}\s*$/, ' }'), headers);
+      expect(response.status).toBe(c.signsBody === false ? 202 : 401);
+    },
+  );
+
+  it('rejects a signature made with the wrong secret', async () => {
+    const { body, headers } = await delivery(c, { key: c.wrongSecret ?? `${c.secret}-wrong` });
+    const response = await postWebhook(c.sourceId, body, headers);
+    expect(response.status).toBe(401);
+    expect(await errorOf(response)).toBeTruthy();
+  });
+
+  it(`rejects a request without its ${c.signatureHeader}`, async () => {
+    const { body, headers } = await delivery(c);
+    delete headers[c.signatureHeader];
+    // Prismic's secret and SNS's signature travel in the body: send the body without them.
+    const response = await postWebhook(c.sourceId, c.embed || c.signBody ? c.body(crypto.randomUUID()) : body, headers);
+    expect(response.status).toBe(401);
+    expect(await errorOf(response)).toContain(c.signatureHeader);
+  });
+
+  it('accepts the second secret while rotating', async () => {
+    const { body, headers } = await delivery(c, { key: c.oldSecret });
+    expect((await postWebhook(c.sourceId, body, headers)).status).toBe(202);
+  });
+
+  // Only platforms that sign a timestamp have a replay window to test.
+  if (c.toleranceMs !== undefined)
+    it('rejects a stale timestamp and a future one', async () => {
+      const old = await delivery(c, { age: c.toleranceMs! + 5_000 });
+      const stale = await postWebhook(c.sourceId, old.body, old.headers);
+      expect(stale.status).toBe(401);
+      expect(await errorOf(stale)).toMatch(/too old/);
+      const ahead = await delivery(c, { age: -(c.toleranceMs! + 5_000) });
+      const future = await postWebhook(c.sourceId, ahead.body, ahead.headers);
+      expect(future.status).toBe(401);
+      expect(await errorOf(future)).toMatch(/future/);
+    });
+
+  // Platforms that send a delivery id, in a header or in the body.
+  if (c.deliveryHeader || c.deliveryInBody)
+    it('answers a redelivery 200 with the first receipt and queues nothing again', async () => {
+      const { body, headers } = await delivery(c);
+      const first = await postWebhook(c.sourceId, body, headers);
+      expect(first.status).toBe(202);
+      const again = await postWebhook(c.sourceId, body, headers);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual({ ...(await first.json<object>()), duplicate: true });
+    });
+
+  it('accepts a large body full of multi-byte characters, verified over its exact bytes', async () => {
+    // ~600 KB of 2-, 3- and 4-byte UTF-8 in one extra top-level field of the platform's own payload.
+    const padding = 'Zürich 東京 🚀 '.repeat(30_000);
+    const { body, headers } = await delivery(c, {
+      body: c.body(crypto.randomUUID()).replace(/^\s*\{/, `{"_padding":"${padding}",`),
+    });
+    expect(new TextEncoder().encode(body).length).toBeGreaterThan(500_000);
+    expect((await postWebhook(c.sourceId, body, headers)).status).toBe(202);
+  });
+
+  it('normalizes the payload into a ContentEvent and the rule paths', async () => {
+    const { body, headers } = await delivery(c);
+    const response = await admin('/preview', { method: 'POST', body: JSON.stringify({ source: c.sourceId, headers, body }) });
+    expect(response.status).toBe(200);
+    const preview = await response.json<{ event: Record<string, unknown>; work: { items: { path: string }[] }[] }>();
+    const { path: _path, ...event } = c.expected;
+    expect(preview.event).toMatchObject({ source: c.sourceId, provider: c.provider, ...event });
+    expect(preview.work.flatMap((w) => w.items.map((i) => i.path))).toContain(c.expected.path);
+  });
+});
