@@ -4,6 +4,7 @@ import { log } from '../lib/log';
 import { loadConfig } from '../rules/store';
 import { DEFAULT_GOTIPATH_API, type DistributionConfig } from '../rules/schema';
 import { readSettings } from '../settings';
+import { accountGate } from './account-limiter';
 import { flush } from './flush';
 import { createGotipathClient } from './gotipath';
 import { initialState, resumeState, type SchedulerState } from './outcome';
@@ -210,6 +211,8 @@ export class PurgeScheduler extends DurableObject<Env> {
         distributionId: snapshot.config.id,
         config,
         timeoutMs: api.timeoutMs,
+        gate: accountGate(this.env, api.accountLimit, 2 * api.timeoutMs),
+        fingerprint: JSON.stringify([api.purgeTypes, api.prefetchPath]),
         expandTags: (now) => this.expandTags(config, now),
         learnTags: (seen) =>
           this.tags.learn(

@@ -87,7 +87,7 @@ function schemas(): Record<string, JsonSchema> {
         items: {
           type: 'object',
           description:
-            'Per distribution: health, pending paths by kind, oldest pending age, next send time, calls left in the window, last error, last hour, dead letters.',
+            'Per distribution: health (ok, failing, unauthorized, refused), hold (while refused: the kind, status and message Gotipath refused every call with), unconfirmed (paths refused alone, kept queued until a call without them is accepted), pending paths by kind, oldest pending age, next send time, next probe, calls left in the window, last error, last hour, dead letters.',
         },
       },
     }),
