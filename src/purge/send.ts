@@ -67,21 +67,22 @@ async function warm(o: FlushOptions, batch: Batch): Promise<boolean> {
 export async function send(o: FlushOptions, batch: Batch): Promise<boolean> {
   if (batch.kind === 'prefetch' && o.config.warming.mode === 'http-get') return warm(o, batch);
   const clock = o.now ?? Date.now;
-  let sentAt = 0;
-  let pending = 0;
-  const made = await inSlot(o.gate, () => {
-    sentAt = clock();
+  // The answer is applied inside the slot: the slot goes back once the scheduler has taken the answer in.
+  const made = await inSlot(o.gate, async () => {
+    const sentAt = clock();
     // Counted as a call that timed out (one timeout after its timeout) until its answer replaces it.
-    pending = o.store.callLog.begin(batch.kind, batch.paths.length, sentAt + 2 * o.timeoutMs);
-    return batch.kind === 'prefetch'
-      ? o.client.prefetch(o.distributionId, batch.paths)
-      : o.client.purge(o.distributionId, batch.kind, batch.paths);
+    const pending = o.store.callLog.begin(batch.kind, batch.paths.length, sentAt + 2 * o.timeoutMs);
+    const outcome =
+      batch.kind === 'prefetch'
+        ? await o.client.prefetch(o.distributionId, batch.paths)
+        : await o.client.purge(o.distributionId, batch.kind, batch.paths);
+    applyOutcome(contextOf(o), batch, outcome, sentAt);
+    o.store.callLog.end(pending);
+    return outcome.ok;
   });
   if (!made) {
     o.state.blockedUntil[batch.kind] = Math.max(o.state.blockedUntil[batch.kind] ?? 0, clock() + NO_SLOT_RETRY_MS);
     return false;
   }
-  applyOutcome(contextOf(o), batch, made.value, sentAt);
-  o.store.callLog.end(pending);
-  return made.value.ok;
+  return made.value;
 }
