@@ -1,6 +1,8 @@
 // Tests inside workerd with real KV and Durable Objects (vitest-pool-workers).
+import { readFileSync } from 'node:fs';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { cronTriggers } from './bin/lib/wrangler-toml.mjs';
 import { TEST_BINDINGS } from './test/setup/bindings.ts';
 
 export default defineConfig({
@@ -15,6 +17,8 @@ export default defineConfig({
           SIGNER_URL: inject('signerUrl'),
           KEYS_URL: inject('keysUrl'),
           STANDIN_URL: inject('standinUrl'),
+          // What `npm run deploy` tells the Worker: the cron triggers of wrangler.toml (doctor compares the schedules).
+          DEPLOYED_CRONS: JSON.stringify(cronTriggers(readFileSync('wrangler.toml', 'utf8'))),
           TAGGED_SITE_URL: inject('taggedSiteUrl'),
           // Cases per property in the fuzz tests: short in CI, `FUZZ_RUNS=100000 npm run test:fuzz` for the long run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? '30',

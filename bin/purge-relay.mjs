@@ -3,7 +3,10 @@
 // purge-relay: the relay's command line. Talks to local dev or a deployed relay over the admin API.
 import { parseArgs } from 'node:util';
 import { configCommand } from './lib/config-commands.mjs';
-import { purgeCommand, previewCommand, sendSampleCommand, statusCommand } from './lib/ops-commands.mjs';
+import { doctorCommand } from './lib/doctor-command.mjs';
+import { initCommand } from './lib/init-command.mjs';
+import { previewCommand, resumeCommand, sendSampleCommand, statusCommand } from './lib/ops-commands.mjs';
+import { purgeCommand } from './lib/purge-command.mjs';
 import { CliError, DEFAULT_URL, createProgress, createRelay } from './lib/relay.mjs';
 import { tagsCommand } from './lib/tags-command.mjs';
 /** @import { ParseArgsConfig } from 'node:util' */
@@ -12,15 +15,26 @@ import { tagsCommand } from './lib/tags-command.mjs';
 const USAGE = `Usage: purge-relay <command> [options]
 
 Commands
+  init [--distribution-id <id>] [--platform <name>] [--public-url <url>] [--out <file>] [--force]
+                                           write a first config (asks for what the flags do not give,
+                                           one answer a line on stdin)
+  doctor [--probe-purge </path>] [--wrangler <file>]
+                                           check the relay: settings, secrets, sources, schedules (against
+                                           wrangler.toml), Gotipath (credentials, ids; with --probe-purge one
+                                           real URL purge of that path), public URLs, key URLs.
+                                           Exit 0 all ok, 1 warnings, 2 errors
   status                                   each distribution: health, pending paths, calls left, last hour
+  resume --distribution <name>             lift a hold (after fixing credentials or the config) and send now
   config validate <file>                   check a config file with the relay's validator; nothing is saved
   config pull [--out <file>]               the live config (to stdout, or a file)
   config diff <file>                       what would change if <file> were pushed
   config push <file>                       validate, show the diff, save as a new version
   preview --source <id> [--header "Name: value"]... [<payload file> | -]
                                            what a payload would purge (no signature, nothing purged)
-  purge --distribution <name> [<path>...] [--file <paths.txt>] [--pattern </x/*>]... [--prefetch <path>]... [--all]
-        [--wait [--timeout <s>]]           queue a manual purge; --wait shows progress until it is sent
+  purge --distribution <name> [<path>...] [--file <paths.txt>] [--pattern </x/*>]... [--prefetch <path>]...
+        [--all [--yes]] [--wait [--timeout <s>]]
+                                           queue a manual purge; --wait follows this purge's paths and
+                                           reports each one (exit 1 if any was refused); --all asks first
   tags --distribution <name> [--tag <tag> | --path </p> | --crawl]
                                            the tag index: a tag's pages, a page's tags, or the summary
                                            with crawl progress; --crawl starts the sitemap crawl now
@@ -54,10 +68,20 @@ const OPTIONS = /** @satisfies {ParseArgsConfig['options']} */ ({
   tag: { type: 'string' },
   path: { type: 'string' },
   crawl: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  'probe-purge': { type: 'string' },
+  wrangler: { type: 'string' },
+  'distribution-id': { type: 'string' },
+  platform: { type: 'string' },
+  'public-url': { type: 'string' },
+  force: { type: 'boolean' },
 });
 
 const COMMANDS = {
+  init: initCommand,
+  doctor: doctorCommand,
   status: statusCommand,
+  resume: resumeCommand,
   config: configCommand,
   preview: previewCommand,
   purge: purgeCommand,
@@ -91,7 +115,9 @@ async function main(argv) {
   if (!isCommand(command)) throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
   if (values.timeout !== undefined && !/^\d+$/.test(values.timeout)) throw new CliError('--timeout is a number of seconds', 2);
   const relay = createRelay({ url: values.url ?? process.env.PURGE_RELAY_URL ?? DEFAULT_URL });
-  await COMMANDS[command](relay, args, values, out);
+  // A command may return its exit status (doctor: 1 for warnings, 2 for errors).
+  const code = await COMMANDS[command](relay, args, values, out);
+  if (typeof code === 'number') process.exitCode = code;
 }
 
 try {

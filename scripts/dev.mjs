@@ -42,7 +42,8 @@ try {
   console.log(`
 purge-relay is running on ${relay.url} with ${values.config.replace(ROOT, '')} (config version ${saved.version}).
   Send a signed sample:  npm run send-sample -- contentful   (or sanity, shopify, strapi, standard-webhooks)
-  Status:                curl -H "Authorization: Bearer ${adminToken}" ${relay.url}/admin/status
+  Status:                npx purge-relay status
+  Check the setup:       npx purge-relay doctor
 The stand-in prints each purge call it receives here. Ctrl-C to stop.`);
 } catch (error) {
   console.error(String(/** @type {{ message?: unknown }} */ (error).message ?? error));

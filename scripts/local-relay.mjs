@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cronTriggers } from '../bin/lib/wrangler-toml.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WRANGLER = `${ROOT}node_modules/.bin/wrangler`;
@@ -24,14 +25,16 @@ export function readDevVars(file) {
 }
 
 /**
- * Runs `wrangler dev` on 127.0.0.1 with the given vars (secrets included) and waits until it answers.
+ * Runs `wrangler dev` on 127.0.0.1 with the given vars (secrets included) and waits until it answers. Like
+ * `npm run deploy`, it tells the Worker its cron triggers (DEPLOYED_CRONS), so `purge-relay doctor` can check them.
  * @param {{ port: number, vars: Record<string, string>, persistTo?: string, log?: (line: string) => void,
  *   readyTimeoutMs?: number }} options
  */
 export async function startLocalRelay({ port, vars, persistTo, log = () => {}, readyTimeoutMs = 60_000 }) {
   const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false'];
   if (persistTo) args.push('--persist-to', persistTo);
-  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
+  const crons = JSON.stringify(cronTriggers(readFileSync(`${ROOT}wrangler.toml`, 'utf8')));
+  for (const [name, value] of Object.entries({ DEPLOYED_CRONS: crons, ...vars })) args.push('--var', `${name}:${value}`);
   const child = spawn(WRANGLER, args, {
     cwd: ROOT,
     env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },

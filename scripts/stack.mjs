@@ -89,20 +89,22 @@ const CLI = fileURLToPath(new URL('../bin/purge-relay.mjs', import.meta.url));
 
 /**
  * Runs the purge-relay CLI without blocking this process (the stand-in answers from it); resolves with its output.
- * @param {string[]} args @param {{ url: string, token: string, cwd?: string, env?: NodeJS.ProcessEnv }} options
+ * `input` is piped to its stdin (none: no stdin, as in CI).
+ * @param {string[]} args @param {{ url: string, token: string, cwd?: string, env?: NodeJS.ProcessEnv, input?: string }} options
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
  */
-export function runCli(args, { url, token, cwd, env = {} }) {
+export function runCli(args, { url, token, cwd, env = {}, input }) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args, '--url', url], {
       cwd,
       env: { PATH: process.env.PATH, PURGE_RELAY_TOKEN: token, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout?.on('data', (c) => (stdout += c));
+    child.stderr?.on('data', (c) => (stderr += c));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

@@ -1,7 +1,8 @@
-// Worker entry: HTTP through the Hono app, cron through the scheduled jobs, plus the Durable Object class.
+// Worker entry: HTTP through the Hono app, cron through the scheduled jobs, plus the Durable Object classes.
 import { app } from './app';
 import { runSchedules } from './jobs/cron';
 
+export { AccountLimiter } from './purge/account-limiter';
 export { PurgeScheduler } from './purge/scheduler';
 export { SourceState } from './sources/state';
 

@@ -3,12 +3,11 @@ import * as z from 'zod/mini';
 import { misconfigured } from './errors';
 
 const REQUIRED = z.string().check(z.trim(), z.minLength(1));
+/** Gotipath's API origin (the Purge page, docs.gotipath.com/api-4253967). */
+export const DEFAULT_GOTIPATH_BASE = 'https://apistream.gotipath.com';
 
-const SettingsSchema = z.object({
-  GOTIPATH_API_BASE: z._default(z.url({ protocol: /^https?$/ }), 'https://apistream.gotipath.com'),
-  GOTIPATH_CLIENT_ID: REQUIRED,
-  GOTIPATH_LIBRARY_ID: REQUIRED,
-  GOTIPATH_API_KEY: REQUIRED,
+/** What the admin API and the console need: they answer (doctor among them) while a Gotipath secret is missing. */
+const AdminSettingsSchema = z.object({
   ADMIN_TOKEN: z.string().check(z.minLength(16)),
   MAX_BODY_BYTES: z.pipe(
     z._default(z.string().check(z.regex(/^\d+$/)), '1048576'),
@@ -16,7 +15,16 @@ const SettingsSchema = z.object({
   ),
 });
 
+const SettingsSchema = z.object({
+  ...AdminSettingsSchema.shape,
+  GOTIPATH_API_BASE: z._default(z.url({ protocol: /^https?$/ }), DEFAULT_GOTIPATH_BASE),
+  GOTIPATH_CLIENT_ID: REQUIRED,
+  GOTIPATH_LIBRARY_ID: REQUIRED,
+  GOTIPATH_API_KEY: REQUIRED,
+});
+
 export type Settings = z.infer<typeof SettingsSchema>;
+export type AdminSettings = z.infer<typeof AdminSettingsSchema>;
 
 const HINTS: Record<string, string> = {
   ADMIN_TOKEN: 'must be at least 16 characters',
@@ -25,20 +33,34 @@ const HINTS: Record<string, string> = {
 };
 
 const cache = new WeakMap<object, Settings>();
+const adminCache = new WeakMap<object, AdminSettings>();
+
+/** Parses the env with a schema; throws a 500 RelayError naming every bad setting (never a value). */
+function parseEnv<T>(schema: z.ZodMiniType<T>, env: object): T {
+  // Boundary: env holds secrets the generated Env type does not list.
+  const parsed = schema.safeParse(env as Record<string, unknown>);
+  if (parsed.success) return parsed.data;
+  const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+  const what = names.map((n) => `${n} ${HINTS[n] ?? 'is required'}`).join('; ');
+  throw misconfigured(`${what} (set secrets with \`wrangler secret put NAME\`, or in .dev.vars locally)`);
+}
 
 /** Reads the settings from the Worker's env; throws a 500 RelayError naming the first bad setting. */
 export function readSettings(env: object): Settings {
   const cached = cache.get(env);
   if (cached) return cached;
-  // Boundary: env holds secrets the generated Env type does not list.
-  const parsed = SettingsSchema.safeParse(env as Record<string, unknown>);
-  if (!parsed.success) {
-    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
-    const what = names.map((n) => `${n} ${HINTS[n] ?? 'is required'}`).join('; ');
-    throw misconfigured(`${what} (set secrets with \`wrangler secret put NAME\`, or in .dev.vars locally)`);
-  }
-  const settings = { ...parsed.data, GOTIPATH_API_BASE: parsed.data.GOTIPATH_API_BASE.replace(/\/+$/, '') };
+  const parsed = parseEnv(SettingsSchema, env);
+  const settings = { ...parsed, GOTIPATH_API_BASE: parsed.GOTIPATH_API_BASE.replace(/\/+$/, '') };
   cache.set(env, settings);
+  return settings;
+}
+
+/** The admin token and body limit alone: the admin API and console work while other settings are missing. */
+export function readAdminSettings(env: object): AdminSettings {
+  const cached = adminCache.get(env);
+  if (cached) return cached;
+  const settings = parseEnv(AdminSettingsSchema, env);
+  adminCache.set(env, settings);
   return settings;
 }
 

@@ -1,5 +1,5 @@
 // @ts-check
-// `purge-relay status|preview|purge|send-sample`: look at the schedulers, try a payload, purge, send a sample.
+// `purge-relay status|preview|resume|send-sample`: look at the schedulers, try a payload, lift a hold, send a sample.
 import { existsSync, readFileSync } from 'node:fs';
 import { CliError } from './relay.mjs';
 /** @import { Output, Relay } from './relay.mjs' */
@@ -10,7 +10,8 @@ import { CliError } from './relay.mjs';
  * @typedef {{
  *   distribution: string, distributionId: string, health: string, pending?: Counts, oldestPendingAgeMs?: number,
  *   nextSendAt?: string, tokens?: Counts, lastHour?: { calls: number, paths: number, byStatus?: Counts },
- *   deadLetters?: number, lastError?: { status: number, kind: string, message: string }
+ *   deadLetters?: number, lastError?: { status: number, kind: string, message: string },
+ *   hold?: { kind: string, status: number, message: string }, nextProbeAt?: string, unconfirmed?: number
  * }} DistributionStatus
  * @typedef {{ configVersion: number, distributions?: DistributionStatus[] }} Status  GET /admin/status
  * @typedef {{ path: string, kind: 'url' | 'pattern' | 'prefetch', prefetch?: boolean }} PreviewPath
@@ -20,7 +21,6 @@ import { CliError } from './relay.mjs';
  *     skipped?: { template: string, locale?: string, reason: string }[] }[],
  *   misses: { ruleId: string, reason: string }[]
  * }} Preview  POST /admin/preview
- * @typedef {{ eventId: string, paths: number, patterns: number, prefetch: number, all: boolean }} Queued  POST /admin/purge
  */
 
 /** @param {Counts | undefined} record */
@@ -48,6 +48,12 @@ export function formatStatus(status) {
       `  last hour     ${d.lastHour?.calls ?? 0} calls, ${d.lastHour?.paths ?? 0} paths (${list(d.lastHour?.byStatus)})`,
       `  dead letters  ${d.deadLetters ?? 0}`,
     );
+    if (d.hold)
+      lines.push(
+        `  held          Gotipath refuses every ${d.hold.kind} call (${d.hold.status}: ${d.hold.message}); next try ${d.nextProbeAt ?? '–'}`,
+      );
+    if (d.unconfirmed)
+      lines.push(`  unconfirmed   ${d.unconfirmed} path(s) refused alone, kept queued until a call without them is accepted`);
     if (d.lastError) lines.push(`  last error    ${d.lastError.status} on ${d.lastError.kind}: ${d.lastError.message}`);
   }
   return lines.join('\n');
@@ -100,74 +106,20 @@ export async function previewCommand(relay, [file], options, out) {
   out.log(options.json ? JSON.stringify(preview, null, 2) : formatPreview(preview));
 }
 
-/**
- * Polls the distribution's status until its queue is empty, showing progress; fails after the timeout.
- * @param {Relay} relay @param {string} distribution @param {number} timeoutMs @param {Output} out
- */
-async function waitUntilSent(relay, distribution, timeoutMs, out) {
-  const deadline = Date.now() + timeoutMs;
-  let warned = false;
-  for (;;) {
-    /** @type {Status} */
-    const status = await relay.call('GET', '/admin/status');
-    const d = status.distributions?.find((x) => x.distribution === distribution);
-    const pending = pendingOf(d);
-    if (pending === 0)
-      return out.progress.done(
-        `${distribution}: queue empty, everything sent (last hour: ${d?.lastHour?.calls ?? 0} calls, ${d?.lastHour?.paths ?? 0} paths)`,
-      );
-    if (d?.health === 'unauthorized' && !warned) {
-      warned = true;
-      out.progress.done(`warning: Gotipath refuses the relay's credentials (401/403); the paths stay queued`);
-    }
-    out.progress.update(
-      `${distribution}: ${pending} pending (${list(nonZero(d?.pending))}), oldest ${seconds(d?.oldestPendingAgeMs)}, next send ${d?.nextSendAt ?? '–'}`,
-    );
-    if (Date.now() > deadline) {
-      out.progress.done();
-      throw new CliError(
-        `${distribution} still has ${pending} path(s) queued after ${Math.round(timeoutMs / 1000)} s (they stay queued; see \`purge-relay status\`)`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-}
-
-/**
- * @param {Relay} relay @param {string[]} paths @param {Output} out
- * @param {{ distribution?: string, file?: string, pattern?: string[], prefetch?: string[], all?: boolean,
- *   wait?: boolean, timeout?: string }} options
- */
-export async function purgeCommand(relay, paths, options, out) {
-  if (!options.distribution) throw new CliError('purge needs --distribution <name>', 2);
-  const fromFile = options.file
-    ? readFileSync(options.file, 'utf8')
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('#'))
-    : [];
-  const body = {
-    distribution: options.distribution,
-    paths: [...paths, ...fromFile],
-    patterns: options.pattern ?? [],
-    prefetch: options.prefetch ?? [],
-    all: Boolean(options.all),
-  };
-  if (!body.all && body.paths.length + body.patterns.length + body.prefetch.length === 0)
-    throw new CliError('give paths, --file, --pattern, --prefetch or --all', 2);
-  /** @type {Queued} */
-  const queued = await relay.call('POST', '/admin/purge', body);
-  out.log(
-    `queued ${queued.all ? 'a purge of everything' : `${queued.paths} path(s)`}${queued.patterns ? ` and ${queued.patterns} pattern(s)` : ''}${queued.prefetch ? ` and ${queued.prefetch} prefetch(es)` : ''} on ${body.distribution} as ${queued.eventId}`,
-  );
-  if (options.wait) await waitUntilSent(relay, body.distribution, Number(options.timeout ?? 300) * 1000, out);
-}
-
 /** @param {Relay} relay @param {string[]} _args @param {{ json?: boolean }} options @param {Output} out */
 export async function statusCommand(relay, _args, options, out) {
   /** @type {Status} */
   const status = await relay.call('GET', '/admin/status');
   out.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+}
+
+/** Lifts a distribution's hold and backoffs (after a fix): POST /admin/distributions/{name}/resume. */
+/** @param {Relay} relay @param {string[]} _args @param {{ distribution?: string }} options @param {Output} out */
+export async function resumeCommand(relay, _args, options, out) {
+  if (!options.distribution) throw new CliError('resume needs --distribution <name>', 2);
+  /** @type {DistributionStatus} */
+  const status = await relay.call('POST', `/admin/distributions/${encodeURIComponent(options.distribution)}/resume`);
+  out.log(`${options.distribution}: resumed, health ${status.health}, ${pendingOf(status)} path(s) pending`);
 }
 
 /** @param {Relay} relay @param {string[]} args @param {{ source?: string, config?: string }} options @param {Output} out */

@@ -1,15 +1,16 @@
 // @ts-check
 // The Gotipath API as the stand-in answers it, apart from HTTP: the faults, the checks in Gotipath's order,
-// the rate limits, then what an accepted call does (edge.mjs). Each call comes back as the record tests read.
-import { checkAccess, checkPayload } from './checks.mjs';
+// the account's general limit and the rate limits, then what an accepted call does (edge.mjs). Each call comes
+// back as the record tests read.
+import { DEFAULT_PURGE_TYPES, checkAccess, checkPayload } from './checks.mjs';
 import { Edge } from './edge.mjs';
-import { FaultInjector, forcedFailure, rejectedPath } from './faults.mjs';
-import { RateLimits } from './limits.mjs';
+import { FaultInjector, forcedFailure, missingDistribution, quotaExceeded, rejectedPath } from './faults.mjs';
+import { AccountRate, RateLimits } from './limits.mjs';
 /** @import { IncomingHttpHeaders } from 'node:http' */
 /** @import { Credentials, RawBody } from './checks.mjs' */
 /** @import { Purge } from './edge.mjs' */
 /** @import { Faults } from './faults.mjs' */
-/** @import { Limits } from './limits.mjs' */
+/** @import { AccountLimit, AccountScope, Limits } from './limits.mjs' */
 
 /**
  * @typedef {{
@@ -20,7 +21,7 @@ import { RateLimits } from './limits.mjs';
  * @typedef {{ method: string, path: string, headers: IncomingHttpHeaders, raw: RawBody }} ApiRequest
  * @typedef {{
  *   credentials: Credentials, distributions: string[] | null, limits: Limits, windowMs: number,
- *   faults: unknown, seed: number
+ *   faults: unknown, seed: number, accountLimit: AccountLimit | null, accountScope: AccountScope
  * }} ApiOptions
  */
 
@@ -30,11 +31,12 @@ export class GotipathApi {
   #edge = new Edge();
 
   /** @param {ApiOptions} options */
-  constructor({ credentials, distributions, limits, windowMs, faults, seed }) {
+  constructor({ credentials, distributions, limits, windowMs, faults, seed, accountLimit, accountScope }) {
     this.#credentials = credentials;
     this.#known = distributions ? new Set(distributions) : null;
     this.faults = new FaultInjector(faults, seed);
     this.rates = new RateLimits(limits, windowMs);
+    this.account = new AccountRate(accountLimit, accountScope);
   }
 
   /**
@@ -67,8 +69,11 @@ export class GotipathApi {
     return (
       forcedFailure(call, faults) ??
       checkAccess(headers, call, this.#credentials, this.#known) ??
-      checkPayload(headers['content-type'], raw, call, this.rates.limits) ??
+      this.account.admit(call, this.#credentials.clientId, faults.account) ??
+      missingDistribution(faults) ??
+      checkPayload(headers['content-type'], raw, call, this.rates.limits, { ...DEFAULT_PURGE_TYPES, ...faults.purgeTypes }) ??
       rejectedPath(call, faults) ??
+      quotaExceeded(call, faults) ??
       this.faults.injectedError(faults) ??
       this.#accept(call)
     );
@@ -87,8 +92,9 @@ export class GotipathApi {
     return { status: 200, body: this.#edge.purge(distributionId, { type, paths }) };
   }
 
-  /** Forget the violation count and the rate-window history. */
+  /** Forget the violation counts and the rate-window history. */
   clear() {
     this.rates.clear();
+    this.account.clear();
   }
 }

@@ -8,11 +8,15 @@
 /**
  * @typedef {{ clientId: string, libraryId: string, apiKey: string }} Credentials
  * @typedef {{ text: string, tooLarge: boolean }} RawBody  A body as read: at most MAX_BODY_BYTES of it.
+ * @typedef {{ url: string, pattern: string, all: string }} PurgeTypes  the body `type` accepted for each purge kind.
  */
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_PATH_LENGTH = 2048;
-const PURGE_TYPES = ['url', 'pattern', 'all'];
+/** The purge kinds, and the body `type` that names each unless a distribution's `purgeTypes` fault says otherwise. */
+export const PURGE_KINDS = ['url', 'pattern', 'all'];
+/** @type {PurgeTypes} */
+export const DEFAULT_PURGE_TYPES = { url: 'url', pattern: 'pattern', all: 'all' };
 const AUTH_HEADERS = /** @type {const} */ ([
   ['X-Auth-ClientId', 'clientId'],
   ['X-Auth-LibraryId', 'libraryId'],
@@ -42,10 +46,14 @@ function checkPath(p, kind) {
   return null;
 }
 
-/** @param {string} kind 'purge' when type is missing/invalid @param {Record<string, unknown>} body @param {Limits} limits */
-function validateParams(kind, body, limits) {
-  if (kind === 'purge' && body.type === undefined) return 'type is required (one of "url", "pattern", "all")';
-  if (kind === 'purge') return `type must be one of "url", "pattern", "all": ${show(body.type)}`;
+/**
+ * @param {string} kind 'purge' when type is missing/invalid @param {Record<string, unknown>} body @param {Limits} limits
+ * @param {PurgeTypes} types
+ */
+function validateParams(kind, body, limits, types) {
+  const oneOf = Object.values(types).map(show).join(', ');
+  if (kind === 'purge' && body.type === undefined) return `type is required (one of ${oneOf})`;
+  if (kind === 'purge') return `type must be one of ${oneOf}: ${show(body.type)}`;
   const { paths } = body;
   const label = kind === 'prefetch' ? 'a prefetch' : `a ${kind} purge`;
   if (paths === undefined && kind === 'all') return null;
@@ -137,17 +145,19 @@ export function checkAccess(headers, call, creds, known) {
 /**
  * Checks 3-4 for purges and prefetches: the body and its parameters; fills in call.kind, call.type and call.paths.
  * @param {string | undefined} contentType @param {RawBody} raw @param {Call} call @param {Limits} limits
+ * @param {PurgeTypes} [types] the `type` values this distribution accepts
  * @returns {Outcome | null}
  */
-export function checkPayload(contentType, raw, call, limits) {
+export function checkPayload(contentType, raw, call, limits, types = DEFAULT_PURGE_TYPES) {
   if (call.kind === 'distribution') return null;
   const { reject, body } = parseBody(raw, contentType);
   if (reject) return reject;
   if (call.kind === 'purge') {
     call.type = body.type;
-    if (typeof body.type === 'string' && PURGE_TYPES.includes(body.type)) call.kind = body.type;
+    const kind = PURGE_KINDS.find((k) => types[/** @type {keyof PurgeTypes} */ (k)] === body.type);
+    if (kind) call.kind = kind;
   }
   if (Array.isArray(body.paths)) call.paths = body.paths;
-  const paramError = validateParams(String(call.kind), body, limits);
+  const paramError = validateParams(String(call.kind), body, limits, types);
   return paramError ? { status: 422, error: paramError } : null;
 }

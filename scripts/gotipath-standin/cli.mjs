@@ -1,6 +1,6 @@
 // @ts-check
-// `node scripts/gotipath-standin/cli.mjs [--port 8788] [--window-ms 60000] [--distributions a,b]`: the stand-in
-// alone, with the credentials from GOTIPATH_CLIENT_ID, GOTIPATH_LIBRARY_ID and GOTIPATH_API_KEY if set.
+// `node scripts/gotipath-standin/cli.mjs [--port 8788] [--window-ms 60000] [--distributions a,b] [--account-limit 4]`:
+// the stand-in alone, with the credentials from GOTIPATH_CLIENT_ID, GOTIPATH_LIBRARY_ID and GOTIPATH_API_KEY if set.
 import { startGotipathStandin } from './server.mjs';
 /** @import { StandinOptions } from './server.mjs' */
 
@@ -19,7 +19,9 @@ function parseArgs(argv) {
     if (flag === '--port') opts.port = int();
     else if (flag === '--window-ms') opts.windowMs = int();
     else if (flag === '--distributions') opts.distributions = value().split(',').filter(Boolean);
-    else throw new Error(`unknown argument ${argv[i]} (use --port N, --window-ms N, --distributions a,b)`);
+    // Requests per second for the whole account (Gotipath's general limit is 4); 0 turns it off.
+    else if (flag === '--account-limit') opts.accountLimit = ((n) => (n === 0 ? null : { max: n, windowMs: 1_000 }))(int());
+    else throw new Error(`unknown argument ${argv[i]} (use --port N, --window-ms N, --distributions a,b, --account-limit N)`);
   }
   const env = process.env;
   opts.credentials = {

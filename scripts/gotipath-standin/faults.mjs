@@ -1,14 +1,19 @@
 // @ts-check
-// The stand-in's injectable faults (errors, resets, delays, an outage, a 401 period, rejected paths): set for
-// every distribution or for one, validated when set, and decided with a seeded PRNG so a run repeats.
-import { distributionOf, show } from './checks.mjs';
+// The stand-in's injectable faults (errors, resets, delays, an outage, a 401 period, rejected paths, a quota
+// overrun, a missing distribution) and per-distribution behaviour (its `type` values, its account): set for every
+// distribution or for one, validated when set, and decided with a seeded PRNG so a run repeats.
+import { PURGE_KINDS, distributionOf, show } from './checks.mjs';
 /** @import { Call, Outcome } from './api.mjs' */
+/** @import { PurgeTypes } from './checks.mjs' */
 
 /**
  * @typedef {{
  *   errorRate?: number, errorStatus?: number, resetRate?: number, delayMs?: number,
- *   outageUntil?: number, unauthorized?: boolean, rejectPaths?: string[]
+ *   outageUntil?: number, unauthorized?: boolean, rejectPaths?: string[], quotaUntil?: number,
+ *   notFound?: boolean, purgeTypes?: Partial<PurgeTypes>, account?: string
  * }} Faults
+ *   `purgeTypes` the body `type` this distribution accepts per purge kind (Gotipath documents only "all": a back end
+ *   may want other values); `account` names the account whose general limit its calls share (limits.mjs).
  */
 
 /** @type {Record<keyof Faults, (v: unknown) => boolean>} */
@@ -20,6 +25,13 @@ const FAULT_CHECKS = {
   outageUntil: (v) => typeof v === 'number' && Number.isFinite(v),
   unauthorized: (v) => typeof v === 'boolean',
   rejectPaths: (v) => Array.isArray(v) && v.every((p) => typeof p === 'string'),
+  quotaUntil: (v) => typeof v === 'number' && Number.isFinite(v),
+  notFound: (v) => typeof v === 'boolean',
+  purgeTypes: (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    Object.entries(v).every(([k, t]) => PURGE_KINDS.includes(k) && typeof t === 'string' && t !== ''),
+  account: (v) => typeof v === 'string' && v !== '',
 };
 
 /** Seeded PRNG (mulberry32) so errorRate/resetRate runs are reproducible. @param {number} seed */
@@ -57,10 +69,23 @@ export function forcedFailure(call, faults) {
   return null;
 }
 
+/** The notFound fault: the distribution does not exist in this account (a wrong id). @param {Faults} faults @returns {Outcome | null} */
+export const missingDistribution = (faults) => (faults.notFound ? { status: 404, error: 'distribution not found' } : null);
+
 /** The rejectPaths fault: a valid call naming one of those paths is refused. @param {Call} call @param {Faults} faults @returns {Outcome | null} */
 export function rejectedPath(call, faults) {
   const bad = call.paths.findIndex((p) => typeof p === 'string' && faults.rejectPaths?.includes(p));
   return bad < 0 ? null : { status: 422, error: `paths[${bad}] is invalid: ${call.paths[bad]}` };
+}
+
+/**
+ * The quotaUntil fault: a valid purge or prefetch is refused as Gcore refuses a quota overrun, a 400 whose message
+ * says so (GOTIPATH.md: Gcore answers `400 "exceeded the URL quota"`). @param {Call} call @param {Faults} faults
+ * @returns {Outcome | null}
+ */
+export function quotaExceeded(call, faults) {
+  if (faults.quotaUntil === undefined || call.at >= faults.quotaUntil || call.kind === 'distribution') return null;
+  return { status: 400, error: 'exceeded the URL quota' };
 }
 
 /** The faults in force: global ones, and per distribution ones that win over them; and the dice for the rates. */

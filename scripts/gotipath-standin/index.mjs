@@ -2,7 +2,7 @@
 // The Gotipath stand-in (loopback only), for exercising purge-relay without the real CDN: start one, and
 // summarize what it recorded. Run it alone with `node scripts/gotipath-standin/cli.mjs`.
 //   checks.mjs  request validation: credentials, route, content type, body size and shape, paths
-//   limits.mjs  calls per sliding window per distribution and kind, paths per call
+//   limits.mjs  calls per sliding window per distribution and kind, paths per call, the account's 4 requests/s
 //   faults.mjs  the injectable faults and the seeded dice
 //   edge.mjs    what an accepted purge or prefetch does at the CDN
 //   api.mjs     the order of it all, apart from HTTP;  server.mjs  HTTP, control routes, the handle

@@ -33,12 +33,13 @@ async function post(url, body, headers = {}) {
 const purgeUrl = (s, id = 'd1') => `${s.url}/v1/distributions/${id}/purges`;
 
 /**
- * Start a stand-in, run fn, always close it.
+ * Start a stand-in, run fn, always close it. Without the account's general limit unless `opts` names one
+ * (`accountLimit: undefined` is the default limit).
  * @param {Parameters<typeof startGotipathStandin>[0]} opts
  * @param {(s: Awaited<ReturnType<typeof startGotipathStandin>>) => Promise<void>} fn
  */
 async function withStandin(opts, fn) {
-  const s = await startGotipathStandin({ log: false, ...opts });
+  const s = await startGotipathStandin({ log: false, accountLimit: null, ...opts });
   try {
     await fn(s);
   } finally {
@@ -50,7 +51,8 @@ describe('gotipath stand-in', () => {
   /** @type {Awaited<ReturnType<typeof startGotipathStandin>>} */
   let s;
   before(async () => {
-    s = await startGotipathStandin({ log: false, limits: { url: { max: 1000 }, pattern: { max: 1000 } } });
+    // Many calls in a row: the account's general limit has its own tests below.
+    s = await startGotipathStandin({ log: false, accountLimit: null, limits: { url: { max: 1000 }, pattern: { max: 1000 } } });
   });
   after(() => s.close());
   beforeEach(() => {
@@ -198,6 +200,38 @@ describe('gotipath stand-in', () => {
     assert.equal((await post(purgeUrl(s), { type: 'all' })).status, 200);
   });
 
+  it('purgeTypes: a distribution whose back end names the URL type otherwise refuses "url" with 422', async () => {
+    s.setFaults({ purgeTypes: { url: 'file' } }, 'd3');
+    const refused = await post(purgeUrl(s, 'd3'), { type: 'url', paths: ['/a'] });
+    assert.equal(refused.status, 422);
+    assert.equal(refused.json.error, 'type must be one of "file", "pattern", "all": "url"');
+    const accepted = await post(purgeUrl(s, 'd3'), { type: 'file', paths: ['/a'] });
+    assert.equal(accepted.status, 200);
+    assert.deepEqual([s.calls.at(-1)?.kind, s.calls.at(-1)?.type], ['url', 'file']);
+    assert.equal((await post(purgeUrl(s, 'd1'), { type: 'url', paths: ['/a'] })).status, 200, 'others keep "url"');
+    assert.throws(() => s.setFaults({ purgeTypes: { prefetch: 'x' } }), /invalid value for fault purgeTypes/);
+  });
+
+  it('quotaUntil: a valid purge or prefetch is refused 400 "exceeded the URL quota", as Gcore does', async () => {
+    s.setFaults({ quotaUntil: Date.now() + 60_000 }, 'd4');
+    const refused = await post(purgeUrl(s, 'd4'), { type: 'url', paths: ['/a'] });
+    assert.deepEqual([refused.status, refused.json], [400, { error: 'exceeded the URL quota' }]);
+    assert.equal((await post(`${s.url}/v1/distributions/d4/prefetches`, { paths: ['/a'] })).status, 400);
+    assert.equal((await post(purgeUrl(s, 'd4'), { type: 'url', paths: ['a'] })).status, 422, 'a bad call is still a 422');
+    assert.equal((await fetch(`${s.url}/v1/distributions/d4`, { headers: AUTH })).status, 200);
+    s.setFaults({ quotaUntil: null }, 'd4');
+    assert.equal((await post(purgeUrl(s, 'd4'), { type: 'url', paths: ['/a'] })).status, 200);
+  });
+
+  it('notFound: every call to the distribution is a 404, Get Distribution included', async () => {
+    s.setFaults({ notFound: true }, 'gone');
+    const get = await fetch(`${s.url}/v1/distributions/gone`, { headers: AUTH });
+    assert.deepEqual([get.status, await get.json()], [404, { error: 'distribution not found' }]);
+    assert.equal((await post(purgeUrl(s, 'gone'), { type: 'all' })).status, 404);
+    const bad = await fetch(`${s.url}/v1/distributions/gone`, { headers: { ...AUTH, 'X-Auth-ApiKey': 'wrong' } });
+    assert.equal(bad.status, 401, 'credentials are checked first');
+  });
+
   it('faults scoped to one distribution leave the others alone', async () => {
     const set = await fetch(`${s.url}/__standin/faults`, {
       method: 'POST',
@@ -280,6 +314,40 @@ describe('gotipath stand-in: separate instances', () => {
     const a = await run(7);
     assert.deepEqual(await run(7), a);
     assert.ok(a.includes(200) && a.includes(503));
+  });
+
+  it("the account's general limit: 4 requests per second across distributions and kinds, refused ones counted", async () => {
+    await withStandin({ accountLimit: undefined }, async (s) => {
+      const t0 = Date.now();
+      const statuses = [
+        (await post(purgeUrl(s, 'a'), { type: 'url', paths: ['/1'] })).status,
+        (await post(purgeUrl(s, 'b'), { type: 'url', paths: ['/1'] })).status,
+        (await fetch(`${s.url}/v1/distributions/c`, { headers: AUTH })).status,
+        (await post(purgeUrl(s, 'd'), { type: 'url', paths: ['bad'] })).status,
+      ];
+      const fifth = await post(`${s.url}/v1/distributions/e/prefetches`, { paths: ['/1'] });
+      assert.ok(Date.now() - t0 < 1_000, 'the five went out within the second');
+      assert.deepEqual(statuses, [200, 200, 200, 422]);
+      assert.equal(fifth.status, 429);
+      assert.match(fifth.json.error, /^Too Many Requests: at most 4 requests per 1000 ms for this account/);
+      assert.equal(fifth.headers.get('retry-after'), '1');
+      assert.deepEqual([s.violations, s.accountViolations], [1, 1]);
+      await sleep(Math.max(0, t0 + 1_050 - Date.now()));
+      assert.equal((await post(purgeUrl(s, 'a'), { type: 'url', paths: ['/2'] })).status, 200);
+    });
+  });
+
+  it('with accountScope "named", only distributions given the same account share its limit', async () => {
+    await withStandin({ accountScope: 'named', accountLimit: { max: 2, windowMs: 1_000 } }, async (s) => {
+      s.setFaults({ account: 'shop' }, 'x');
+      s.setFaults({ account: 'shop' }, 'y');
+      for (let i = 0; i < 4; i++) assert.equal((await post(purgeUrl(s, 'free'), { type: 'all' })).status === 429, i >= 1);
+      assert.equal(s.accountViolations, 0, 'the unnamed distribution met only its own window');
+      assert.equal((await fetch(`${s.url}/v1/distributions/x`, { headers: AUTH })).status, 200);
+      assert.equal((await fetch(`${s.url}/v1/distributions/y`, { headers: AUTH })).status, 200);
+      assert.equal((await fetch(`${s.url}/v1/distributions/y`, { headers: AUTH })).status, 429);
+      assert.equal(s.accountViolations, 1);
+    });
   });
 
   it('refuses a non-loopback host', async () => {

@@ -1,15 +1,21 @@
 // @ts-check
 // Gotipath's rate limits as the stand-in enforces them: accepted calls per sliding window, for each
-// distribution and kind of call (url, pattern, all, prefetch), and paths per call.
+// distribution and kind of call (url, pattern, all, prefetch), paths per call, and the account-wide
+// general limit on every request.
 /** @import { Call, Outcome } from './api.mjs' */
 
 /**
  * @typedef {'url' | 'pattern' | 'all' | 'prefetch'} RateKind
  * @typedef {{ max: number, paths?: number }} KindLimit  `max` calls per window, `paths` per call.
  * @typedef {Record<RateKind, KindLimit>} Limits
+ * @typedef {{ max: number, windowMs: number }} AccountLimit  requests per window for one account, all kinds together.
+ * @typedef {'client' | 'named'} AccountScope  who shares an account window: every call of one client id, or
+ *   only distributions given an `account` fault (a stand-in shared by several relays, as in the worker tests).
  */
 
 export const DEFAULT_WINDOW_MS = 60_000;
+/** Gotipath's "general limit of 4 requests per second" ("Overview CDN", docs.gotipath.com/doc-362745). @type {AccountLimit} */
+export const DEFAULT_ACCOUNT_LIMIT = { max: 4, windowMs: 1_000 };
 /** @type {RateKind[]} */
 export const RATE_KINDS = ['url', 'pattern', 'all', 'prefetch'];
 /** @type {Limits} */
@@ -98,5 +104,49 @@ export class RateLimits {
   clear() {
     this.#violations = 0;
     this.#windows.clear();
+  }
+}
+
+/**
+ * The account-wide general limit: at most `max` requests in any `windowMs`, whatever their distribution, kind or
+ * fate. Every request of the account counts, a refused one too (Gotipath counts requests, not accepted calls).
+ */
+export class AccountRate {
+  #violations = 0;
+  /** @type {Map<string, number[]>} */
+  #times = new Map();
+
+  /** @param {AccountLimit | null} limit null: no account-wide limit @param {AccountScope} scope */
+  constructor(limit, scope) {
+    this.limit = limit;
+    this.scope = scope;
+  }
+
+  /** Requests answered 429 for the account limit since start or the last clear(). */
+  get violations() {
+    return this.#violations;
+  }
+
+  /**
+   * Counts one request and refuses it (429) when its account has made `max` in the window already.
+   * @param {Call} call @param {string} clientId @param {string | undefined} account the distribution's `account` fault
+   * @returns {Outcome | null}
+   */
+  admit(call, clientId, account) {
+    if (!this.limit || (this.scope === 'named' && account === undefined)) return null;
+    const { max, windowMs } = this.limit;
+    const key = account === undefined ? `client\u0000${clientId}` : `named\u0000${account}`;
+    const times = (this.#times.get(key) ?? []).filter((t) => t > call.at - windowMs);
+    this.#times.set(key, [...times, call.at]);
+    if (times.length < max) return null;
+    this.#violations++;
+    const wait = Math.max(1, Math.ceil(((times[times.length - max] ?? call.at) + windowMs - call.at) / 1000));
+    const error = `Too Many Requests: at most ${max} requests per ${windowMs} ms for this account; retry in ${wait} s`;
+    return { status: 429, error, headers: { 'Retry-After': String(wait) } };
+  }
+
+  clear() {
+    this.#violations = 0;
+    this.#times.clear();
   }
 }

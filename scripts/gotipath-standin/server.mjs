@@ -4,21 +4,22 @@
 import http from 'node:http';
 import { GotipathApi } from './api.mjs';
 import { MAX_BODY_BYTES, parseBody, show } from './checks.mjs';
-import { DEFAULT_WINDOW_MS, mergeLimits } from './limits.mjs';
+import { DEFAULT_ACCOUNT_LIMIT, DEFAULT_WINDOW_MS, mergeLimits } from './limits.mjs';
 import { summarize } from './summary.mjs';
 /** @import { AddressInfo } from 'node:net' */
 /** @import { Call } from './api.mjs' */
 /** @import { Credentials, RawBody } from './checks.mjs' */
 /** @import { Faults } from './faults.mjs' */
-/** @import { KindLimit, RateKind } from './limits.mjs' */
+/** @import { AccountLimit, AccountScope, KindLimit, RateKind } from './limits.mjs' */
 
 /**
  * @typedef {{
  *   port?: number, host?: string, log?: ((line: string) => void) | false | null,
  *   credentials?: Partial<Credentials>, distributions?: string[],
  *   limits?: { [K in RateKind]?: Partial<KindLimit> } & { windowMs?: number },
- *   windowMs?: number, faults?: Faults, seed?: number
- * }} StandinOptions
+ *   windowMs?: number, faults?: Faults, seed?: number, accountLimit?: AccountLimit | null, accountScope?: AccountScope
+ * }} StandinOptions  `accountLimit` Gotipath's general limit (4 requests/s by default; null: none), shared by
+ *   every call of the client id, or with `accountScope: 'named'` only by distributions given an `account` fault.
  */
 
 const HOST = '127.0.0.1';
@@ -97,9 +98,14 @@ export class GotipathStandin {
     this.url = `http://${HOST}:${this.port}`;
   }
 
-  /** Number of calls answered 429 since start or the last clear(). */
+  /** Number of calls answered 429 (a distribution's window or the account's general limit) since start or clear(). */
   get violations() {
-    return this.#api.rates.violations;
+    return this.#api.rates.violations + this.#api.account.violations;
+  }
+
+  /** Of those, the calls over the account's general limit. */
+  get accountViolations() {
+    return this.#api.account.violations;
   }
 
   /** Calls received and not yet answered. */
@@ -204,6 +210,8 @@ export async function startGotipathStandin(options = {}) {
     windowMs: options.windowMs ?? options.limits?.windowMs ?? DEFAULT_WINDOW_MS,
     faults: options.faults ?? {},
     seed: options.seed ?? 1,
+    accountLimit: options.accountLimit === undefined ? DEFAULT_ACCOUNT_LIMIT : options.accountLimit,
+    accountScope: options.accountScope ?? 'client',
   });
   const standin = new GotipathStandin(api, options.log === undefined ? console.log : options.log || null);
   await standin.listen(port);

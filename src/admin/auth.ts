@@ -1,10 +1,10 @@
 // Admin authentication: `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
 import { bearerAuth } from '../lib/bearer';
-import { readSettings } from '../settings';
+import { readAdminSettings } from '../settings';
 
 export const requireAdmin = bearerAuth<{ Bindings: Env }>({
   realm: 'purge-relay admin',
-  token: (c) => readSettings(c.env).ADMIN_TOKEN,
+  token: (c) => readAdminSettings(c.env).ADMIN_TOKEN,
   name: () => 'ADMIN_TOKEN',
   what: 'admin token',
 });

@@ -4,6 +4,7 @@ import { requireAdmin } from './auth';
 import { configRoutes } from './config';
 import { versionRoutes } from './config-versions';
 import { deliveryRoutes } from './deliveries';
+import { doctorRoutes } from './doctor';
 import { memoryRoutes } from './memory';
 import { previewRoutes } from './preview';
 import { schedulerRoutes } from './scheduler';
@@ -17,4 +18,5 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   .route('/', previewRoutes)
   .route('/', schedulerRoutes)
   .route('/', tagRoutes)
-  .route('/', deliveryRoutes);
+  .route('/', deliveryRoutes)
+  .route('/', doctorRoutes);

@@ -5,6 +5,7 @@ import * as z from 'zod/mini';
 import { badRequest } from '../errors';
 import { decodeUtf8, fromBase64 } from '../lib/bytes';
 import { KEY_URL } from './keys';
+import { RS256 } from './jws';
 import { verifyPubSubPush, verifySnsMessage } from './push-destinations';
 import { isRecord, pick, record, splitLocalized, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
@@ -60,6 +61,14 @@ export const commercetools: WebhookProvider<CommercetoolsOptions> = {
   name: 'commercetools',
   options: Options,
   usesSecrets: () => false,
+  audit: {
+    // SNS certificates are named by each message (within certUrlPattern): there is no URL to check ahead.
+    keyUrls: (options) => (options.push === 'pubsub' ? [{ url: options.jwksUrl, algorithm: RS256 }] : []),
+    weakness: (options) =>
+      options.push === 'pubsub' && options.serviceAccount === undefined
+        ? 'any Google-signed token for the audience passes: set options.serviceAccount to the push subscription’s service account'
+        : undefined,
+  },
   // Google's push tokens live an hour; SNS retries within that by default.
   defaultToleranceMs: 3_600_000,
 

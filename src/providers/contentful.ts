@@ -8,6 +8,8 @@ import { checkTimestamp, isRecord, NO_OPTIONS, parseIntStrict, parsePayload, req
 import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const SIGNED_HEADERS = 'x-contentful-signed-headers';
+/** @contentful/node-apps-toolkit (lib/requests, SecretValidator) accepts only secrets of exactly 64 characters. */
+const SECRET_LENGTH = 64;
 
 // X-Contentful-Topic is `ContentManagement.<Entity>.<action>`; save/auto_save are drafts changing.
 const ACTIONS: Record<string, ContentAction> = {
@@ -77,6 +79,12 @@ export const contentful: WebhookProvider<Record<string, never>> = {
   options: NO_OPTIONS,
   // The toolkit's verifyRequest default time-to-live.
   defaultToleranceMs: 30_000,
+  audit: {
+    secretProblem: (secret) =>
+      secret.length === SECRET_LENGTH
+        ? undefined
+        : `Contentful signing secrets are exactly ${SECRET_LENGTH} characters (@contentful/node-apps-toolkit); this one has ${secret.length}`,
+  },
 
   async verify(request, { secrets, toleranceMs, now }) {
     const signature = fromHex(requireHeader(request.headers, 'x-contentful-signature'));

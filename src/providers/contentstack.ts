@@ -51,6 +51,9 @@ export const contentstack: WebhookProvider<ContentstackOptions> = {
   name: 'contentstack',
   options: Options,
   usesSecrets: (options) => options.signing === 'hmac',
+  audit: {
+    keyUrls: (options) => (options.signing === 'certificate' ? [{ url: options.publicKeysUrl, algorithm: PSS }] : []),
+  },
   // For HMAC signing (its `t` is signed); certificate signatures cover the body only.
   defaultToleranceMs: 300_000,
 

@@ -6,7 +6,7 @@ import { verifyWithAny } from '../lib/crypto';
 import { keyRing, keysFor } from './keys';
 import { isRecord } from './support';
 
-const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+export const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
 /** A base64url JSON object (a JWS header or JWT claims), or undefined when malformed. */
 export function decodeJsonPart(part: string): Record<string, unknown> | undefined {

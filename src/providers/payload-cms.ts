@@ -40,6 +40,7 @@ export const payloadCms: WebhookProvider<PayloadOptions> = {
     options.auth === 'standard-webhooks'
       ? verifyStandardWebhook(request, secrets.map(keyBytes), toleranceMs, now)
       : verifyToken(request.headers, secrets, options),
+  audit: { sharedToken: (options) => options.auth !== 'standard-webhooks' },
 
   normalize(request, payload) {
     const body = parsePayload(Payload, payload, 'Payload');

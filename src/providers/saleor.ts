@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, utf8 } from '../lib/bytes';
 import { verifyBodyHmac } from './body-hmac';
-import { decodeJsonPart, verifyRs256 } from './jws';
+import { RS256, decodeJsonPart, verifyRs256 } from './jws';
 import { KEY_URL } from './keys';
 import { idString, isRecord, parsePayload, requireHeader, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
@@ -24,6 +24,7 @@ export const saleor: WebhookProvider<SaleorOptions> = {
   options: Options,
   usesSecrets: (options) => options.jwksUrl === undefined,
   defaultToleranceMs: undefined,
+  audit: { keyUrls: (options) => (options.jwksUrl ? [{ url: options.jwksUrl, algorithm: RS256 }] : []) },
 
   async verify(request, { secrets, options, now }) {
     const value = requireHeader(request.headers, 'saleor-signature');

@@ -8,6 +8,8 @@ import { checkTimestamp, idString, isRecord, parseIntStrict, parsePayload, requi
 import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const SECRET_PREFIX = 'whsec_';
+/** The spec's "Signature scheme" table: a symmetric signing secret is random, "at least 24 bytes". */
+const MIN_SECRET_BYTES = 24;
 
 // Event types are dotted, past tense last: `post.published`, `product.updated`.
 const ACTIONS: Record<string, ContentAction> = {
@@ -65,6 +67,12 @@ export const standardWebhooks: WebhookProvider<StandardOptions> = {
   options: Options,
   // The reference libraries' tolerance (5 minutes either way).
   defaultToleranceMs: 300_000,
+  audit: {
+    secretProblem: (secret) =>
+      keyBytes(secret).length >= MIN_SECRET_BYTES
+        ? undefined
+        : `Standard Webhooks signing secrets are at least ${MIN_SECRET_BYTES} bytes (the spec's signature scheme); this one has ${keyBytes(secret).length}`,
+  },
 
   verify: (request, { secrets, toleranceMs, now }) => verifyStandardWebhook(request, secrets.map(keyBytes), toleranceMs, now),
 

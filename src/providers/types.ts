@@ -55,6 +55,18 @@ export interface VerifyContext<Options> {
   now: number;
 }
 
+/** What `purge-relay doctor` checks of a source beyond its secrets being set (src/doctor/); every part optional. */
+export interface ProviderAudit<Options> {
+  /** The platform's own rule for its secret: why this one breaks it (naming the rule's source), or undefined. */
+  secretProblem?(secret: string): string | undefined;
+  /** The secret itself travels in a header (no signature): only HTTPS keeps it from being read on the way. */
+  sharedToken?(options: Options): boolean;
+  /** The key URLs verification fetches with these options, each with the algorithm its keys are imported for. */
+  keyUrls?(options: Options): { url: string; algorithm: SubtleCryptoImportKeyAlgorithm }[];
+  /** Why a source with these options verifies weakly, and what to set, or undefined. */
+  weakness?(options: Options): string | undefined;
+}
+
 export interface WebhookProvider<Options = Record<string, unknown>> {
   readonly name: string;
   /** Options a source of this provider may set in the config, validated when the config is saved. */
@@ -67,4 +79,6 @@ export interface WebhookProvider<Options = Record<string, unknown>> {
   verify(request: WebhookRequest, context: VerifyContext<Options>): Promise<void>;
   /** Reads the verified payload into a NormalizedEvent; throws a 400 RelayError on a bad shape. */
   normalize(request: WebhookRequest, payload: unknown, options: Options): NormalizedEvent;
+  /** What `doctor` checks of a source of this provider: its secret's rule, key URLs, weak options. */
+  readonly audit?: ProviderAudit<Options>;
 }

@@ -3,8 +3,9 @@ import type { CallKind, DistributionConfig } from '../rules/schema';
 import type { CallOutcome } from './gotipath';
 import { backoffDelay, type Batch } from './planner';
 import type { QueueStore } from './queue-store';
+import { acceptedCall, classify, refusedCall, type KindRefusals, type RefusalHold } from './refusal';
 
-export type Health = 'ok' | 'failing' | 'unauthorized';
+export type Health = 'ok' | 'failing' | 'unauthorized' | 'refused';
 
 export interface SchedulerState {
   health: Health;
@@ -14,7 +15,13 @@ export interface SchedulerState {
   failures: Partial<Record<CallKind, number>>;
   /** Path groups being bisected after a 400/422, per kind. */
   suspects: Partial<Record<CallKind, string[][]>>;
-  /** While unauthorized: when to check the credentials again. */
+  /** Paths refused alone, waiting for evidence, per kind (refusal.ts). */
+  refusals?: Partial<Record<CallKind, KindRefusals>>;
+  /** While refused: the refusal every call met, and what a probe resends. */
+  hold?: RefusalHold;
+  /** The Gotipath API settings the refusals were met under: a change clears them (flush.ts). */
+  fingerprint?: string;
+  /** While unauthorized or refused: when to check again. */
   probeAt?: number;
   /** The last batch id handed out; it ties ledger rows to one call. */
   batch: number;
@@ -23,9 +30,10 @@ export interface SchedulerState {
 
 export const initialState = (): SchedulerState => ({ health: 'ok', blockedUntil: {}, failures: {}, suspects: {}, batch: 0 });
 
-/** Clears every hold and backoff: after a successful probe or an admin's resume. */
+/** Clears every hold, backoff and refusal: after a successful probe or an admin's resume, calls go out whole again. */
 export function resumeState(state: SchedulerState): void {
-  Object.assign(state, { health: 'ok', blockedUntil: {}, failures: {}, probeAt: undefined });
+  Object.assign(state, { health: 'ok', blockedUntil: {}, failures: {}, suspects: {}, refusals: {}, probeAt: undefined });
+  delete state.hold;
 }
 
 export interface OutcomeContext {
@@ -47,7 +55,7 @@ function backOff(ctx: OutcomeContext, kind: CallKind): void {
   state.blockedUntil[kind] = ctx.now + backoffDelay(failures, ctx.random, config.retry.baseMs, config.retry.maxMs);
 }
 
-/** Applies a Gotipath answer to a purge or prefetch call. */
+/** Applies a Gotipath answer to a purge or prefetch call (while refused: to the probe that resends one path). */
 export function applyOutcome(ctx: OutcomeContext, batch: Batch, outcome: CallOutcome, sentAt: number): void {
   const { store, state, config, now } = ctx;
   const { kind, paths } = batch;
@@ -56,30 +64,35 @@ export function applyOutcome(ctx: OutcomeContext, batch: Batch, outcome: CallOut
   store.callLog.record(kind, outcome.status, paths.length, now + (!outcome.ok && outcome.timedOut ? ctx.timeoutMs : 0));
   store.attempt(batch, id, outcome.status, outcome.ok ? undefined : outcome.message, sentAt);
   // A group under suspicion leaves the list when its answer tells something (success or rejection).
-  const suspects = (state.suspects[kind] ?? []).filter((g) => !same(g, paths));
+  state.suspects[kind] = (state.suspects[kind] ?? []).filter((g) => !same(g, paths));
+  const verdict = classify(outcome);
   if (outcome.ok) {
-    state.suspects[kind] = suspects;
+    if (state.health === 'refused') resumeState(state);
     store.complete(batch, id, sentAt, now);
-    state.failures[kind] = 0;
-    state.health = 'ok';
+    acceptedCall(state, store, batch, now);
+    Object.assign(state, { health: 'ok', failures: { ...state.failures, [kind]: 0 } });
     return;
   }
   const { status, message } = outcome;
   state.lastError = { at: now, kind, status, message };
-  if (status === 429) {
+  const probing = state.health === 'refused';
+  if (verdict === 'rate') {
+    // A 429, or a 400 saying a quota was exceeded: wait, keep every path.
     state.blockedUntil[kind] = now + (outcome.retryAfterMs ?? config.limits.windowMs);
-  } else if (status === 401 || status === 403) {
+  } else if (verdict === 'auth') {
     // Credentials are wrong for every kind: hold the whole queue and probe, rather than storm the API.
     Object.assign(state, { health: 'unauthorized', probeAt: now + config.retry.authProbeMs });
-  } else if (status === 400 || status === 413 || status === 422) {
-    // Gotipath rejected something in this batch: send each half alone until the bad path stands alone.
-    const half = Math.ceil(paths.length / 2);
-    state.suspects[kind] = paths.length > 1 ? [paths.slice(0, half), paths.slice(half), ...suspects] : suspects;
-    if (paths.length === 1) store.deadLetter(batch, status, message, now);
-  } else {
+  } else if (verdict === 'refused' && !probing) {
+    const retry = { now, random: ctx.random, baseMs: config.retry.baseMs, maxMs: config.retry.maxMs };
+    const hold = refusedCall(state, store, batch, { status, message }, retry);
+    if (hold) Object.assign(state, { health: 'refused', hold, probeAt: now + config.retry.authProbeMs });
+  } else if (!probing) {
     state.health = 'failing';
     backOff(ctx, kind);
   }
+  // While held, any answer but a success keeps the hold: the next probe comes a probe interval later.
+  if (probing && state.health === 'refused')
+    state.probeAt = Math.max(now + config.retry.authProbeMs, state.blockedUntil[kind] ?? 0);
 }
 
 /** Applies the answers to warming GETs: any answer below 500 (but 429) is done; the rest stay queued, backed off. */

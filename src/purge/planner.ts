@@ -34,6 +34,16 @@ export interface PlanInput {
   blockedUntil: Partial<Record<CallKind, number>>;
   /** Groups of paths under suspicion after a 400/422: each is sent alone until the bad path stands alone. */
   suspects?: Partial<Record<CallKind, string[][]>>;
+  /**
+   * Paths refused alone with no evidence yet that they are the cause (refusal.ts): left out of their kind's calls,
+   * so the next call goes without them; when nothing else of the kind is queued, each is tried alone from `retryAt`.
+   */
+  parked?: Partial<Record<CallKind, Parked>>;
+}
+
+export interface Parked {
+  paths: readonly string[];
+  retryAt: number;
 }
 
 export interface Plan {
@@ -89,13 +99,22 @@ function batchesFor(kind: CallKind, items: QueuedPath[], slots: number, limits: 
   return groups.slice(0, slots).map((paths) => ({ kind, paths }));
 }
 
+/** A kind's queued paths minus the parked ones; with none left, the parked ones, each alone, once their retry is due. */
+function sendable(items: QueuedPath[], parked: Parked | undefined, now: number) {
+  const out = new Set(parked?.paths);
+  const free = items.filter((q) => !out.has(q.path));
+  if (free.length > 0 || !parked || items.length === 0) return { items: free, alone: false };
+  return parked.retryAt <= now ? { items, alone: true } : { items: [], alone: true, retryAt: parked.retryAt };
+}
+
 export function plan(input: PlanInput): Plan {
-  const { queue, calls, limits, now, blockedUntil, suspects = {} } = input;
+  const { queue, calls, limits, now, blockedUntil, suspects = {}, parked = {} } = input;
   const batches: Batch[] = [];
   let wakeAt: number | undefined;
   const wake = (at: number) => (wakeAt = Math.min(wakeAt ?? at, at));
-  // A queued purge-all covers every other purge and would undo any prefetch: it goes alone.
-  const allQueued = queue.some((q) => q.kind === 'all');
+  // A queued purge-all covers every other purge and would undo any prefetch: it goes alone (unless it is parked:
+  // refused alone, it must not hold every other call while it waits for its retry).
+  const allQueued = queue.some((q) => q.kind === 'all' && !parked.all?.paths.includes(q.path));
   for (const kind of KIND_ORDER) {
     if (allQueued && kind !== 'all') break;
     let items = queue.filter((q) => q.kind === kind);
@@ -103,10 +122,14 @@ export function plan(input: PlanInput): Plan {
       for (const q of items) if (q.notBefore != null && q.notBefore > now) wake(q.notBefore);
       items = items.filter((q) => q.notBefore != null && q.notBefore <= now);
     }
+    const due = sendable(items, parked[kind], now);
+    if (due.retryAt !== undefined) wake(due.retryAt);
+    items = due.items;
     if (items.length === 0) continue;
     const blocked = blockedUntil[kind] ?? 0;
     const { available } = windowState(calls, kind, limits, now);
-    const sent = blocked > now ? [] : batchesFor(kind, items, available, limits, suspects[kind] ?? []);
+    const groups = due.alone ? items.map((q) => [q.path]) : (suspects[kind] ?? []);
+    const sent = blocked > now ? [] : batchesFor(kind, items, available, limits, groups);
     batches.push(...sent);
     if (items.length > sent.reduce((n, b) => n + b.paths.length, 0)) {
       const after = [...calls, ...sent.map(() => ({ kind, at: now }))];

@@ -259,6 +259,11 @@ export class QueueStore {
     return chosen.length;
   }
 
+  /** Whether a path of a kind is queued. */
+  isQueued(kind: CallKind, path: string): boolean {
+    return this.sql.exec(`SELECT 1 FROM queue WHERE kind = ? AND path = ?`, kind, path).toArray().length > 0;
+  }
+
   counts(): { kind: CallKind; pending: number; folded: number; oldest: number }[] {
     return this.sql
       .exec<{ kind: CallKind; pending: number; folded: number; oldest: number }>(

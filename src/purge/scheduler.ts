@@ -2,8 +2,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import { log } from '../lib/log';
 import { loadConfig } from '../rules/store';
-import { DEFAULT_GOTIPATH_API, type DistributionConfig } from '../rules/schema';
+import { DEFAULT_GOTIPATH_API, type DistributionConfig, type RelayConfig } from '../rules/schema';
 import { readSettings } from '../settings';
+import { accountGate } from './account-limiter';
+import { diagnose, type Diagnosis } from './diagnose';
 import { flush } from './flush';
 import { createGotipathClient } from './gotipath';
 import { initialState, resumeState, type SchedulerState } from './outcome';
@@ -125,6 +127,13 @@ export class PurgeScheduler extends DurableObject<Env> {
     return count;
   }
 
+  /** The doctor's checks against Gotipath: Get Distribution, and with `probePath` one real URL purge. */
+  async diagnose(config: DistributionConfig, api: RelayConfig['gotipath'], probePath?: string): Promise<Diagnosis> {
+    const client = this.client(api);
+    const gate = accountGate(this.env, api.accountLimit, 2 * api.timeoutMs);
+    return diagnose({ store: this.store, state: this.state, client, gate, distributionId: config.id, config, api, probePath });
+  }
+
   /** An admin's word that the credentials (or Gotipath) work again: lift every hold and send now. */
   async resume(): Promise<void> {
     resumeState(this.state);
@@ -156,6 +165,18 @@ export class PurgeScheduler extends DurableObject<Env> {
       const { escalation } = plan;
       if (escalation) this.store.recordEscalation('pattern', escalation.reason, escalation.paths, escalation.patterns, now);
     }
+  }
+
+  /** A Gotipath client with the Worker's credentials (a missing one throws, naming it). */
+  private client(api: RelayConfig['gotipath']) {
+    const settings = readSettings(this.env);
+    return createGotipathClient({
+      baseUrl: settings.GOTIPATH_API_BASE,
+      clientId: settings.GOTIPATH_CLIENT_ID,
+      libraryId: settings.GOTIPATH_LIBRARY_ID,
+      apiKey: settings.GOTIPATH_API_KEY,
+      api,
+    });
   }
 
   private snapshot() {
@@ -195,21 +216,15 @@ export class PurgeScheduler extends DurableObject<Env> {
     let wakeAt: number | undefined;
     try {
       const { config, api } = await this.live(snapshot);
-      const settings = readSettings(this.env);
-      const client = createGotipathClient({
-        baseUrl: settings.GOTIPATH_API_BASE,
-        clientId: settings.GOTIPATH_CLIENT_ID,
-        libraryId: settings.GOTIPATH_LIBRARY_ID,
-        apiKey: settings.GOTIPATH_API_KEY,
-        api,
-      });
       wakeAt = await flush({
         store: this.store,
-        client,
+        client: this.client(api),
         state: this.state,
         distributionId: snapshot.config.id,
         config,
         timeoutMs: api.timeoutMs,
+        gate: accountGate(this.env, api.accountLimit, 2 * api.timeoutMs),
+        fingerprint: JSON.stringify([api.purgeTypes, api.prefetchPath]),
         expandTags: (now) => this.expandTags(config, now),
         learnTags: (seen) =>
           this.tags.learn(

@@ -30,7 +30,11 @@ export function describeStatus(
     oldestPendingAgeMs: oldest === undefined ? undefined : now - oldest,
     targetStalenessMs: config.targetStalenessMs,
     nextSendAt: iso(alarm),
-    nextProbeAt: state.health === 'unauthorized' ? iso(state.probeAt) : undefined,
+    nextProbeAt: state.health === 'unauthorized' || state.health === 'refused' ? iso(state.probeAt) : undefined,
+    /** While refused: the refusal every call met (Gotipath's message), the kind, since when. */
+    hold: state.health === 'refused' && state.hold ? { ...state.hold, at: iso(state.hold.at) } : undefined,
+    /** Paths Gotipath refused alone, kept queued until a call without them is accepted (then dead letters). */
+    unconfirmed: Object.values(state.refusals ?? {}).reduce((n, r) => n + r.alone.length, 0),
     tokens: kinds((k) => windowState(store.callLog.since(now - config.limits.windowMs), k, config.limits, now).available),
     blockedUntil: Object.fromEntries(
       Object.entries(state.blockedUntil)

@@ -91,6 +91,13 @@ const Schedule = z.strictObject({
   prefetch: z._default(z.array(SCHEDULE_TEMPLATE), []),
 });
 
+/** Gotipath's general limit, for the whole account: every distribution and call kind together. */
+const AccountLimit = z.strictObject({
+  /** Requests per window (published: 4 per second, "Overview CDN", docs.gotipath.com/doc-362745). */
+  calls: z._default(positiveInt, 4),
+  windowMs: intBetween(100, 60_000, 1_000),
+});
+
 const Gotipath = z.strictObject({
   /** Body `type` per purge kind; only "all" is documented, the rest follow Gcore. */
   purgeTypes: z._default(
@@ -105,6 +112,8 @@ const Gotipath = z.strictObject({
   prefetchPath: z._default(z.string().check(z.regex(/^\/[a-z-]+$/)), '/prefetches'),
   /** Per-call timeout in ms; a call that times out is counted as made one timeout later. */
   timeoutMs: intBetween(100, 60_000, 15_000),
+  /** The account-wide general limit every scheduler asks for a slot in before a call (purge/account-limiter.ts). */
+  accountLimit: z.prefault(AccountLimit, {}),
 });
 
 /** The Gotipath API settings when the config names none (also used before any config exists). */

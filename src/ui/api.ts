@@ -1,7 +1,7 @@
 // The console reads and changes everything through the admin API, in process: the same code, the same
 // validation, and pages for routes this version lacks can say so instead of breaking.
 import type { Context } from 'hono';
-import { readSettings } from '../settings';
+import { readAdminSettings } from '../settings';
 import type { Session } from './session';
 
 /** What the console needs of the app: its fetch, to call `/admin/...` without leaving the isolate. */
@@ -33,7 +33,7 @@ export type ApiResult<T> =
 export async function adminCall<T>(c: ConsoleContext, method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
   const request = new Request(new URL(path, c.req.url), {
     method,
-    headers: { authorization: `Bearer ${readSettings(c.env).ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${readAdminSettings(c.env).ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   let ctx: ExecutionContext | undefined;

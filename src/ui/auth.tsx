@@ -5,7 +5,7 @@ import { Hono } from '../lib/hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { tokensEqual } from '../lib/crypto';
-import { readSettings } from '../settings';
+import { readAdminSettings } from '../settings';
 import type { ConsoleContext, ConsoleEnv } from './api';
 import { SESSION_COOKIE, SESSION_TTL_MS, csrfMatches, issueSession, readSession } from './session';
 
@@ -15,7 +15,8 @@ const COOKIE = { path: '/admin', httpOnly: true, secure: true, sameSite: 'Strict
 const safeNext = (next: unknown) =>
   typeof next === 'string' && /^\/admin\/(ui|docs)(\/[\w./%?=&-]*)?$/.test(next) ? next : '/admin/ui';
 
-export const currentSession = (c: ConsoleContext) => readSession(readSettings(c.env).ADMIN_TOKEN, getCookie(c, SESSION_COOKIE));
+export const currentSession = (c: ConsoleContext) =>
+  readSession(readAdminSettings(c.env).ADMIN_TOKEN, getCookie(c, SESSION_COOKIE));
 
 /** Pages need a session: a browser is sent to the login form, anything else gets a 401. */
 export const requireSession: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
@@ -63,7 +64,7 @@ export const requireCsrf: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
   if (!(await fromThisOrigin(c))) return c.text(CROSS_ORIGIN, 403);
   const form = await readForm(c);
   if (!form) return c.text(UNREADABLE, 400);
-  if (!(await csrfMatches(readSettings(c.env).ADMIN_TOKEN, c.get('session'), form._csrf))) {
+  if (!(await csrfMatches(readAdminSettings(c.env).ADMIN_TOKEN, c.get('session'), form._csrf))) {
     return c.text('This form has expired or did not come from the console; reload the page and try again.', 403);
   }
   await next();
@@ -114,7 +115,7 @@ export const loginRoutes = new Hono<ConsoleEnv>()
   .post('/login', sameOrigin, async (c) => {
     const form = await readForm(c);
     if (!form) return c.text(UNREADABLE, 400);
-    const token = readSettings(c.env).ADMIN_TOKEN;
+    const token = readAdminSettings(c.env).ADMIN_TOKEN;
     const next = safeNext(form.next);
     if (typeof form.token !== 'string' || !(await tokensEqual(form.token, token))) {
       return c.html(

@@ -2,7 +2,7 @@
 // endless body must not be buffered whole before the token is even looked at.
 import type { MiddlewareHandler } from 'hono';
 import { RelayError } from '../errors';
-import { readSettings } from '../settings';
+import { readAdminSettings } from '../settings';
 import { readBodyLimited } from '../lib/body';
 import type { ConsoleEnv } from './api';
 
@@ -10,7 +10,7 @@ export const limitFormBody: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || !c.req.raw.body) return next();
   let body: Uint8Array;
   try {
-    body = await readBodyLimited(c.req.raw, readSettings(c.env).MAX_BODY_BYTES);
+    body = await readBodyLimited(c.req.raw, readAdminSettings(c.env).MAX_BODY_BYTES);
   } catch (error) {
     if (error instanceof RelayError && error.status < 500) return c.text(error.message, error.status as 400 | 413);
     throw error;

@@ -17,9 +17,9 @@ button{padding:.35rem .9rem;border:1px solid #0b57d0;background:#0b57d0;color:#f
 button.plain{background:none;border:none}button.secondary{background:#fff;color:#0b57d0}button.danger{background:#b3261e;border-color:#b3261e}
 label{display:block;font-weight:600;margin:.7rem 0 .2rem}label.inline{display:inline}.row{display:flex;gap:1rem;flex-wrap:wrap;align-items:end}
 .notice{padding:.6rem .8rem;border-radius:4px;margin:.7rem 0;border:1px solid}.error{background:#fce8e6;border-color:#e0a39e}
-.ok{background:#e6f4ea;border-color:#9fcfad}.info{background:#e8f0fe;border-color:#a8c1ef}
+.ok{background:#e6f4ea;border-color:#9fcfad}.info{background:#e8f0fe;border-color:#a8c1ef}.warn{background:#fef7e0;border-color:#f0d27a}
 .badge{display:inline-block;padding:0 .45rem;border-radius:9px;font-size:12px;font-weight:600;background:#dde1e6}
-.b-ok,.b-accepted{background:#c4eed0}.b-failing,.b-failed,.b-rejected{background:#f6c6c2}.b-unauthorized{background:#f9d88f}.b-duplicate{background:#d3e3fd}
+.b-ok,.b-accepted{background:#c4eed0}.b-failing,.b-failed,.b-rejected{background:#f6c6c2}.b-unauthorized,.b-refused,.b-warning{background:#f9d88f}.b-error{background:#f6c6c2}.b-duplicate{background:#d3e3fd}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:1rem}.card{background:#fff;border:1px solid #dde1e6;padding:.8rem;border-radius:6px}.card h2{margin-top:0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.4rem 0}dt{color:#5f6368}dd{margin:0}
 ol.code{background:#fff;border:1px solid #dde1e6;padding:.4rem .4rem .4rem 3.5rem;margin:.5rem 0;max-height:36rem;overflow:auto}

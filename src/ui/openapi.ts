@@ -87,7 +87,7 @@ function schemas(): Record<string, JsonSchema> {
         items: {
           type: 'object',
           description:
-            'Per distribution: health, pending paths by kind, oldest pending age, next send time, calls left in the window, last error, last hour, dead letters.',
+            'Per distribution: health (ok, failing, unauthorized, refused), hold (while refused: the kind, status and message Gotipath refused every call with), unconfirmed (paths refused alone, kept queued until a call without them is accepted), pending paths by kind, oldest pending age, next send time, next probe, calls left in the window, last error, last hour, dead letters.',
         },
       },
     }),
@@ -344,6 +344,34 @@ function schedulerPaths() {
         summary: 'Lift every hold and backoff and send now',
         parameters: [NAME],
         responses: { 200: { description: 'The distribution’s status.' }, 404: error('Unknown distribution.') },
+      },
+    },
+    '/admin/doctor': {
+      get: {
+        summary: 'Check the deployment: settings, config, sources, schedules, Gotipath, public sites and key URLs',
+        parameters: [
+          param('offline', '`1`: only the checks that call nothing out (settings, config, sources, schedules).', 'query'),
+          param('probePurge', 'A path (`/…`): one real URL purge of it per distribution, with the configured type.', 'query'),
+        ],
+        responses: {
+          200: json(
+            object({
+              status: { type: 'string', enum: ['ok', 'warning', 'error'] },
+              summary: object({ ok: INTEGER, warning: INTEGER, error: INTEGER }),
+              checks: {
+                type: 'array',
+                items: object({ area: STRING, subject: STRING, status: STRING, message: STRING, fix: STRING }, [
+                  'area',
+                  'subject',
+                  'status',
+                  'message',
+                ]),
+              },
+            }),
+            'Each check ok, warning or error, with what to do; `status` is the worst of them.',
+          ),
+          400: error('A bad probePurge path, or probePurge with offline.'),
+        },
       },
     },
   };

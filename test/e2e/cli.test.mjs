@@ -47,9 +47,9 @@ after(async () => {
   await stack?.stop();
 });
 
-/** @param {string[]} args @param {{ token?: string, url?: string, env?: NodeJS.ProcessEnv }} [options] */
-const cli = (args, { token = SECRETS.ADMIN_TOKEN, url = relay.url, env = {} } = {}) =>
-  runCli(args, { url, token, cwd: dir, env });
+/** @param {string[]} args @param {{ token?: string, url?: string, env?: NodeJS.ProcessEnv, input?: string }} [options] */
+const cli = (args, { token = SECRETS.ADMIN_TOKEN, url = relay.url, env = {}, input } = {}) =>
+  runCli(args, { url, token, cwd: dir, env, input });
 
 /** @param {string} name @param {unknown} value */
 const file = (name, value) => {
@@ -163,7 +163,7 @@ describe('purge-relay preview', () => {
 });
 
 describe('purge-relay purge --wait', () => {
-  it('queues the paths, shows progress, and returns once the stand-in has them', async () => {
+  it('follows this purge’s own paths and reports each one purged', async () => {
     const { code, stdout, stderr } = await cli([
       'purge',
       '--distribution',
@@ -175,17 +175,164 @@ describe('purge-relay purge --wait', () => {
       '30',
     ]);
     assert.equal(code, 0, stderr);
-    assert.match(stdout, /^queued 2 path\(s\) on main as man_\w+$/m);
-    assert.match(stderr, /^main: 2 pending \(url 2\)/m);
-    assert.match(stderr, /^main: queue empty, everything sent/m);
+    assert.match(stdout, /^queued 2 path\(s\) on main as (man_\w+)$/m);
+    assert.match(stderr, /^man_\w+: 0 of 2 path\(s\) done, waiting for \/cli\/one \/cli\/two$/m);
+    assert.match(stdout, /^ok {6}\/cli\/one {2}purged$/m);
+    assert.match(stdout, /^ok {6}\/cli\/two {2}purged$/m);
     const call = standin.calls.find((c) => c.paths.includes('/cli/one'));
     assert.deepEqual([call?.status, call?.paths], [200, ['/cli/one', '/cli/two']]);
+  });
+
+  it('reports a path Gotipath refused as failed and exits 1, while the rest of the purge goes through', async () => {
+    standin.setFaults({ rejectPaths: ['/cli/refused'] }, 'dist-cli');
+    try {
+      const { code, stdout, stderr } = await cli([
+        'purge',
+        '--distribution',
+        'main',
+        '/cli/refused',
+        '/cli/fine',
+        '--wait',
+        '--timeout',
+        '30',
+      ]);
+      assert.equal(code, 1, stderr);
+      assert.match(
+        stdout,
+        /^FAILED {2}\/cli\/refused {2}refused by Gotipath \(422: paths\[0\] is invalid: \/cli\/refused\), now a dead letter$/m,
+      );
+      assert.match(stdout, /^ok {6}\/cli\/fine {2}purged$/m);
+      assert.match(stderr, /^purge-relay: some paths of man_\w+ failed: see the dead letters/m);
+    } finally {
+      standin.setFaults({ rejectPaths: null }, 'dist-cli');
+      await fetch(`${relay.url}/admin/distributions/main/dead-letters/drop`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SECRETS.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: '{"all":true}',
+      });
+    }
   });
 
   it('refuses a purge with nothing to purge', async () => {
     const { code, stderr } = await cli(['purge', '--distribution', 'main']);
     assert.equal(code, 2);
     assert.match(stderr, /give paths, --file, --pattern, --prefetch or --all/);
+  });
+
+  it('asks before purging everything: refused without a terminal, done with --yes', async () => {
+    const refused = await cli(['purge', '--distribution', 'main', '--all']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /purge --all empties the whole cache of main; there is no terminal to ask on: add --yes/);
+    const confirmed = await cli(['purge', '--distribution', 'main', '--all', '--yes']);
+    assert.equal(confirmed.code, 0, confirmed.stderr);
+    assert.match(confirmed.stdout, /^queued a purge of everything on main as man_\w+$/m);
+  });
+});
+
+describe('purge-relay resume', () => {
+  it('lifts the holds of a distribution and says its health', async () => {
+    const { code, stdout } = await cli(['resume', '--distribution', 'main']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^main: resumed, health ok, \d+ path\(s\) pending$/m);
+    assert.equal((await cli(['resume'])).code, 2);
+  });
+});
+
+describe('purge-relay init', () => {
+  it('writes a first config from flags that the relay accepts', async () => {
+    const out = join(dir, 'init-flags.json');
+    const args = [
+      'init',
+      '--distribution-id',
+      'dist-cli',
+      '--platform',
+      'shopify',
+      '--public-url',
+      'https://shop.example',
+      '--out',
+      out,
+    ];
+    const { code, stdout, stderr } = await cli(args);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^ {2}npx wrangler secret put SHOPIFY_WEBHOOK_SECRET/m);
+    assert.match(stdout, /^ {2}purge-relay doctor$/m);
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    assert.deepEqual(written.distributions, { main: { id: 'dist-cli', publicBaseUrl: 'https://shop.example' } });
+    assert.deepEqual(written.sources, { shopify: { provider: 'shopify', secrets: ['SHOPIFY_WEBHOOK_SECRET'] } });
+    const valid = await cli(['config', 'validate', out]);
+    assert.equal(valid.code, 0, valid.stderr);
+    assert.equal((await cli(args)).code, 1, 'an existing file is not replaced without --force');
+  });
+
+  it('asks for what the flags do not give, one answer a line on stdin', async () => {
+    const out = join(dir, 'init-stdin.json');
+    const { code, stderr } = await cli(['init', '--out', out], { input: 'dist-piped\nstrapi\nhttps://blog.example\n' });
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /Gotipath distribution id .*: \nPlatform that sends the webhooks: \nPublic URL of the site/);
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(written.distributions.main.id, 'dist-piped');
+    assert.equal(written.sources.strapi.provider, 'strapi');
+    assert.equal((await cli(['config', 'validate', out])).code, 0);
+    const bad = await cli(['init', '--out', join(dir, 'init-bad.json')], { input: 'dist-x\nnot-a-platform\n' });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /platform "not-a-platform": a platform is one of: contentful, /);
+  });
+});
+
+describe('purge-relay doctor', () => {
+  it('finds nothing wrong with the stack as started, and exits 0', async () => {
+    const { code, stdout, stderr } = await cli(['doctor']);
+    assert.equal(code, 0, stdout + stderr);
+    assert.match(stdout, /^purge-relay doctor: http:\/\/127\.0\.0\.1:\d+$/m);
+    assert.match(
+      stdout,
+      /^ {2}ok {7}gotipath {2}distribution main: Gotipath accepts the credentials and knows distribution dist-cli$/m,
+    );
+    assert.match(stdout, /^ {2}ok {7}schedules schedule nightly-feeds: "0 3 \* \* \*" is a cron trigger \(as deployed\)$/m);
+    assert.match(stdout, /^\d+ ok, 0 warnings, 0 errors$/m);
+  });
+
+  it('names each seeded mistake with what to do, and exits 2', async () => {
+    const broken = {
+      ...CONFIG,
+      distributions: { ...CONFIG.distributions, missing: { id: 'dist-cli-missing' } },
+      sources: { ...CONFIG.sources, unset: { provider: 'strapi', secrets: ['CLI_UNSET_TOKEN'] } },
+      schedules: [...CONFIG.schedules, { id: 'hourly', cron: '0 * * * *', distribution: 'main', purge: ['/hourly'] }],
+    };
+    standin.setFaults({ notFound: true }, 'dist-cli-missing');
+    standin.setFaults({ purgeTypes: { url: 'file' } }, 'dist-cli');
+    const pushed = await cli(['config', 'push', file('broken.json', broken)]);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    try {
+      const { code, stdout } = await cli(['doctor', '--probe-purge', '/cli-doctor-probe']);
+      assert.equal(code, 2, stdout);
+      assert.match(stdout, /^ {2}ERROR {4}sources {3}source unset: names secret CLI_UNSET_TOKEN, which is not set/m);
+      assert.match(stdout, /^ {21}→ wrangler secret put CLI_UNSET_TOKEN/m);
+      assert.match(
+        stdout,
+        /^ {2}ERROR {4}schedules schedule hourly: "0 \* \* \* \*" is not among the cron triggers \(as deployed\)/m,
+      );
+      assert.match(
+        stdout,
+        /^ {2}ERROR {4}schedules schedule hourly: "0 \* \* \* \*" is not among the cron triggers in .*wrangler\.toml/m,
+      );
+      assert.match(
+        stdout,
+        /^ {2}ERROR {4}gotipath {2}distribution missing: Gotipath knows no distribution dist-cli-missing in this account \(404\)$/m,
+      );
+      assert.match(
+        stdout,
+        /^ {2}ERROR {4}gotipath {2}distribution main: Gotipath refused a URL purge of \/cli-doctor-probe with type "url" \(422: /m,
+      );
+      assert.match(stdout, /^ {21}→ set gotipath\.purgeTypes\.url to the type Gotipath expects/m);
+      const json = JSON.parse((await cli(['doctor', '--json'])).stdout);
+      assert.equal(json.status, 'error');
+      assert.ok(!JSON.stringify(json).includes(SECRETS.GOTIPATH_API_KEY), 'no secret value in the report');
+    } finally {
+      standin.setFaults({ notFound: null }, 'dist-cli-missing');
+      standin.setFaults({ purgeTypes: null }, 'dist-cli');
+      await cli(['config', 'push', file('restored.json', CONFIG)]);
+    }
   });
 });
 

@@ -22,8 +22,10 @@ async function startSigner() {
 }
 
 export default async function setup(project: TestProject) {
-  // Short windows keep the scheduler tests quick; the limits per window are Gotipath's.
-  const standin = await startGotipathStandin({ log: false, windowMs: 1_000 });
+  // Short windows keep the scheduler tests quick; the limits per window are Gotipath's. Test files run side by
+  // side, each in its own workerd with its own relay (and account limiter), so the account's general limit
+  // (4 requests/s) applies only to distributions a test names into an account (the `account` fault).
+  const standin = await startGotipathStandin({ log: false, windowMs: 1_000, accountScope: 'named' });
   const signer = await startSigner();
   // The cache-tags example site: the crawler and http-get warming read its Cache-Tag headers.
   const site = await startTaggedSite();

@@ -1,10 +1,12 @@
-// Overview: each distribution's health, backlog, tokens left and a chart of the last hour.
-// Reads GET /admin/status; the chart from GET /admin/distributions/{name}/timeline. A held or failing queue can be
-// resumed at once (POST /admin/distributions/{name}/resume).
+// Overview: the doctor's banner, each distribution's health, backlog, tokens left and a chart of the last hour.
+// Reads GET /admin/doctor, GET /admin/status; the chart from GET /admin/distributions/{name}/timeline. A held or
+// failing queue can be resumed at once (POST /admin/distributions/{name}/resume).
+import type { DoctorReport } from '../../doctor/report';
 import { Hono } from '../../lib/hono';
 import type { Timeline } from '../../purge/call-log';
 import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
 import { ActivityChart } from '../chart';
+import { DoctorBanner } from '../doctor-banner';
 import { Badge, CsrfField, Failure, Page, Time, age } from '../layout';
 
 /** What the page reads of one entry of GET /admin/status; newer versions may add fields. */
@@ -17,6 +19,9 @@ interface DistributionStatus {
   nextSendAt?: string;
   tokens?: Record<string, number>;
   lastError?: { at: number; kind: string; status: number; message: string };
+  hold?: { kind: string; status: number; message: string };
+  nextProbeAt?: string;
+  unconfirmed?: number;
   lastHour?: { calls: number; paths: number; byStatus: Record<string, number> };
   deadLetters?: number;
 }
@@ -69,6 +74,21 @@ function Distribution({ c, d, timeline }: { c: ConsoleContext; d: DistributionSt
         <dd>{pairs(d.tokens)}</dd>
         <dt>Last hour</dt>
         <dd>{d.lastHour ? `${d.lastHour.calls} calls, ${d.lastHour.paths} paths (${pairs(d.lastHour.byStatus)})` : '–'}</dd>
+        {d.hold && (
+          <>
+            <dt>Held</dt>
+            <dd>
+              Gotipath refuses every {d.hold.kind} call ({d.hold.status}: {d.hold.message}). Nothing is dead-lettered; fix what
+              the message names (often <code>gotipath.purgeTypes</code>), then Resume. Next try <Time at={d.nextProbeAt} />.
+            </dd>
+          </>
+        )}
+        {d.unconfirmed ? (
+          <>
+            <dt>Unconfirmed</dt>
+            <dd>{d.unconfirmed} path(s) refused alone, kept queued until a call without them is accepted</dd>
+          </>
+        ) : null}
         <dt>Dead letters</dt>
         <dd>{d.deadLetters ? <a href="/admin/ui/dead-letters">{d.deadLetters}</a> : 0}</dd>
         {d.lastError && (
@@ -89,13 +109,15 @@ function Distribution({ c, d, timeline }: { c: ConsoleContext; d: DistributionSt
   );
 }
 
-async function render(c: ConsoleContext, resumed?: ApiResult<unknown>) {
+async function render(c: ConsoleContext, resumed?: ApiResult<unknown>, fullCheck?: ApiResult<DoctorReport>) {
+  const doctor = fullCheck ?? (await adminCall<DoctorReport>(c, 'GET', '/admin/doctor?offline=1'));
   const status = await adminCall<{ configVersion?: number; distributions?: DistributionStatus[] }>(c, 'GET', '/admin/status');
   const distributions = status.ok ? (status.body.distributions ?? []) : [];
   const timelines = await Promise.all(distributions.map((d) => timelineOf(c, d.distribution)));
   return c.html(
     <Page c={c} title="Overview" active="">
       {resumed && <Failure result={resumed} what="Resume" route="POST /admin/distributions/{name}/resume" />}
+      <DoctorBanner c={c} result={doctor} full={fullCheck !== undefined} />
       <Failure result={status} what="The status" route="GET /admin/status" />
       {status.ok && (
         <p>
@@ -119,4 +141,5 @@ export const overviewPage = new Hono<ConsoleEnv>()
     const name = String((await c.req.parseBody()).distribution ?? '');
     const resumed = await adminCall<unknown>(c, 'POST', `/admin/distributions/${encodeURIComponent(name)}/resume`);
     return resumed.ok ? c.redirect('/admin/ui', 303) : render(c, resumed);
-  });
+  })
+  .post('/doctor', async (c) => render(c, undefined, await adminCall<DoctorReport>(c, 'GET', '/admin/doctor')));

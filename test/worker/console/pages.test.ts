@@ -45,6 +45,29 @@ describe('every page renders for a logged-in operator', () => {
   });
 });
 
+describe('the doctor’s banner on the overview', () => {
+  it('shows what the quick check finds, with what to do, and runs the full check on request', async () => {
+    const sources = { ...baseConfig().sources, unset: { provider: 'strapi', secrets: ['CONSOLE_UNSET_TOKEN'] } };
+    await putConfig(baseConfig({ sources }));
+    try {
+      const html = await text(await browser.get('/admin/ui'));
+      expect(html).toMatch(
+        /<section class="notice error" role="alert" aria-label="Doctor"><strong>Doctor: \d+ errors?, \d+ warnings?<\/strong>/,
+      );
+      expect(html).toContain('<strong>source unset</strong>: names secret CONSOLE_UNSET_TOKEN, which is not set');
+      expect(html).toContain('→ wrangler secret put CONSOLE_UNSET_TOKEN with the secret the platform shows');
+      expect(html).toContain('quick check: settings, config, sources, schedules');
+      expect(html).toContain('<form method="post" action="/admin/ui/doctor">');
+      const full = await text(await browser.post('/admin/ui/doctor', {}));
+      expect(full).toContain('full check: settings, config, sources, schedules, Gotipath, public sites, key URLs');
+      expect(full).toContain('names secret CONSOLE_UNSET_TOKEN, which is not set');
+      expect(full).not.toContain('action="/admin/ui/doctor"');
+    } finally {
+      await putConfig(baseConfig());
+    }
+  });
+});
+
 describe('config history, event journeys and dead letters on their admin routes', () => {
   /** A version without rules, then the base config live again; the live version's number. */
   async function twoVersions() {

@@ -23,7 +23,14 @@ const CONFIG = casesConfig({
   ],
 });
 Object.assign(CONFIG.distributions, {
-  warm: { id: WARM_DIST, coalesceMs: 0, publicBaseUrl: env.STANDIN_URL, warming: { mode: 'http-get', delayMs: 0 } },
+  // Calls enough that a refused path meets the evidence (an accepted call without it) within the alarms run below.
+  warm: {
+    id: WARM_DIST,
+    coalesceMs: 0,
+    publicBaseUrl: env.STANDIN_URL,
+    warming: { mode: 'http-get', delayMs: 0 },
+    limits: { url: { calls: 20, paths: 100 } },
+  },
 });
 
 /** Every URL the config names: the key URLs of the keyed sources and the SNS certificate pattern. */

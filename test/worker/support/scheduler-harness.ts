@@ -78,6 +78,10 @@ export function scheduler(name: string, raw: { id: string } & Record<string, unk
         outageUntil: null,
         unauthorized: null,
         rejectPaths: null,
+        quotaUntil: null,
+        notFound: null,
+        purgeTypes: null,
+        account: null,
       }),
     /** Runs the alarms as they come due until `done` holds. */
     async driveUntil(done: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
