@@ -1,10 +1,10 @@
 // Contentful: HMAC-SHA256 over a canonical request (method, path, signed headers, body).
 // https://www.contentful.com/developers/docs/extensibility/webhooks/request-verification/
 import * as z from 'zod/mini';
-import { unauthorized } from '../errors';
+import { badRequest, unauthorized } from '../errors';
 import { fromHex, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from '../lib/crypto';
-import { checkTimestamp, isRecord, NO_OPTIONS, parseIntStrict, parsePayload, requireHeader } from './support';
+import { bare, checkTimestamp, isRecord, NO_OPTIONS, parseIntStrict, parsePayload, requireHeader } from './support';
 import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const SIGNED_HEADERS = 'x-contentful-signed-headers';
@@ -60,13 +60,25 @@ const Payload = z.looseObject({
   fields: z.optional(z.record(z.string(), z.unknown())),
 });
 
-/** Contentful sends every locale: `{slug: {"en-US": "a", "de-DE": "b"}}`; split it per locale. */
+/**
+ * A Contentful locale code: `en-US`, `zh-Hans-CN`, `es-419`, or a custom code made of letters, digits
+ * and `-`/`_` (https://www.contentful.com/developers/docs/references/content-management-api/#/reference/locales).
+ * Never a name Object.prototype carries (`__proto__`, `constructor`, `toString`...).
+ */
+const LOCALE_CODE = /^[A-Za-z0-9]{1,16}(?:[-_][A-Za-z0-9]{1,16}){0,7}$/;
+const isLocaleCode = (key: string): boolean => LOCALE_CODE.test(key) && !(key in Object.prototype);
+
+/**
+ * Contentful sends every locale: `{slug: {"en-US": "a", "de-DE": "b"}}`; split it per locale. The
+ * objects have no prototype, so no key of the payload can reach one (SECURITY.md, F2).
+ */
 function splitLocales(fields: Record<string, unknown>): Record<string, Record<string, unknown>> {
-  const localized: Record<string, Record<string, unknown>> = {};
+  const localized = bare<Record<string, unknown>>();
   for (const [name, perLocale] of Object.entries(fields)) {
     if (!isRecord(perLocale)) continue;
     for (const [locale, value] of Object.entries(perLocale)) {
-      (localized[locale] ??= {})[name] = value;
+      if (!isLocaleCode(locale)) throw badRequest(`Contentful payload has a key that is not a locale code at fields.${name}`);
+      (localized[locale] ??= bare())[name] = value;
     }
   }
   return localized;
