@@ -92,7 +92,7 @@ const shopwareApp = new AppServer(
  * `timestamp` is in the platform's own unit (ms: Contentful, Sanity, Ghost, Hygraph; s: Standard
  * Webhooks, BigCommerce, Stripe, Contentstack); default now. `options` is the source's options (generic-hmac,
  * google-pubsub, sns): those signers are always given them.
- * @typedef {{ serviceAccount?: string, audience?: string, signatureVersion?: string, topicArn?: string,
+ * @typedef {{ serviceAccount?: string, emailVerified?: boolean, audience?: string, signatureVersion?: string, topicArn?: string,
  *   certBaseUrl?: string, algorithm?: string, signed?: string, encoding?: BinaryToTextEncoding, header?: string,
  *   prefix?: string, timestampHeader?: string, idHeader?: string }} SourceOptions
  * @typedef {(input: SignInput) => Promise<Record<string, string>> | Record<string, string>} Signer
@@ -170,7 +170,7 @@ export const SIGNERS = /** @satisfies {Record<string, Signer>} */ ({
   'google-pubsub': async ({ secret: kid, timestamp = Math.floor(Date.now() / 1000), options }) => ({
     authorization: `Bearer ${await new SignJWT({
       email: given(options).serviceAccount,
-      email_verified: true,
+      email_verified: given(options).emailVerified ?? true,
       sub: '109876543210',
     })
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })

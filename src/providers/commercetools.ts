@@ -9,13 +9,19 @@ import { verifyPubSubPush, verifySnsMessage } from './push-destinations';
 import { isRecord, pick, record, splitLocalized, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
+const SERVICE_ACCOUNT =
+  "the push subscription's service account email (required for Pub/Sub push: without it any Google account could sign deliveries)";
+
 const Options = z.discriminatedUnion('push', [
   z.strictObject({
     push: z.literal('pubsub'),
     /** The push subscription's audience (its OIDC token `aud`). */
     audience: z.string().check(z.minLength(1)),
-    /** The service account the push subscription authenticates as (the token's `email`). */
-    serviceAccount: z.optional(z.string().check(z.minLength(3))),
+    /**
+     * The service account the push subscription authenticates as (the token's `email`). Required: any
+     * Google account can mint a Google-signed token for the relay's URL as audience (SECURITY.md, F1).
+     */
+    serviceAccount: z.string({ error: SERVICE_ACCOUNT }).check(z.regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, SERVICE_ACCOUNT)),
     jwksUrl: z._default(KEY_URL, 'https://www.googleapis.com/oauth2/v3/certs'),
   }),
   z.strictObject({

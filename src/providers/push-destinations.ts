@@ -12,7 +12,7 @@ import type { WebhookRequest } from './types';
 export interface PubSubOptions {
   jwksUrl: string;
   audience: string;
-  serviceAccount?: string | undefined;
+  serviceAccount: string;
 }
 
 // https://cloud.google.com/pubsub/docs/authenticate-push-subscriptions
@@ -34,9 +34,11 @@ export async function verifyPubSubPush(
   await verifyRs256(header, signature, utf8(`${head}.${body}`), options.jwksUrl, now);
   if (!GOOGLE_ISSUERS.has(String(claims.iss))) throw unauthorized('token issuer is not Google');
   if (claims.aud !== options.audience) throw unauthorized('token audience is not the configured audience');
-  if (options.serviceAccount !== undefined && (claims.email !== options.serviceAccount || claims.email_verified !== true)) {
+  // Any Google account can mint a token for our URL: only the configured, verified identity counts (F1).
+  if (typeof options.serviceAccount !== 'string' || claims.email !== options.serviceAccount) {
     throw unauthorized('token was not issued to the configured service account');
   }
+  if (claims.email_verified !== true) throw unauthorized('token email is not verified (email_verified must be true)');
   if (typeof claims.exp !== 'number' || claims.exp * 1000 + LEEWAY_MS < now) throw unauthorized('token has expired (too old)');
   checkTimestamp(typeof claims.iat === 'number' ? claims.iat * 1000 : NaN, now, toleranceMs);
 }

@@ -94,12 +94,19 @@ describe('commercetools over Pub/Sub push', () => {
     expect(await errorOf(response)).toBe('token audience is not the configured audience');
   });
 
-  it('rejects a token of another service account', async () => {
+  it('rejects a Google-signed token of another service account with the right audience (SECURITY.md F1)', async () => {
+    // Anyone with a free Google project can mint this token for the relay's URL.
     const response = await postWebhook('ct-pubsub', message, {
       authorization: await pubsubToken({ serviceAccount: 'intruder@evil.iam.gserviceaccount.com' }),
     });
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toBe('token was not issued to the configured service account');
+  });
+
+  it('rejects a token of the configured service account whose email is not verified', async () => {
+    const response = await postWebhook('ct-pubsub', message, { authorization: await pubsubToken({ emailVerified: false }) });
+    expect(response.status).toBe(401);
+    expect(await errorOf(response)).toBe('token email is not verified (email_verified must be true)');
   });
 
   it('rejects an Authorization header that is not a Bearer JWT', async () => {
