@@ -6,6 +6,7 @@ import { badRequest } from '../errors';
 import { decodeUtf8, fromBase64 } from '../lib/bytes';
 import { KEY_URL } from './keys';
 import { verifyPubSubPush, verifySnsMessage } from './push-destinations';
+import { snsHandshake } from './sns-subscription';
 import { isRecord, pick, record, splitLocalized, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
@@ -69,10 +70,13 @@ export const commercetools: WebhookProvider<CommercetoolsOptions> = {
   // Google's push tokens live an hour; SNS retries within that by default.
   defaultToleranceMs: 3_600_000,
 
-  verify: (request, { options, toleranceMs, now }) =>
+  verify: (request, { source, options, toleranceMs, now }) =>
     options.push === 'sns'
-      ? verifySnsMessage(request, options, toleranceMs, now)
-      : verifyPubSubPush(request, options, toleranceMs, now),
+      ? verifySnsMessage(request, options, { source, toleranceMs, now })
+      : verifyPubSubPush(request, options, { source, toleranceMs, now }),
+
+  // SNS sends a SubscriptionConfirmation first: confirmed here, after `verify` (sns-subscription.ts).
+  handshake: (request, options) => (options.push === 'sns' ? snsHandshake(request) : Promise.resolve(undefined)),
 
   normalize(_request, payload, options) {
     const message = unwrap(payload, options.push);

@@ -2,7 +2,7 @@
 import { newId } from '../lib/log';
 import { readSecrets } from '../settings';
 import { parseJsonBody } from './support';
-import type { ContentEvent, SourceSettings, WebhookProvider, WebhookRequest } from './types';
+import type { ContentEvent, Handshake, SourceSettings, WebhookProvider, WebhookRequest } from './types';
 
 // Parsed options per source object: a loaded config is kept per isolate and version, so each source is
 // parsed once (not twice a webhook); entries go with the config they belong to.
@@ -54,7 +54,10 @@ export function createEvent(
   return { eventId: newId('evt'), source: sourceId, provider: provider.name, receivedAt: now, ...normalized };
 }
 
-/** Verifies a webhook with its source's provider (401/400 when it fails), then normalizes it into a ContentEvent. */
+/**
+ * Verifies a webhook with its source's provider (401/400 when it fails), then normalizes it into a
+ * ContentEvent; or, for a platform's control message (SNS subscription confirmation), its handshake.
+ */
 export async function verifiedEvent(
   env: Env,
   provider: WebhookProvider,
@@ -62,12 +65,15 @@ export async function verifiedEvent(
   source: SourceSettings,
   request: WebhookRequest,
   now = Date.now(),
-): Promise<ContentEvent> {
+): Promise<ContentEvent | { handshake: Handshake }> {
   await provider.verify(request, {
+    source: sourceId,
     secrets: readSecrets(env, source.secrets, sourceId),
     options: sourceOptions(provider, source),
     toleranceMs: toleranceMs(provider, source),
     now,
   });
+  const handshake = await provider.handshake?.(request, sourceOptions(provider, source));
+  if (handshake) return { handshake };
   return createEvent(provider, sourceId, source, request, parseJsonBody(request.body), now);
 }

@@ -52,10 +52,12 @@ describe.each(PROVIDER_CASES)('$provider', (c) => {
     expect(await errorOf(response)).toContain(c.signatureHeader);
   });
 
-  it('accepts the second secret while rotating', async () => {
-    const { body, headers } = await delivery(c, { key: c.oldSecret });
-    expect((await postWebhook(c.sourceId, body, headers)).status).toBe(202);
-  });
+  // Contentstack publishes one key at a time: its rotation (a new key, refetched) is tested in contentstack.test.ts.
+  if (c.oldSecret !== undefined)
+    it('accepts the second secret while rotating', async () => {
+      const { body, headers } = await delivery(c, { key: c.oldSecret });
+      expect((await postWebhook(c.sourceId, body, headers)).status).toBe(202);
+    });
 
   // Only platforms that sign a timestamp have a replay window to test.
   if (c.toleranceMs !== undefined)

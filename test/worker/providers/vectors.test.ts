@@ -18,7 +18,13 @@ describe('Standard Webhooks vector (standard-webhooks libraries/javascript/src/w
     'webhook-timestamp': '1614265330',
     'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
   };
-  const context = { secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], options: {}, toleranceMs: 300_000, now: 1614265330_000 };
+  const context = {
+    source: 'vector',
+    secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+    options: {},
+    toleranceMs: 300_000,
+    now: 1614265330_000,
+  };
 
   it('verifies the published signature', async () => {
     await expect(standardWebhooks.verify(request('{"test": 2432232314}', headers), context)).resolves.toBeUndefined();
@@ -33,7 +39,7 @@ describe('Standard Webhooks vector (standard-webhooks libraries/javascript/src/w
 
 describe('Sanity vector (sanity-io/webhook-toolkit test/signature.test.ts)', () => {
   const headers = { 'sanity-webhook-signature': 't=1633519811129,v1=tLa470fx7qkLLEcMOcEUFuBbRSkGujyskxrNXcoh0N0' };
-  const context = { secrets: ['test'], options: {}, toleranceMs: 300_000, now: 1633519811129 };
+  const context = { source: 'vector', secrets: ['test'], options: {}, toleranceMs: 300_000, now: 1633519811129 };
 
   it('verifies the published signature', async () => {
     await expect(sanity.verify(request('{"_id":"resume"}', headers), context)).resolves.toBeUndefined();

@@ -39,6 +39,8 @@ export const KEYED_CASES: ProviderCase[] = [
     },
     purge: ['/site{+fields.url}'],
     ...KEYED,
+    // Contentstack publishes one `signing-key` (the key server serves exactly that shape).
+    oldSecret: undefined,
     body: () => contentstackEntry,
     headers: {},
     signatureHeader: 'x-contentstack-request-signature',
