@@ -4,7 +4,7 @@ import { constants, createHmac, createPrivateKey, generateKeyPairSync, sign as r
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { signRequest } from '@contentful/node-apps-toolkit';
+import { signRequest, verifyRequest } from '@contentful/node-apps-toolkit';
 import { encodeSignatureHeader } from '@sanity/webhook';
 import { Webhook } from 'standardwebhooks';
 import { generateWebhookSignature } from '@hygraph/utils';
@@ -276,6 +276,17 @@ export const SIGNERS = /** @satisfies {Record<string, Signer>} */ ({
   },
 });
 
+/**
+ * The platforms' own verifiers, for differential tests (`POST /verify/<platform>` answers `{valid}`): what the
+ * SDK accepts, the relay must accept, and nothing else.
+ * @type {Record<string, (input: SignInput & { ttl?: number }) => boolean>}
+ */
+const VERIFIERS = {
+  // @contentful/node-apps-toolkit verifyRequest over the request as a Node server sees it (path = req.url).
+  contentful: ({ secret, body, method = 'POST', path = '/', headers = {}, ttl = 0 }) =>
+    verifyRequest(secret, { method, path, headers, body }, ttl),
+};
+
 /** @param {string} name @returns {name is keyof typeof SIGNERS} */
 const hasSigner = (name) => Object.hasOwn(SIGNERS, name);
 
@@ -302,8 +313,8 @@ function serveKeys(req, res) {
 }
 
 /**
- * Serves `POST /sign/<provider>` with a SignInput body on 127.0.0.1 (answers the headers as JSON), and the
- * public keys under `GET /keys/`.
+ * Serves `POST /sign/<provider>` with a SignInput body on 127.0.0.1 (answers the headers as JSON),
+ * `POST /verify/<platform>` (the SDK's own verdict), and the public keys under `GET /keys/`.
  * @returns {Promise<import('node:http').Server>}
  */
 export function startSignerServer(port = 0) {
@@ -313,8 +324,14 @@ export function startSignerServer(port = 0) {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
-      const provider = decodeURIComponent((req.url ?? '').replace(/^\/sign\//, ''));
+      const provider = decodeURIComponent((req.url ?? '').replace(/^\/(sign|verify)\//, ''));
       try {
+        if (req.url?.startsWith('/verify/')) {
+          const verifier = Object.hasOwn(VERIFIERS, provider) ? VERIFIERS[provider] : undefined;
+          if (!verifier) throw new Error(`no verifier for ${provider}`);
+          const valid = verifier(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ valid }));
+        }
         // Own names only: "toString" names no signer.
         if (!hasSigner(provider)) throw new Error(`no signer for ${provider}`);
         /** @type {Signer} */

@@ -2,12 +2,13 @@
 // https://www.contentful.com/developers/docs/extensibility/webhooks/request-verification/
 import * as z from 'zod/mini';
 import { badRequest, unauthorized } from '../errors';
-import { fromHex, utf8 } from '../lib/bytes';
+import { concatBytes, fromHex, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from '../lib/crypto';
 import { bare, checkTimestamp, isRecord, NO_OPTIONS, parseIntStrict, parsePayload, requireHeader } from './support';
 import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const SIGNED_HEADERS = 'x-contentful-signed-headers';
+const TIMESTAMP = 'x-contentful-timestamp';
 
 // X-Contentful-Topic is `ContentManagement.<Entity>.<action>`; save/auto_save are drafts changing.
 const ACTIONS: Record<string, ContentAction> = {
@@ -22,33 +23,36 @@ const ACTIONS: Record<string, ContentAction> = {
 };
 
 /**
- * The path as @contentful/node-apps-toolkit canonicalises it: the query is escaped as one
- * component, then the whole is passed through encodeURI (so a query ends up double-encoded).
+ * The path exactly as @contentful/node-apps-toolkit makes it (src/requests/utils.ts getNormalizedEncodedURI,
+ * contentful/node-apps-toolkit@42bf35e): split on `?`, keeping only what precedes a second `?`; the query
+ * escaped as one component (`querystring.escape`, whose safe set is encodeURIComponent's); the whole through
+ * encodeURI. Nothing is decoded first, so a `%20` on the wire is signed as `%2520`, a query's as `%252520`.
+ * `path` is the request target as received (pathname and query), as a Node server's `req.url`.
  */
-function canonicalPath(url: URL): string {
-  const pathname = safeDecodeURI(url.pathname);
-  const search = url.search.slice(1);
-  return encodeURI(search ? `${pathname}?${encodeURIComponent(safeDecodeURI(search))}` : pathname);
+export function canonicalPath(path: string): string {
+  const [pathname = '', search] = path.split('?');
+  const escaped = search ? encodeURIComponent(search) : '';
+  return encodeURI(escaped ? `${pathname}?${escaped}` : pathname);
 }
 
-function safeDecodeURI(text: string): string {
-  try {
-    return decodeURI(text);
-  } catch {
-    return text;
-  }
-}
-
-function canonicalRequest(request: WebhookRequest, signedHeaders: string[]): Uint8Array {
-  const headers = [...new Set(signedHeaders.map((h) => h.trim().toLowerCase()))]
-    .sort()
-    .map((name) => `${name}:${(request.headers.get(name) ?? '').trim()}`)
-    .join(';');
-  const head = utf8(`${request.method.toUpperCase()}\n${canonicalPath(request.url)}\n${headers}\n`);
-  const out = new Uint8Array(head.length + request.body.length);
-  out.set(head);
-  out.set(request.body, head.length);
-  return out;
+/**
+ * The signed request as the toolkit's verifyRequest rebuilds it (src/requests/verify-request.ts and
+ * sign-request.ts): header names lower-cased and values trimmed; only listed headers that are present count
+ * (a listed header that is absent is left out; list entries are matched as written); the signed-headers and
+ * timestamp headers always count, with the list recomputed (sorted names of the headers counted) and the
+ * timestamp as its number's decimal text; names sorted; `method\npath\nname:value;…\nbody`.
+ */
+function canonicalRequest(request: WebhookRequest, listed: readonly string[], timestamp: number): Uint8Array {
+  const present = new Map<string, string>();
+  for (const [name, value] of request.headers) present.set(name.trim().toLowerCase(), value.trim());
+  const names = [...new Set(listed.filter((name) => present.has(name)))];
+  for (const name of [SIGNED_HEADERS, TIMESTAMP]) if (!names.includes(name)) names.push(name);
+  names.sort((a, b) => (a > b ? 1 : -1));
+  const value = (name: string) =>
+    name === SIGNED_HEADERS ? names.join(',') : name === TIMESTAMP ? String(timestamp) : present.get(name)!;
+  const headers = names.map((name) => `${name}:${value(name)}`).join(';');
+  const target = canonicalPath(`${request.url.pathname}${request.url.search}`);
+  return concatBytes(utf8(`${request.method.toUpperCase()}\n${target}\n${headers}\n`), request.body);
 }
 
 const Payload = z.looseObject({
@@ -92,14 +96,12 @@ export const contentful: WebhookProvider<Record<string, never>> = {
 
   async verify(request, { secrets, toleranceMs, now }) {
     const signature = fromHex(requireHeader(request.headers, 'x-contentful-signature'));
-    const signed = requireHeader(request.headers, SIGNED_HEADERS).split(',');
-    const timestamp = parseIntStrict(requireHeader(request.headers, 'x-contentful-timestamp'));
+    // The list as sent, split on commas only: the toolkit matches its entries as written.
+    const listed = requireHeader(request.headers, SIGNED_HEADERS).split(',');
+    const timestamp = parseIntStrict(requireHeader(request.headers, TIMESTAMP));
     if (!signature || signature.length !== 32) throw unauthorized('malformed x-contentful-signature');
-    if (!signed.includes(SIGNED_HEADERS) || !signed.includes('x-contentful-timestamp')) {
-      throw unauthorized('x-contentful-signed-headers must list itself and x-contentful-timestamp');
-    }
     checkTimestamp(timestamp ?? NaN, now, toleranceMs);
-    const data = canonicalRequest(request, signed);
+    const data = canonicalRequest(request, listed, timestamp!);
     if (!(await verifyHmacAny('SHA-256', secrets, data, [signature]))) {
       throw unauthorized('signature does not match');
     }
