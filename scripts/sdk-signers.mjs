@@ -166,6 +166,9 @@ export const SIGNERS = /** @satisfies {Record<string, Signer>} */ ({
   }),
   // WooCommerce (PHP): base64_encode(hash_hmac('sha256', $payload, $secret, true)).
   woocommerce: ({ secret, body }) => ({ 'x-wc-webhook-signature': hmac('sha256', secret, body, 'base64') }),
+  // WP Webhooks 3.3.1 (PHP, no SDK): generate_trigger_signature($http_args['body'], $secret_key) =
+  // base64_encode(hash_hmac('sha256', $data, $secret, true)) (Ironikus/wp-webhooks@b140d0f).
+  wordpress: ({ secret, body }) => ({ 'x-wp-webhook-signature': hmac('sha256', secret, body, 'base64') }),
   shopware: async ({ secret, body }) => ({ 'shopware-shop-signature': await shopwareApp.signer.sign(body, secret) }),
   stripe: ({ secret, body, timestamp = Math.floor(Date.now() / 1000), headers = {} }) => ({
     [headers['x-signature-header'] ?? 'stripe-signature']: Stripe.webhooks.generateTestHeaderString({
