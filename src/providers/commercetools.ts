@@ -67,8 +67,10 @@ export const commercetools: WebhookProvider<CommercetoolsOptions> = {
   name: 'commercetools',
   options: Options,
   usesSecrets: () => false,
-  // Google's push tokens live an hour; SNS retries within that by default.
-  defaultToleranceMs: 3_600_000,
+  // SNS signs the publish time and keeps it on every retry, which its delivery policies bound to 3,600 s
+  // in total (docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html): two hours cover them.
+  // A Pub/Sub token lives an hour (`exp` is checked too), so its `iat` is never older than that anyway.
+  defaultToleranceMs: 7_200_000,
 
   verify: (request, { source, options, toleranceMs, now }) =>
     options.push === 'sns'

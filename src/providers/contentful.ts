@@ -91,8 +91,12 @@ function splitLocales(fields: Record<string, unknown>): Record<string, Record<st
 export const contentful: WebhookProvider<Record<string, never>> = {
   name: 'contentful',
   options: NO_OPTIONS,
-  // The toolkit's verifyRequest default time-to-live.
-  defaultToleranceMs: 30_000,
+  // Whether a retry is signed anew is not documented (the header is "Timestamp of when the request was
+  // signed", contentful.com/developers/docs/webhooks/request-verification); retries come 30 s apart (3
+  // attempts in a minute), and up to ~24 h with the configurable retry policy
+  // (contentful.com/developers/docs/webhooks/retry-policy). So the window covers 24 h, not the toolkit's
+  // 30 s TTL; a replay inside it is a duplicate of signed bytes (docs/providers.md, "Replay windows").
+  defaultToleranceMs: 86_400_000,
 
   async verify(request, { secrets, toleranceMs, now }) {
     const signature = fromHex(requireHeader(request.headers, 'x-contentful-signature'));

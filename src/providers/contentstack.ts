@@ -81,8 +81,10 @@ export const contentstack: WebhookProvider<ContentstackOptions> = {
   name: 'contentstack',
   options: Options,
   usesSecrets: (options) => options.signing === 'hmac',
-  // For HMAC signing (its `t` is signed); certificate signatures cover the body only.
-  defaultToleranceMs: 300_000,
+  // For HMAC signing (its `t` is signed; certificate signatures cover the body only). Contentstack retries
+  // 4 times after 5, 25, 125 and 625 s (780 s, plus up to 30 s per attempt; contentstack.com/docs/developers/
+  // set-up-webhooks/webhook-retry-policy) and does not say whether `t` is renewed: 20 minutes cover it.
+  defaultToleranceMs: 1_200_000,
 
   async verify(request, { source, secrets, options, toleranceMs, now }) {
     if (options.signing === 'certificate') return verifyCertificate(request, source, options.publicKeysUrl, now);

@@ -10,11 +10,17 @@ export function requireHeader(headers: Headers, name: string): string {
   return value.trim();
 }
 
-/** Rejects a signed timestamp (ms) further than the tolerance from now, in either direction. */
+/**
+ * How far a signed timestamp may lie in the future: clock skew only. A replay window is about the past (the
+ * platform's retries of one signed delivery), so a long one never lets a timestamp run hours ahead.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Rejects a signed timestamp (ms) older than the replay window, or further ahead than the clock skew (or the window, if shorter). */
 export function checkTimestamp(timestampMs: number, now: number, toleranceMs: number): void {
   if (!Number.isFinite(timestampMs)) throw unauthorized('signature timestamp is not a number');
   if (now - timestampMs > toleranceMs) throw unauthorized('signature timestamp is too old (replay window)');
-  if (timestampMs - now > toleranceMs) throw unauthorized('signature timestamp is in the future');
+  if (timestampMs - now > Math.min(toleranceMs, CLOCK_SKEW_MS)) throw unauthorized('signature timestamp is in the future');
 }
 
 /** Parses a decimal timestamp header or field; undefined unless it is all digits. */
