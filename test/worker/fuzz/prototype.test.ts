@@ -1,6 +1,6 @@
 // Property (SECURITY.md, F2): whichever provider, whichever level of its payload, a genuinely signed body
-// holding a `__proto__`, `constructor` or `prototype` key is answered 4xx or 2xx, never 5xx, and nothing
-// reaches Object.prototype or Array.prototype. FUZZ_RUNS sets the size; the file prints how many cases it ran.
+// holding a `__proto__`, `constructor` or `prototype` key, or a name the prototypes hold (`toString`, `map`…),
+// is answered 4xx or 2xx, never 5xx, and nothing reaches or changes Object.prototype or Array.prototype. FUZZ_RUNS sets the size; the file prints how many cases it ran.
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,17 @@ const RUNS = Number(env.FUZZ_RUNS);
 const TIMEOUT = 60_000 + RUNS * 1_000;
 const count = caseCounter('fuzz-prototype');
 const KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+/** Names Object.prototype and Array.prototype hold: not refused, they must simply stay the payload's own keys. */
+const INHERITED_NAMES = [
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'toLocaleString',
+  '__defineGetter__',
+  'map',
+  'length',
+];
 
 /** Values the review's attack wrote through such a key: settings other code reads, and plain junk. */
 const poison = fc.oneof(
@@ -43,10 +54,17 @@ function withKeyAt(value: unknown, target: number, key: string, extra: unknown):
 
 const OBJECT_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 const ARRAY_NAMES = Object.getOwnPropertyNames(Array.prototype).sort();
+/** What each name of the prototypes reads as now: the same values must read afterwards. */
+const snapshot = (proto: object) => Object.fromEntries(Object.getOwnPropertyNames(proto).map((n) => [n, Reflect.get(proto, n)]));
+const OBJECT_VALUES = snapshot(Object.prototype);
+const ARRAY_VALUES = snapshot(Array.prototype);
 
 function nothingLeaked(): void {
   expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(OBJECT_NAMES);
   expect(Object.getOwnPropertyNames(Array.prototype).sort()).toEqual(ARRAY_NAMES);
+  for (const [name, value] of Object.entries(OBJECT_VALUES))
+    if (name !== '__proto__') expect(Reflect.get(Object.prototype, name)).toBe(value);
+  for (const [name, value] of Object.entries(ARRAY_VALUES)) expect(Reflect.get(Array.prototype, name)).toBe(value);
   const probe = {} as Record<string, unknown>;
   for (const name of ['polluted', 'jwksUrl', 'toleranceSeconds', 'en-US', 'anything']) expect(probe[name]).toBeUndefined();
   expect(([] as unknown as Record<string, unknown>).polluted).toBeUndefined();
@@ -62,7 +80,7 @@ describe('prototype keys in every provider payload', () => {
     async () => {
       const cases = fc.constantFrom(...PROVIDER_CASES);
       await fc.assert(
-        fc.asyncProperty(cases, fc.nat(), fc.constantFrom(...KEYS), poison, async (c, at, key, extra) => {
+        fc.asyncProperty(cases, fc.nat(), fc.constantFrom(...KEYS, ...INHERITED_NAMES), poison, async (c, at, key, extra) => {
           count();
           const plain = JSON.parse(c.body(crypto.randomUUID())) as unknown;
           const body = withKeyAt(plain, at % Math.max(1, objectCount(plain)), key, extra);

@@ -109,4 +109,40 @@ describe('defence in depth: frozen prototypes', () => {
     const signed = await delivery(caseFor('contentful'));
     expect((await postWebhook('contentful', signed.body, signed.headers)).status).toBe(202);
   });
+
+  it("lets an object take a name the prototype holds as its own (no 'override mistake'), never the prototype", () => {
+    // Assigned through a loosely typed view: exactly what zod does with a payload's keys.
+    const record: Record<string, unknown> = Object.assign({}, {});
+    Reflect.set(record, 'toString', 'mine');
+    record['valueOf'] = 2;
+    expect(Object.getOwnPropertyDescriptor(record, 'toString')).toMatchObject({
+      value: 'mine',
+      writable: true,
+      enumerable: true,
+    });
+    expect(record['valueOf']).toBe(2);
+    expect({}.toString()).toBe('[object Object]');
+    const list: unknown[] = [];
+    (list as unknown as Record<string, unknown>)['map'] = 'mine';
+    expect(Object.hasOwn(list, 'map')).toBe(true);
+    expect([1].map((n) => n + 1)).toEqual([2]);
+    expect(() => {
+      (Object.prototype as { toString: unknown }).toString = () => 'polluted';
+    }).toThrow(TypeError);
+    expect(String({})).toBe('[object Object]');
+  });
+
+  it("verifies and queues payloads whose keys are Object.prototype's names (zod builds records by assignment)", async () => {
+    const shopify = caseFor('shopify');
+    const body = shopify
+      .body('x')
+      .replace(/^\{/, '{"toString":"a","valueOf":1,"hasOwnProperty":true,"isPrototypeOf":null,"toLocaleString":[],');
+    const signed = await delivery(shopify, { body });
+    expect((await postWebhook('shopify', signed.body, signed.headers)).status).toBe(202);
+    const contentful = caseFor('contentful');
+    const fields = contentful.body('x').replace('"fields":{', '"fields":{"toString":{"en-US":"a"},"valueOf":{"en-US":1},');
+    const cf = await delivery(contentful, { body: fields });
+    expect((await postWebhook('contentful', cf.body, cf.headers)).status).toBe(202);
+    nothingLeaked();
+  });
 });
