@@ -4,14 +4,14 @@ import { constants, createHmac, createPrivateKey, generateKeyPairSync, sign as r
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { signRequest } from '@contentful/node-apps-toolkit';
+import { signRequest, verifyRequest } from '@contentful/node-apps-toolkit';
 import { encodeSignatureHeader } from '@sanity/webhook';
 import { Webhook } from 'standardwebhooks';
 import { generateWebhookSignature } from '@hygraph/utils';
 import { signatureHelper } from '@kontent-ai/webhook-helper';
 import { AppServer, InMemoryShopRepository } from '@shopware-ag/app-server-sdk';
 import Stripe from 'stripe';
-import { SignJWT } from 'jose';
+import { calculateJwkThumbprint, SignJWT } from 'jose';
 import { verifySignatureWithJwks } from '@saleor/app-sdk/auth';
 /** @import { BinaryToTextEncoding, KeyObject } from 'node:crypto' */
 /** @import { IncomingMessage, ServerResponse } from 'node:http' */
@@ -41,11 +41,29 @@ function keyPair(kid) {
   if (!pair) throw new Error(`no key pair "${kid}" (current, previous or rogue)`);
   return pair;
 }
-/** @param {string} kid */
-const jwk = (kid) => ({ ...keyPair(kid).publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' });
-/** @param {string} kid */
-const spkiPem = (kid) => keyPair(kid).publicKey.export({ format: 'pem', type: 'spki' });
+// Key ids are RFC 7638 thumbprints, as Saleor's JWKS has named its key since 2023 (saleor/saleor
+// saleor/core/jwt_manager.py get_key_id: "generates a "thumbprint" as 'kid' field using RFC 7638").
+/** @type {Record<string, string>} */
+const KIDS = Object.fromEntries(
+  await Promise.all(
+    Object.keys(KEY_PAIRS).map(async (name) => [
+      name,
+      await calculateJwkThumbprint(keyPair(name).publicKey.export({ format: 'jwk' })),
+    ]),
+  ),
+);
+/** The key id (thumbprint) of a key pair. @param {string} name */
+const kidOf = (name) => /** @type {string} */ (KIDS[name]);
+/** @param {string} name */
+const jwk = (name) => ({ ...keyPair(name).publicKey.export({ format: 'jwk' }), kid: kidOf(name), alg: 'RS256', use: 'sig' });
 const JWKS = JSON.stringify({ keys: [jwk('current'), jwk('previous')] });
+/**
+ * Contentstack's public-keys.json exactly as published: `{"signing-key": <PKCS#1 PEM>}` (read as
+ * `["signing-key"]` and loaded with `type: "pkcs1"` by hanoak/contentstack-webhook-verify src/index.ts and
+ * src/utils/signature-verify.ts, the only published verifier). @param {string} name
+ */
+const contentstackKeys = (name) =>
+  JSON.stringify({ 'signing-key': keyPair(name).publicKey.export({ format: 'pem', type: 'pkcs1' }) });
 // SNS signs with a certificate's key: test certificates made once with `openssl req -x509` (test only).
 /** @param {string} name */
 const fixture = (name) => readFileSync(new URL(`../test/fixtures/commercetools/${name}`, import.meta.url), 'utf8');
@@ -65,17 +83,36 @@ function snsKey(kid) {
 /** What the key server publishes, by path under `/keys`. @type {Record<string, string | undefined>} */
 export const KEY_FILES = {
   '/jwks.json': JWKS,
-  '/public-keys.json': JSON.stringify({ 'signing-key': spkiPem('current'), 'previous-signing-key': spkiPem('previous') }),
+  '/public-keys.json': contentstackKeys('current'),
   '/sns/current.pem': fixture('sns-current.pem'),
   '/sns/previous.pem': fixture('sns-previous.pem'),
 };
 /** @type {Map<string, number>} */
 const keyFetches = new Map();
+/**
+ * Rotating key slots, one per test that needs one (`/keys/slots/<slot>/jwks.json`: Saleor's one-key JWKS;
+ * `/keys/slots/<slot>/public-keys.json`: Contentstack's shape). `POST /keys/slots/<slot>?serve=<key pair>`
+ * publishes another key pair there; `serve=down` makes the slot answer 503. @type {Map<string, string>}
+ */
+const slots = new Map();
+
+/** @param {string} path @returns {string | undefined} */
+function slotFile(path) {
+  const [, slot = '', file = ''] = path.match(/^\/slots\/([a-z0-9-]+)\/([a-z.-]+)$/) ?? [];
+  const serving = slots.get(slot) ?? 'current';
+  if (!slot || serving === 'down') return undefined;
+  if (file === 'jwks.json') return JSON.stringify({ keys: [jwk(serving)] });
+  if (file === 'public-keys.json') return contentstackKeys(serving);
+  return undefined;
+}
 
 /** SNS string to sign: `Key\nValue\n` per signed key, in order (docs.aws.amazon.com/sns/latest/dg/sns-verify-signature-of-message.html). */
 /** @param {Record<string, string | undefined>} m */
 const snsStringToSign = (m) =>
-  ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+  (m.Type === 'Notification'
+    ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+    : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type']
+  )
     .filter((k) => k in m)
     .map((k) => `${k}\n${m[k]}\n`)
     .join('');
@@ -92,9 +129,10 @@ const shopwareApp = new AppServer(
  * `timestamp` is in the platform's own unit (ms: Contentful, Sanity, Ghost, Hygraph; s: Standard
  * Webhooks, BigCommerce, Stripe, Contentstack); default now. `options` is the source's options (generic-hmac,
  * google-pubsub, sns): those signers are always given them.
- * @typedef {{ serviceAccount?: string, audience?: string, signatureVersion?: string, topicArn?: string,
+ * @typedef {{ serviceAccount?: string, emailVerified?: boolean, audience?: string, signatureVersion?: string, topicArn?: string,
  *   certBaseUrl?: string, algorithm?: string, signed?: string, encoding?: BinaryToTextEncoding, header?: string,
- *   prefix?: string, timestampHeader?: string, idHeader?: string }} SourceOptions
+ *   prefix?: string, timestampHeader?: string, idHeader?: string, messageType?: string, subscribeUrl?: string,
+ *   token?: string, saltLength?: 'digest' | 'max', jws?: Record<string, unknown> }} SourceOptions
  * @typedef {(input: SignInput) => Promise<Record<string, string>> | Record<string, string>} Signer
  */
 
@@ -128,6 +166,9 @@ export const SIGNERS = /** @satisfies {Record<string, Signer>} */ ({
   }),
   // WooCommerce (PHP): base64_encode(hash_hmac('sha256', $payload, $secret, true)).
   woocommerce: ({ secret, body }) => ({ 'x-wc-webhook-signature': hmac('sha256', secret, body, 'base64') }),
+  // WP Webhooks 3.3.1 (PHP, no SDK): generate_trigger_signature($http_args['body'], $secret_key) =
+  // base64_encode(hash_hmac('sha256', $data, $secret, true)) (Ironikus/wp-webhooks@b140d0f).
+  wordpress: ({ secret, body }) => ({ 'x-wp-webhook-signature': hmac('sha256', secret, body, 'base64') }),
   shopware: async ({ secret, body }) => ({ 'shopware-shop-signature': await shopwareApp.signer.sign(body, secret) }),
   stripe: ({ secret, body, timestamp = Math.floor(Date.now() / 1000), headers = {} }) => ({
     [headers['x-signature-header'] ?? 'stripe-signature']: Stripe.webhooks.generateTestHeaderString({
@@ -151,18 +192,26 @@ export const SIGNERS = /** @satisfies {Record<string, Signer>} */ ({
   // Saleor signs in Python (saleor/core/jwt_manager.py: PyJWT api_jws.encode(payload, algorithm="RS256",
   // headers={"kid": ...}, is_payload_detached=True)): sorted compact header, signing input `<b64 header>.<raw
   // body>`. Each signature is checked with Saleor's own @saleor/app-sdk before it is handed out.
-  saleor: async ({ secret: kid, body }) => {
-    const head = Buffer.from(JSON.stringify({ alg: 'RS256', kid, typ: 'JWT' })).toString('base64url');
-    const jws = `${head}..${rsaSign('sha256', Buffer.from(`${head}.${body}`), keyPair(kid).privateKey).toString('base64url')}`;
-    if (kid !== 'rogue') await verifySignatureWithJwks(JWKS, jws, body);
+  // PyJWT writes b64:false for a detached payload and sorts the header's keys (jwt/api_jws.py encode,
+  // sort_headers=True): {"alg","b64","crit","kid","typ"}. `options.jws` replaces header fields, `null` removes
+  // one (tests of refusals).
+  saleor: async ({ secret: name, body, options }) => {
+    const fields = { alg: 'RS256', b64: false, crit: ['b64'], kid: kidOf(name), typ: 'JWT', ...options?.jws };
+    const header = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null));
+    const head = Buffer.from(JSON.stringify(header)).toString('base64url');
+    const jws = `${head}..${rsaSign('sha256', Buffer.from(`${head}.${body}`), keyPair(name).privateKey).toString('base64url')}`;
+    if (name !== 'rogue' && !options?.jws) await verifySignatureWithJwks(JWKS, jws, body);
     return { 'saleor-signature': jws };
   },
   // Saleor's deprecated secret-key signature: hex HMAC-SHA256 of the body.
   'saleor-hmac': ({ secret, body }) => ({ 'saleor-signature': hmac('sha256', secret, body, 'hex') }),
-  // Contentstack publishes no signer: RSA-PSS SHA-256 (salt 32) of the body, base64, as `v1=`.
-  contentstack: ({ secret: kid, body }) => ({
-    'x-contentstack-request-signature': `v1=${rsaSign('sha256', Buffer.from(body), { key: keyPair(kid).privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64')}`,
-  }),
+  // Contentstack publishes no signer: RSA-PSS SHA-256 of the body, base64, as `v1=`; the salt is the digest's
+  // length (32) or, with `options.saltLength: 'max'`, Node's signing default (the largest the key allows).
+  contentstack: ({ secret: name, body, options }) => {
+    const saltLength = options?.saltLength === 'max' ? constants.RSA_PSS_SALTLEN_MAX_SIGN : 32;
+    const key = { key: keyPair(name).privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength };
+    return { 'x-contentstack-request-signature': `v1=${rsaSign('sha256', Buffer.from(body), key).toString('base64')}` };
+  },
   'contentstack-hmac': ({ secret, body, timestamp = Math.floor(Date.now() / 1000) }) => ({
     'x-contentstack-hmac-signature': `t=${timestamp},v1=${hmac('sha256', secret, `${timestamp}.${body}`, 'hex')}`,
   }),
@@ -170,10 +219,10 @@ export const SIGNERS = /** @satisfies {Record<string, Signer>} */ ({
   'google-pubsub': async ({ secret: kid, timestamp = Math.floor(Date.now() / 1000), options }) => ({
     authorization: `Bearer ${await new SignJWT({
       email: given(options).serviceAccount,
-      email_verified: true,
+      email_verified: given(options).emailVerified ?? true,
       sub: '109876543210',
     })
-      .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: 'RS256', kid: kidOf(kid), typ: 'JWT' })
       .setIssuer('https://accounts.google.com')
       .setAudience(/** @type {string} */ (given(options).audience))
       .setIssuedAt(timestamp)
@@ -184,8 +233,18 @@ export const SIGNERS = /** @satisfies {Record<string, Signer>} */ ({
   sns: ({ secret: kid, body, timestamp = Date.now(), id = 'msg_sample', options: sourceOptions }) => {
     const options = given(sourceOptions);
     const version = options.signatureVersion ?? '1';
+    const type = options.messageType ?? 'Notification';
+    // docs.aws.amazon.com/sns/latest/dg/http-subscription-confirmation-json.html: a confirmation carries
+    // Token and SubscribeURL instead of UnsubscribeURL.
+    const links =
+      type === 'Notification'
+        ? {
+            UnsubscribeURL:
+              'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-central-1:123456789012:ct:1',
+          }
+        : { Token: options.token, SubscribeURL: options.subscribeUrl };
     const message = {
-      Type: 'Notification',
+      Type: type,
       MessageId: id,
       TopicArn: options.topicArn,
       Message: body,
@@ -193,8 +252,7 @@ export const SIGNERS = /** @satisfies {Record<string, Signer>} */ ({
       SignatureVersion: version,
       // A rogue signature names the genuine certificate.
       SigningCertURL: `${options.certBaseUrl}/${kid === 'rogue' ? 'current' : kid}.pem`,
-      UnsubscribeURL:
-        'https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:eu-central-1:123456789012:ct:1',
+      ...links,
     };
     const signature = rsaSign(version === '1' ? 'sha1' : 'sha256', Buffer.from(snsStringToSign(message)), snsKey(kid)).toString(
       'base64',
@@ -221,6 +279,17 @@ export const SIGNERS = /** @satisfies {Record<string, Signer>} */ ({
   },
 });
 
+/**
+ * The platforms' own verifiers, for differential tests (`POST /verify/<platform>` answers `{valid}`): what the
+ * SDK accepts, the relay must accept, and nothing else.
+ * @type {Record<string, (input: SignInput & { ttl?: number }) => boolean>}
+ */
+const VERIFIERS = {
+  // @contentful/node-apps-toolkit verifyRequest over the request as a Node server sees it (path = req.url).
+  contentful: ({ secret, body, method = 'POST', path = '/', headers = {}, ttl = 0 }) =>
+    verifyRequest(secret, { method, path, headers, body }, ttl),
+};
+
 /** @param {string} name @returns {name is keyof typeof SIGNERS} */
 const hasSigner = (name) => Object.hasOwn(SIGNERS, name);
 
@@ -233,26 +302,39 @@ function serveKeys(req, res) {
   const path = url.pathname.slice('/keys'.length);
   if (path === '/__counts')
     return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(keyFetches)));
+  if (req.method === 'POST' && path.startsWith('/slots/')) {
+    slots.set(path.slice('/slots/'.length), url.searchParams.get('serve') ?? 'current');
+    return res.writeHead(204).end();
+  }
   keyFetches.set(`${path}${url.search}`, (keyFetches.get(`${path}${url.search}`) ?? 0) + 1);
-  const file = KEY_FILES[path];
-  if (!file) return res.writeHead(404).end('not found');
+  // An SNS SubscribeURL stand-in (test only): `GET /keys/sns/?Action=ConfirmSubscription&...` confirms.
+  if (path === '/sns/' && url.searchParams.get('Action') === 'ConfirmSubscription')
+    return res.writeHead(200, { 'content-type': 'text/xml' }).end('<ConfirmSubscriptionResponse/>');
+  const file = KEY_FILES[path] ?? slotFile(path);
+  if (!file) return res.writeHead(path.startsWith('/slots/') ? 503 : 404).end('not found');
   res.writeHead(200, { 'content-type': path.endsWith('.pem') ? 'application/x-pem-file' : 'application/json' }).end(file);
 }
 
 /**
- * Serves `POST /sign/<provider>` with a SignInput body on 127.0.0.1 (answers the headers as JSON), and the
- * public keys under `GET /keys/`.
+ * Serves `POST /sign/<provider>` with a SignInput body on 127.0.0.1 (answers the headers as JSON),
+ * `POST /verify/<platform>` (the SDK's own verdict), and the public keys under `GET /keys/`.
  * @returns {Promise<import('node:http').Server>}
  */
 export function startSignerServer(port = 0) {
   const server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url?.startsWith('/keys/')) return serveKeys(req, res);
+    if ((req.method === 'GET' || req.method === 'POST') && req.url?.startsWith('/keys/')) return serveKeys(req, res);
     /** @type {Buffer[]} */
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
-      const provider = decodeURIComponent((req.url ?? '').replace(/^\/sign\//, ''));
+      const provider = decodeURIComponent((req.url ?? '').replace(/^\/(sign|verify)\//, ''));
       try {
+        if (req.url?.startsWith('/verify/')) {
+          const verifier = Object.hasOwn(VERIFIERS, provider) ? VERIFIERS[provider] : undefined;
+          if (!verifier) throw new Error(`no verifier for ${provider}`);
+          const valid = verifier(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ valid }));
+        }
         // Own names only: "toString" names no signer.
         if (!hasSigner(provider)) throw new Error(`no signer for ${provider}`);
         /** @type {Signer} */

@@ -1,4 +1,6 @@
 // Worker entry: HTTP through the Hono app, cron through the scheduled jobs, plus the Durable Object classes.
+// First: freeze the shared prototypes before any other module runs (defence in depth, SECURITY.md F2).
+import './lib/harden';
 import { app } from './app';
 import { runSchedules } from './jobs/cron';
 

@@ -1,6 +1,6 @@
 // Doctor, over the network: each distribution's public site answers, each key URL serves usable keys. Only URLs
 // the config names are fetched.
-import { keyRing } from '../providers/keys';
+import { keysAt } from '../providers/keys';
 import type { RelayConfig } from '../rules/schema';
 import { error, ok, warning, type Check } from './report';
 import type { KeyUrl } from './sources';
@@ -25,10 +25,10 @@ async function siteCheck(name: string, d: RelayConfig['distributions'][string]):
   }
 }
 
-/** A key URL must serve at least one key verification can use (what keyRing imports, it caches too). */
+/** A key URL must serve at least one key verification can use (what verification imports, cached as it does). */
 async function keyCheck({ source, url, algorithm }: KeyUrl): Promise<Check> {
   try {
-    const ring = await keyRing(url, algorithm, Date.now());
+    const ring = await keysAt({ source, url, algorithm }, Date.now());
     return ok('urls', `source ${source}`, `key URL ${url} serves ${ring.all.length} usable key(s)`);
   } catch (caught) {
     const { message, cause } = caught as Error;

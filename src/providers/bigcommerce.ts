@@ -15,7 +15,10 @@ const Payload = z.looseObject({
 export const bigcommerce: WebhookProvider<Record<string, never>> = {
   name: 'bigcommerce',
   options: NO_OPTIONS,
-  defaultToleranceMs: 300_000,
+  // BigCommerce signs as Standard Webhooks, whose spec renews the timestamp per attempt, but it does not say
+  // that it follows that part, and it retries for up to 48 hours: the window covers them
+  // (docs/providers.md, "Replay windows").
+  defaultToleranceMs: 172_800_000,
 
   verify: (request, { secrets, toleranceMs, now }) => verifyStandardWebhook(request, secrets.map(utf8), toleranceMs, now),
 

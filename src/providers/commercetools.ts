@@ -7,16 +7,23 @@ import { decodeUtf8, fromBase64 } from '../lib/bytes';
 import { KEY_URL } from './keys';
 import { RS256 } from './jws';
 import { verifyPubSubPush, verifySnsMessage } from './push-destinations';
+import { snsHandshake } from './sns-subscription';
 import { isRecord, pick, record, splitLocalized, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
+
+const SERVICE_ACCOUNT =
+  "the push subscription's service account email (required for Pub/Sub push: without it any Google account could sign deliveries)";
 
 const Options = z.discriminatedUnion('push', [
   z.strictObject({
     push: z.literal('pubsub'),
     /** The push subscription's audience (its OIDC token `aud`). */
     audience: z.string().check(z.minLength(1)),
-    /** The service account the push subscription authenticates as (the token's `email`). */
-    serviceAccount: z.optional(z.string().check(z.minLength(3))),
+    /**
+     * The service account the push subscription authenticates as (the token's `email`). Required: any
+     * Google account can mint a Google-signed token for the relay's URL as audience (SECURITY.md, F1).
+     */
+    serviceAccount: z.string({ error: SERVICE_ACCOUNT }).check(z.regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, SERVICE_ACCOUNT)),
     jwksUrl: z._default(KEY_URL, 'https://www.googleapis.com/oauth2/v3/certs'),
   }),
   z.strictObject({
@@ -64,18 +71,19 @@ export const commercetools: WebhookProvider<CommercetoolsOptions> = {
   audit: {
     // SNS certificates are named by each message (within certUrlPattern): there is no URL to check ahead.
     keyUrls: (options) => (options.push === 'pubsub' ? [{ url: options.jwksUrl, algorithm: RS256 }] : []),
-    weakness: (options) =>
-      options.push === 'pubsub' && options.serviceAccount === undefined
-        ? 'any Google-signed token for the audience passes: set options.serviceAccount to the push subscription’s service account'
-        : undefined,
   },
-  // Google's push tokens live an hour; SNS retries within that by default.
-  defaultToleranceMs: 3_600_000,
+  // SNS signs the publish time and keeps it on every retry, which its delivery policies bound to 3,600 s
+  // in total (docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html): two hours cover them.
+  // A Pub/Sub token lives an hour (`exp` is checked too), so its `iat` is never older than that anyway.
+  defaultToleranceMs: 7_200_000,
 
-  verify: (request, { options, toleranceMs, now }) =>
+  verify: (request, { source, options, toleranceMs, now }) =>
     options.push === 'sns'
-      ? verifySnsMessage(request, options, toleranceMs, now)
-      : verifyPubSubPush(request, options, toleranceMs, now),
+      ? verifySnsMessage(request, options, { source, toleranceMs, now })
+      : verifyPubSubPush(request, options, { source, toleranceMs, now }),
+
+  // SNS sends a SubscriptionConfirmation first: confirmed here, after `verify` (sns-subscription.ts).
+  handshake: (request, options) => (options.push === 'sns' ? snsHandshake(request) : Promise.resolve(undefined)),
 
   normalize(_request, payload, options) {
     const message = unwrap(payload, options.push);

@@ -1,15 +1,16 @@
 // Contentful: HMAC-SHA256 over a canonical request (method, path, signed headers, body).
 // https://www.contentful.com/developers/docs/extensibility/webhooks/request-verification/
 import * as z from 'zod/mini';
-import { unauthorized } from '../errors';
-import { fromHex, utf8 } from '../lib/bytes';
+import { badRequest, unauthorized } from '../errors';
+import { concatBytes, fromHex, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from '../lib/crypto';
-import { checkTimestamp, isRecord, NO_OPTIONS, parseIntStrict, parsePayload, requireHeader } from './support';
+import { bare, checkTimestamp, isRecord, NO_OPTIONS, parseIntStrict, parsePayload, requireHeader } from './support';
 import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const SIGNED_HEADERS = 'x-contentful-signed-headers';
 /** @contentful/node-apps-toolkit (lib/requests, SecretValidator) accepts only secrets of exactly 64 characters. */
 const SECRET_LENGTH = 64;
+const TIMESTAMP = 'x-contentful-timestamp';
 
 // X-Contentful-Topic is `ContentManagement.<Entity>.<action>`; save/auto_save are drafts changing.
 const ACTIONS: Record<string, ContentAction> = {
@@ -24,33 +25,36 @@ const ACTIONS: Record<string, ContentAction> = {
 };
 
 /**
- * The path as @contentful/node-apps-toolkit canonicalises it: the query is escaped as one
- * component, then the whole is passed through encodeURI (so a query ends up double-encoded).
+ * The path exactly as @contentful/node-apps-toolkit makes it (src/requests/utils.ts getNormalizedEncodedURI,
+ * contentful/node-apps-toolkit@42bf35e): split on `?`, keeping only what precedes a second `?`; the query
+ * escaped as one component (`querystring.escape`, whose safe set is encodeURIComponent's); the whole through
+ * encodeURI. Nothing is decoded first, so a `%20` on the wire is signed as `%2520`, a query's as `%252520`.
+ * `path` is the request target as received (pathname and query), as a Node server's `req.url`.
  */
-function canonicalPath(url: URL): string {
-  const pathname = safeDecodeURI(url.pathname);
-  const search = url.search.slice(1);
-  return encodeURI(search ? `${pathname}?${encodeURIComponent(safeDecodeURI(search))}` : pathname);
+export function canonicalPath(path: string): string {
+  const [pathname = '', search] = path.split('?');
+  const escaped = search ? encodeURIComponent(search) : '';
+  return encodeURI(escaped ? `${pathname}?${escaped}` : pathname);
 }
 
-function safeDecodeURI(text: string): string {
-  try {
-    return decodeURI(text);
-  } catch {
-    return text;
-  }
-}
-
-function canonicalRequest(request: WebhookRequest, signedHeaders: string[]): Uint8Array {
-  const headers = [...new Set(signedHeaders.map((h) => h.trim().toLowerCase()))]
-    .sort()
-    .map((name) => `${name}:${(request.headers.get(name) ?? '').trim()}`)
-    .join(';');
-  const head = utf8(`${request.method.toUpperCase()}\n${canonicalPath(request.url)}\n${headers}\n`);
-  const out = new Uint8Array(head.length + request.body.length);
-  out.set(head);
-  out.set(request.body, head.length);
-  return out;
+/**
+ * The signed request as the toolkit's verifyRequest rebuilds it (src/requests/verify-request.ts and
+ * sign-request.ts): header names lower-cased and values trimmed; only listed headers that are present count
+ * (a listed header that is absent is left out; list entries are matched as written); the signed-headers and
+ * timestamp headers always count, with the list recomputed (sorted names of the headers counted) and the
+ * timestamp as its number's decimal text; names sorted; `method\npath\nname:value;…\nbody`.
+ */
+function canonicalRequest(request: WebhookRequest, listed: readonly string[], timestamp: number): Uint8Array {
+  const present = new Map<string, string>();
+  for (const [name, value] of request.headers) present.set(name.trim().toLowerCase(), value.trim());
+  const names = [...new Set(listed.filter((name) => present.has(name)))];
+  for (const name of [SIGNED_HEADERS, TIMESTAMP]) if (!names.includes(name)) names.push(name);
+  names.sort((a, b) => (a > b ? 1 : -1));
+  const value = (name: string) =>
+    name === SIGNED_HEADERS ? names.join(',') : name === TIMESTAMP ? String(timestamp) : present.get(name)!;
+  const headers = names.map((name) => `${name}:${value(name)}`).join(';');
+  const target = canonicalPath(`${request.url.pathname}${request.url.search}`);
+  return concatBytes(utf8(`${request.method.toUpperCase()}\n${target}\n${headers}\n`), request.body);
 }
 
 const Payload = z.looseObject({
@@ -62,13 +66,25 @@ const Payload = z.looseObject({
   fields: z.optional(z.record(z.string(), z.unknown())),
 });
 
-/** Contentful sends every locale: `{slug: {"en-US": "a", "de-DE": "b"}}`; split it per locale. */
+/**
+ * A Contentful locale code: `en-US`, `zh-Hans-CN`, `es-419`, or a custom code made of letters, digits
+ * and `-`/`_` (https://www.contentful.com/developers/docs/references/content-management-api/#/reference/locales).
+ * Never a name Object.prototype carries (`__proto__`, `constructor`, `toString`...).
+ */
+const LOCALE_CODE = /^[A-Za-z0-9]{1,16}(?:[-_][A-Za-z0-9]{1,16}){0,7}$/;
+const isLocaleCode = (key: string): boolean => LOCALE_CODE.test(key) && !(key in Object.prototype);
+
+/**
+ * Contentful sends every locale: `{slug: {"en-US": "a", "de-DE": "b"}}`; split it per locale. The
+ * objects have no prototype, so no key of the payload can reach one (SECURITY.md, F2).
+ */
 function splitLocales(fields: Record<string, unknown>): Record<string, Record<string, unknown>> {
-  const localized: Record<string, Record<string, unknown>> = {};
+  const localized = bare<Record<string, unknown>>();
   for (const [name, perLocale] of Object.entries(fields)) {
     if (!isRecord(perLocale)) continue;
     for (const [locale, value] of Object.entries(perLocale)) {
-      (localized[locale] ??= {})[name] = value;
+      if (!isLocaleCode(locale)) throw badRequest(`Contentful payload has a key that is not a locale code at fields.${name}`);
+      (localized[locale] ??= bare())[name] = value;
     }
   }
   return localized;
@@ -77,8 +93,12 @@ function splitLocales(fields: Record<string, unknown>): Record<string, Record<st
 export const contentful: WebhookProvider<Record<string, never>> = {
   name: 'contentful',
   options: NO_OPTIONS,
-  // The toolkit's verifyRequest default time-to-live.
-  defaultToleranceMs: 30_000,
+  // Whether a retry is signed anew is not documented (the header is "Timestamp of when the request was
+  // signed", contentful.com/developers/docs/webhooks/request-verification); retries come 30 s apart (3
+  // attempts in a minute), and up to ~24 h with the configurable retry policy
+  // (contentful.com/developers/docs/webhooks/retry-policy). So the window covers 24 h, not the toolkit's
+  // 30 s TTL; a replay inside it is a duplicate of signed bytes (docs/providers.md, "Replay windows").
+  defaultToleranceMs: 86_400_000,
   audit: {
     secretProblem: (secret) =>
       secret.length === SECRET_LENGTH
@@ -88,14 +108,12 @@ export const contentful: WebhookProvider<Record<string, never>> = {
 
   async verify(request, { secrets, toleranceMs, now }) {
     const signature = fromHex(requireHeader(request.headers, 'x-contentful-signature'));
-    const signed = requireHeader(request.headers, SIGNED_HEADERS).split(',');
-    const timestamp = parseIntStrict(requireHeader(request.headers, 'x-contentful-timestamp'));
+    // The list as sent, split on commas only: the toolkit matches its entries as written.
+    const listed = requireHeader(request.headers, SIGNED_HEADERS).split(',');
+    const timestamp = parseIntStrict(requireHeader(request.headers, TIMESTAMP));
     if (!signature || signature.length !== 32) throw unauthorized('malformed x-contentful-signature');
-    if (!signed.includes(SIGNED_HEADERS) || !signed.includes('x-contentful-timestamp')) {
-      throw unauthorized('x-contentful-signed-headers must list itself and x-contentful-timestamp');
-    }
     checkTimestamp(timestamp ?? NaN, now, toleranceMs);
-    const data = canonicalRequest(request, signed);
+    const data = canonicalRequest(request, listed, timestamp!);
     if (!(await verifyHmacAny('SHA-256', secrets, data, [signature]))) {
       throw unauthorized('signature does not match');
     }

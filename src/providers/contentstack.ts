@@ -1,12 +1,13 @@
 // Contentstack: the default certificate signing (`X-Contentstack-Request-Signature: v1=<b64>`, RSA-PSS
-// SHA-256, salt 32, over the raw body, public key from the region's public-keys.json) or per-organization
+// SHA-256 over the raw body, public key `{"signing-key": "-----BEGIN RSA PUBLIC KEY-----…"}` (PKCS#1) from
+// the region's public-keys.json) or per-organization
 // HMAC signing (`x-contentstack-hmac-signature: t=<s>,v1=<hex>[,v1=...]` over `${t}.${body}`).
 // https://www.contentstack.com/docs/headless-cms/secure-your-webhooks
 import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, fromBase64, utf8 } from '../lib/bytes';
 import { verifyHmacAny, verifyWithAny } from '../lib/crypto';
-import { KEY_URL, keyRing } from './keys';
+import { isPlausibleRsaSignature, KEY_URL, verifyWithKeys } from './keys';
 import { parseTimestampedSignature } from './stripe';
 import {
   checkTimestamp,
@@ -22,6 +23,8 @@ import {
 import type { WebhookProvider, WebhookRequest } from './types';
 
 const PSS = { name: 'RSA-PSS', hash: 'SHA-256' };
+/** SHA-256's length: the salt length most PSS signers use. */
+const DIGEST_BYTES = 32;
 
 const Options = z.strictObject({
   /** `certificate` (Contentstack's default) or `hmac` (the organization's HMAC signing key in `secrets`). */
@@ -37,14 +40,41 @@ const Payload = z.looseObject({
   data: z.optional(z.record(z.string(), z.unknown())),
 });
 
-async function verifyCertificate(request: WebhookRequest, url: string, now: number): Promise<void> {
-  const value = requireHeader(request.headers, 'x-contentstack-request-signature');
-  const signature = fromBase64(value.replace(/^v1=/, ''));
-  if (!signature) throw unauthorized('malformed x-contentstack-request-signature');
-  const ring = await keyRing(url, PSS, now);
-  if (!(await verifyWithAny({ name: 'RSA-PSS', saltLength: 32 }, ring.all, signature, request.body))) {
-    throw unauthorized('signature does not match');
+/**
+ * The signatures of `X-Contentstack-Request-Signature`: `v1=<b64>`, or several comma-separated
+ * (`v1=a,v1=b`), as Contentstack's samples split it (hanoak/contentstack-webhook-verify
+ * src/utils/signature-verify.ts: `headerSignature.split(",")[0].split("=")[1]`); a bare base64 value too.
+ */
+export function certificateSignatures(value: string): Uint8Array[] {
+  const parts = value.split(',').map((part) => part.trim());
+  const texts = parts.length === 1 && !parts[0]!.startsWith('v1=') ? parts : parts.filter((p) => p.startsWith('v1='));
+  return texts.map((text) => fromBase64(text.replace(/^v1=/, ''))).filter(isPlausibleRsaSignature);
+}
+
+/**
+ * RSA-PSS with SHA-256. The salt length is not published: Node's verifier (the only published one) detects
+ * it, WebCrypto cannot, so the two lengths signers use are tried: the digest's (32) and the largest the key
+ * allows (Node's default when signing, RSA_PSS_SALTLEN_MAX_SIGN). Both are signatures by the same key.
+ */
+async function verifyPss(keys: readonly CryptoKey[], signatures: Uint8Array[], body: Uint8Array): Promise<boolean> {
+  for (const key of keys) {
+    const bits = (key.algorithm as CryptoKeyRsaKeyAlgorithm).modulusLength;
+    const largest = Math.ceil((bits - 1) / 8) - DIGEST_BYTES - 2;
+    for (const saltLength of [DIGEST_BYTES, largest])
+      for (const signature of signatures)
+        if (await verifyWithAny({ name: 'RSA-PSS', saltLength }, [key], signature, body)) return true;
   }
+  return false;
+}
+
+async function verifyCertificate(request: WebhookRequest, source: string, url: string, now: number): Promise<void> {
+  const signatures = certificateSignatures(requireHeader(request.headers, 'x-contentstack-request-signature'));
+  // Checked before any fetch: only what could be an RSA signature makes the relay look up the key.
+  if (signatures.length === 0) throw unauthorized('malformed x-contentstack-request-signature');
+  const verified = await verifyWithKeys({ source, url, algorithm: PSS }, now, (ring) =>
+    verifyPss(ring.all, signatures, request.body),
+  );
+  if (!verified) throw unauthorized('signature does not match');
 }
 
 export const contentstack: WebhookProvider<ContentstackOptions> = {
@@ -54,11 +84,13 @@ export const contentstack: WebhookProvider<ContentstackOptions> = {
   audit: {
     keyUrls: (options) => (options.signing === 'certificate' ? [{ url: options.publicKeysUrl, algorithm: PSS }] : []),
   },
-  // For HMAC signing (its `t` is signed); certificate signatures cover the body only.
-  defaultToleranceMs: 300_000,
+  // For HMAC signing (its `t` is signed; certificate signatures cover the body only). Contentstack retries
+  // 4 times after 5, 25, 125 and 625 s (780 s, plus up to 30 s per attempt; contentstack.com/docs/developers/
+  // set-up-webhooks/webhook-retry-policy) and does not say whether `t` is renewed: 20 minutes cover it.
+  defaultToleranceMs: 1_200_000,
 
-  async verify(request, { secrets, options, toleranceMs, now }) {
-    if (options.signing === 'certificate') return verifyCertificate(request, options.publicKeysUrl, now);
+  async verify(request, { source, secrets, options, toleranceMs, now }) {
+    if (options.signing === 'certificate') return verifyCertificate(request, source, options.publicKeysUrl, now);
     // Several v1 signatures while the organization rotates its key: any may match.
     const { t, v1 } = parseTimestampedSignature(requireHeader(request.headers, 'x-contentstack-hmac-signature'));
     const seconds = parseIntStrict(t);

@@ -23,7 +23,9 @@ function actionOf(current: Record<string, unknown>, previous: Record<string, unk
 export const ghost: WebhookProvider<Record<string, never>> = {
   name: 'ghost',
   options: NO_OPTIONS,
-  // Ghost itself checks nothing; five minutes bounds replays of its immediate deliveries.
+  // Ghost signs `t` once per event, not per attempt (TryGhost/Ghost webhook-trigger.js: `ts = Date.now()`
+  // before the request), and its client retries at most 5 times within about a minute (2 s timeouts, got's
+  // back-off): five minutes cover them.
   defaultToleranceMs: 300_000,
 
   async verify(request, { secrets, toleranceMs, now }) {

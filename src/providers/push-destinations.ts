@@ -1,18 +1,24 @@
 // The cloud push destinations commercetools subscriptions deliver through: Google Pub/Sub push (an OIDC
 // JWT in Authorization) and AWS SNS (a signature in the message, checked with the signing certificate).
 import { unauthorized } from '../errors';
-import { utf8 } from '../lib/bytes';
-import { fromBase64 } from '../lib/bytes';
+import { fromBase64, utf8 } from '../lib/bytes';
 import { verifyWithAny } from '../lib/crypto';
-import { decodeJsonPart, verifyRs256 } from './jws';
-import { isKeyUrl, keyRing } from './keys';
+import { decodeJsonPart, jwsSegments, verifyRs256 } from './jws';
+import { isKeyUrl, isPlausibleRsaSignature, verifyWithKeys } from './keys';
 import { checkTimestamp, parseJsonBody, record, requireHeader, str } from './support';
 import type { WebhookRequest } from './types';
 
 export interface PubSubOptions {
   jwksUrl: string;
   audience: string;
-  serviceAccount?: string | undefined;
+  serviceAccount: string;
+}
+
+/** What a push destination's check needs of the delivery's context. */
+export interface PushContext {
+  source: string;
+  toleranceMs: number;
+  now: number;
 }
 
 // https://cloud.google.com/pubsub/docs/authenticate-push-subscriptions
@@ -23,20 +29,23 @@ const LEEWAY_MS = 60_000;
 export async function verifyPubSubPush(
   request: WebhookRequest,
   options: PubSubOptions,
-  toleranceMs: number,
-  now: number,
+  { source, toleranceMs, now }: PushContext,
 ): Promise<void> {
   const [scheme, token = ''] = requireHeader(request.headers, 'authorization').split(' ');
-  const [head = '', body = '', signature = ''] = token.split('.');
+  if (scheme?.toLowerCase() !== 'bearer') throw unauthorized('authorization must be a Bearer JWT');
+  const [head, body, signature] = jwsSegments(token, 'authorization JWT');
   const header = decodeJsonPart(head);
   const claims = decodeJsonPart(body);
-  if (scheme?.toLowerCase() !== 'bearer' || !header || !claims) throw unauthorized('authorization must be a Bearer JWT');
-  await verifyRs256(header, signature, utf8(`${head}.${body}`), options.jwksUrl, now);
+  if (!header || !claims) throw unauthorized('authorization must be a Bearer JWT');
+  const data = utf8(`${head}.${body}`);
+  await verifyRs256({ header, unencodedPayload: false, signature, data, source, jwksUrl: options.jwksUrl }, now);
   if (!GOOGLE_ISSUERS.has(String(claims.iss))) throw unauthorized('token issuer is not Google');
   if (claims.aud !== options.audience) throw unauthorized('token audience is not the configured audience');
-  if (options.serviceAccount !== undefined && (claims.email !== options.serviceAccount || claims.email_verified !== true)) {
+  // Any Google account can mint a token for our URL: only the configured, verified identity counts (F1).
+  if (typeof options.serviceAccount !== 'string' || claims.email !== options.serviceAccount) {
     throw unauthorized('token was not issued to the configured service account');
   }
+  if (claims.email_verified !== true) throw unauthorized('token email is not verified (email_verified must be true)');
   if (typeof claims.exp !== 'number' || claims.exp * 1000 + LEEWAY_MS < now) throw unauthorized('token has expired (too old)');
   checkTimestamp(typeof claims.iat === 'number' ? claims.iat * 1000 : NaN, now, toleranceMs);
 }
@@ -57,12 +66,14 @@ const SIGNED_KEYS: Record<string, string[]> = {
 export async function verifySnsMessage(
   request: WebhookRequest,
   options: SnsOptions,
-  toleranceMs: number,
-  now: number,
+  { source, toleranceMs, now }: PushContext,
 ): Promise<void> {
   const message = record(parseJsonBody(request.body));
   const signature = str(message.Signature);
   if (!signature) throw unauthorized('missing Signature field in the SNS message');
+  // Checked before anything is fetched: an SNS signature is an RSA signature of the certificate's key size.
+  const bytes = fromBase64(signature);
+  if (!isPlausibleRsaSignature(bytes)) throw unauthorized('malformed Signature field (not an RSA signature)');
   const keys = SIGNED_KEYS[String(message.Type)];
   if (!keys) throw unauthorized('unknown SNS message Type');
   if (message.TopicArn !== options.topicArn) throw unauthorized('TopicArn is not the configured topic');
@@ -78,7 +89,7 @@ export async function verifySnsMessage(
     .map((k) => `${k}\n${message[k] as string}\n`)
     .join('');
   const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash };
-  const ring = await keyRing(certUrl, algorithm, now, undefined, true);
-  const bytes = fromBase64(signature);
-  if (!bytes || !(await verifyWithAny(algorithm, ring.all, bytes, utf8(text)))) throw unauthorized('signature does not match');
+  const where = { source, url: certUrl, algorithm, namedByRequest: true };
+  const verified = await verifyWithKeys(where, now, (ring) => verifyWithAny(algorithm, ring.all, bytes, utf8(text)));
+  if (!verified) throw unauthorized('signature does not match');
 }

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, utf8 } from '../lib/bytes';
 import { verifyBodyHmac } from './body-hmac';
-import { RS256, decodeJsonPart, verifyRs256 } from './jws';
+import { RS256, decodeJsonPart, jwsSegments, verifyRs256 } from './jws';
 import { KEY_URL } from './keys';
 import { idString, isRecord, parsePayload, requireHeader, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
@@ -26,17 +26,19 @@ export const saleor: WebhookProvider<SaleorOptions> = {
   defaultToleranceMs: undefined,
   audit: { keyUrls: (options) => (options.jwksUrl ? [{ url: options.jwksUrl, algorithm: RS256 }] : []) },
 
-  async verify(request, { secrets, options, now }) {
+  async verify(request, { source, secrets, options, now }) {
     const value = requireHeader(request.headers, 'saleor-signature');
     if (!options.jwksUrl) {
       // The deprecated scheme: hex HMAC-SHA256 of the body with the app's secret.
       return verifyBodyHmac(request.body, secrets, { hash: 'SHA-256', header: 'saleor-signature', encoding: 'hex' }, value);
     }
-    const [head = '', payload, signature = ''] = value.split('.');
+    const [head, payload, signature] = jwsSegments(value, 'saleor-signature');
     const header = decodeJsonPart(head);
     if (payload !== '' || !header) throw unauthorized('malformed saleor-signature (a detached JWS is expected)');
-    // The signing input is the header and the raw body as sent (Saleor's PyJWT call, b64 or not).
-    await verifyRs256(header, signature, concatBytes(utf8(`${head}.`), request.body), options.jwksUrl, now);
+    // saleor/core/jwt_manager.py jws_encode: PyJWT api_jws.encode(..., headers={"kid", "crit": ["b64"]},
+    // is_payload_detached=True), which writes b64:false: the signing input is `<header>.<raw body>` (RFC 7797).
+    const data = concatBytes(utf8(`${head}.`), request.body);
+    await verifyRs256({ header, unencodedPayload: true, signature, data, source, jwksUrl: options.jwksUrl }, now);
   },
 
   normalize(request, payload) {

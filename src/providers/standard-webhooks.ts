@@ -65,7 +65,8 @@ const Payload = z.looseObject({
 export const standardWebhooks: WebhookProvider<StandardOptions> = {
   name: 'standard-webhooks',
   options: Options,
-  // The reference libraries' tolerance (5 minutes either way).
+  // The reference libraries' tolerance (5 minutes). The spec renews the timestamp on every attempt
+  // ("Every time an attempt is retried the timestamp of the attempt is updated"), so retries fit it.
   defaultToleranceMs: 300_000,
   audit: {
     secretProblem: (secret) =>

@@ -44,7 +44,8 @@ export function parseTimestampedSignature(value: string): { t?: string; v1: Uint
 export const stripe: WebhookProvider<StripeOptions> = {
   name: 'stripe',
   options: Options,
-  // Stripe's libraries' DEFAULT_TOLERANCE (300 s).
+  // Stripe's libraries' DEFAULT_TOLERANCE (300 s, stripe-node src/Webhooks.ts). Stripe signs every attempt
+  // anew ("Prevent replay attacks", docs.stripe.com/webhooks), so its retries (up to 3 days) fit it.
   defaultToleranceMs: 300_000,
 
   async verify(request, { secrets, options, toleranceMs, now }) {

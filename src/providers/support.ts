@@ -10,17 +10,29 @@ export function requireHeader(headers: Headers, name: string): string {
   return value.trim();
 }
 
-/** Rejects a signed timestamp (ms) further than the tolerance from now, in either direction. */
+/**
+ * How far a signed timestamp may lie in the future: clock skew only. A replay window is about the past (the
+ * platform's retries of one signed delivery), so a long one never lets a timestamp run hours ahead.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Rejects a signed timestamp (ms) older than the replay window, or further ahead than the clock skew (or the window, if shorter). */
 export function checkTimestamp(timestampMs: number, now: number, toleranceMs: number): void {
   if (!Number.isFinite(timestampMs)) throw unauthorized('signature timestamp is not a number');
   if (now - timestampMs > toleranceMs) throw unauthorized('signature timestamp is too old (replay window)');
-  if (timestampMs - now > toleranceMs) throw unauthorized('signature timestamp is in the future');
+  if (timestampMs - now > Math.min(toleranceMs, CLOCK_SKEW_MS)) throw unauthorized('signature timestamp is in the future');
 }
 
 /** Parses a decimal timestamp header or field; undefined unless it is all digits. */
 export const parseIntStrict = (text: string | undefined): number | undefined =>
   text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : undefined;
 
+/**
+ * The one parser of webhook bodies: UTF-8, JSON, and no key that names a prototype (`__proto__`,
+ * `constructor`, `prototype`) at any depth. JSON.parse itself makes such keys plain own properties, but
+ * code that copies payload keys into objects could be steered by them (SECURITY.md, F2); no platform
+ * sends them, so a body holding one is refused outright.
+ */
 export function parseJsonBody(body: Uint8Array): unknown {
   let text: string;
   try {
@@ -28,12 +40,52 @@ export function parseJsonBody(body: Uint8Array): unknown {
   } catch {
     throw badRequest('body is not valid UTF-8');
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (cause) {
     throw badRequest(`body is not valid JSON: ${(cause as Error).message}`);
   }
+  // Only a text that spells one of the names, or escapes a character (`\u…` could spell one), can hold
+  // such a key: most bodies skip the walk.
+  const found = MAY_NAME_PROTOTYPE.test(text) ? prototypeKey(value) : undefined;
+  if (found) throw badRequest(`body holds the key "${found.key}" (at ${found.at}), which webhook payloads may not use`);
+  return value;
 }
+
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAY_NAME_PROTOTYPE = /__proto__|constructor|prototype|\\u/;
+
+interface Trail {
+  key: string;
+  up: Trail | undefined;
+}
+
+/** The first key naming a prototype in a parsed JSON value, and where; iterative, so any depth is safe. */
+export function prototypeKey(value: unknown): { key: string; at: string } | undefined {
+  const stack: [unknown, Trail | undefined][] = [[value, undefined]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [node, trail] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    for (const key of Object.keys(node)) {
+      const here = { key, up: trail };
+      if (PROTOTYPE_KEYS.has(key)) return { key, at: trailText(here) };
+      stack.push([(node as Record<string, unknown>)[key], here]);
+    }
+  }
+  return undefined;
+}
+
+/** `a.b.0.__proto__`, cut to its last 120 characters. */
+function trailText(trail: Trail): string {
+  const keys: string[] = [];
+  for (let t: Trail | undefined = trail; t && keys.length < 40; t = t.up) keys.unshift(t.key);
+  const text = keys.join('.');
+  return text.length > 120 ? `…${text.slice(-120)}` : text;
+}
+
+/** A fresh object with no prototype: keys from a payload can only ever be its own properties. */
+export const bare = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
 /** Parses a payload with a provider's schema; a mismatch is a 400 naming the first bad field. */
 export function parsePayload<T>(schema: z.ZodMiniType<T>, payload: unknown, what: string): T {
@@ -56,7 +108,9 @@ export const NO_OPTIONS = z.strictObject({}) as z.ZodMiniType<Record<string, nev
 
 /** A value at a dotted path (`data.entry.uid`, `data.items.0`), or undefined. */
 export function pick(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, k) => (Array.isArray(v) ? v[Number(k)] : isRecord(v) ? v[k] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>((v, k) => (Array.isArray(v) ? v[Number(k)] : isRecord(v) && Object.hasOwn(v, k) ? v[k] : undefined), value);
 }
 
 export const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -64,7 +118,7 @@ export const str = (value: unknown): string | undefined => (typeof value === 'st
 export const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
 
 // The verbs platforms name changes with, in any tense or case, and the relay's action for each.
-const VERBS: Record<string, ContentAction> = {};
+const VERBS = bare<ContentAction>();
 for (const [action, words] of Object.entries({
   publish: 'publish published',
   unpublish: 'unpublish unpublished',
@@ -104,7 +158,7 @@ export function splitLocalized(fields: Record<string, unknown>): Record<string, 
       .flatMap((v) => Object.keys(v)),
   );
   if (locales.size === 0) return undefined;
-  const out: Record<string, Record<string, unknown>> = {};
+  const out = bare<Record<string, unknown>>();
   for (const locale of locales) {
     out[locale] = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, isLocalized(v) ? v[locale] : v]));
   }

@@ -47,6 +47,8 @@ export interface SourceSettings {
 }
 
 export interface VerifyContext<Options> {
+  /** The source's id in the config: public keys are cached per source. */
+  source: string;
   /** The source's secrets, newest first; any one may match (rotation). Empty when `usesSecrets` is false. */
   secrets: readonly string[];
   options: Options;
@@ -67,6 +69,14 @@ export interface ProviderAudit<Options> {
   weakness?(options: Options): string | undefined;
 }
 
+/** A platform's own control message (an SNS subscription confirmation), answered 200 instead of becoming an event. */
+export interface Handshake {
+  /** The platform's name for it, e.g. `SubscriptionConfirmation`. */
+  topic: string;
+  /** What the relay did, for the answer and the Deliveries page. */
+  message: string;
+}
+
 export interface WebhookProvider<Options = Record<string, unknown>> {
   readonly name: string;
   /** Options a source of this provider may set in the config, validated when the config is saved. */
@@ -77,6 +87,8 @@ export interface WebhookProvider<Options = Record<string, unknown>> {
   readonly defaultToleranceMs: number | undefined;
   /** Throws a 401 RelayError unless the request is signed as the platform signs it. */
   verify(request: WebhookRequest, context: VerifyContext<Options>): Promise<void>;
+  /** After `verify`: handles the platform's control messages itself; undefined for a content delivery. */
+  handshake?(request: WebhookRequest, options: Options): Promise<Handshake | undefined>;
   /** Reads the verified payload into a NormalizedEvent; throws a 400 RelayError on a bad shape. */
   normalize(request: WebhookRequest, payload: unknown, options: Options): NormalizedEvent;
   /** What `doctor` checks of a source of this provider: its secret's rule, key URLs, weak options. */

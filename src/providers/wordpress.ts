@@ -1,13 +1,31 @@
-// WordPress (WP Webhooks): newer versions sign constant metadata, not the body, so the relay checks a
-// shared token instead: the plugin's Authentication template (Bearer, Basic or API key header), or the
-// `X-WP-Webhook-Signature` value as a static token. https://wp-webhooks.com/docs/
+// WordPress (WP Webhooks): `X-WP-Webhook-Signature`, base64 HMAC-SHA256 of the raw body keyed by the secret
+// (WP Webhooks 3.3.1, Ironikus/wp-webhooks@b140d0f core/includes/classes/class-wp-webhooks-pro-webhook.php
+// post_to_webhook: `generate_trigger_signature( $http_args['body'], $secret_key )`, generate_trigger_signature:
+// `base64_encode( hash_hmac( 'sha256', $data, $secret, true ) )`). From the 5.0 structure on the plugin signs
+// constant metadata instead (`json_encode({date_created, webhook_name, webhook_url_name})`: the same value on
+// every delivery of a webhook URL, covering no body), so those sites use `"signing": "token"`: a token header
+// from the plugin's Authentication templates (Bearer, Basic or API key). https://wp-webhooks.com/docs/
 import * as z from 'zod/mini';
+import { verifyBodyHmac } from './body-hmac';
 import { TOKEN_OPTIONS, verifyToken } from './shared-secret';
-import { idString, parsePayload, record, str, verbAction } from './support';
+import { idString, parsePayload, record, requireHeader, str, verbAction } from './support';
 import type { WebhookProvider } from './types';
 
-const Options = z.strictObject(TOKEN_OPTIONS);
+const Options = z
+  .strictObject({
+    /** `body` (default): the signature header is the HMAC of the body. `token`: a shared token header. */
+    signing: z._default(z.enum(['body', 'token']), 'body'),
+    ...TOKEN_OPTIONS,
+  })
+  .check(
+    z.refine((o) => o.signing === 'token' || (o.header === undefined && o.scheme === undefined), {
+      message: 'header and scheme apply to "signing": "token" only (the body signature is always X-WP-Webhook-Signature)',
+      path: ['signing'],
+    }),
+  );
 type WordPressOptions = z.infer<typeof Options>;
+
+const SIGNATURE = { hash: 'SHA-256', header: 'x-wp-webhook-signature', encoding: 'base64' } as const;
 
 const Payload = z.looseObject({
   post_id: z.optional(z.unknown()),
@@ -19,8 +37,11 @@ export const wordpress: WebhookProvider<WordPressOptions> = {
   options: Options,
   defaultToleranceMs: undefined,
 
-  verify: (request, { secrets, options }) => verifyToken(request.headers, secrets, options),
-  audit: { sharedToken: () => true },
+  verify: (request, { secrets, options }) =>
+    options.signing === 'token'
+      ? verifyToken(request.headers, secrets, options)
+      : verifyBodyHmac(request.body, secrets, SIGNATURE, requireHeader(request.headers, SIGNATURE.header)),
+  audit: { sharedToken: (options) => options.signing === 'token' },
 
   normalize(request, payload) {
     const body = parsePayload(Payload, payload, 'WordPress');

@@ -1,6 +1,6 @@
 // What a webhook delivery was answered, and its line on the console's Deliveries page (pure).
 import { RelayError } from '../errors';
-import type { ContentEvent } from '../providers/types';
+import type { ContentEvent, Handshake } from '../providers/types';
 import type { DeliveryEntry } from '../sources/recent-deliveries';
 
 export interface Receipt {
@@ -10,6 +10,8 @@ export interface Receipt {
   tags?: number;
   /** True when this delivery id was handled before: nothing was queued again. */
   duplicate?: true;
+  /** A platform's control message handled instead of an event (`SNS subscription confirmed …`). */
+  handshake?: string;
 }
 
 function describe(event: ContentEvent | undefined): Partial<DeliveryEntry> {
@@ -32,6 +34,24 @@ export const answeredEntry = (event: ContentEvent, startedAt: number, receipt: R
   outcome: receipt.duplicate ? 'duplicate' : 'accepted',
   eventId: receipt.eventId,
   paths: receipt.paths,
+});
+
+/** The entry of a platform's control message the relay answered itself (an SNS subscription confirmation). */
+export const handshakeEntry = (
+  source: string,
+  provider: string,
+  startedAt: number,
+  handshake: Handshake,
+  receipt: Receipt,
+): DeliveryEntry => ({
+  ...base(source, startedAt, undefined),
+  provider,
+  topic: handshake.topic,
+  status: 200,
+  outcome: 'accepted',
+  message: handshake.message,
+  eventId: receipt.eventId,
+  paths: 0,
 });
 
 /** The entry of a delivery refused (4xx) or failed (5xx); `event` is set when it got as far as verified. */

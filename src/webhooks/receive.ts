@@ -4,10 +4,10 @@
 // lands on its Deliveries page, whatever its outcome.
 import { notFound, unavailable } from '../errors';
 import { readBodyLimited } from '../lib/body';
-import { log } from '../lib/log';
+import { log, newId } from '../lib/log';
 import { verifiedEvent } from '../providers/event';
 import { getProvider } from '../providers/registry';
-import type { ContentEvent } from '../providers/types';
+import type { ContentEvent, Handshake } from '../providers/types';
 import { enqueueWork } from '../purge/enqueue';
 import { memoryKey, planEvent } from '../purge/event-plan';
 import { matchEvent } from '../rules/matcher';
@@ -16,7 +16,7 @@ import type { Settings } from '../settings';
 import type { DocumentKey } from '../sources/memory';
 import type { DeliveryEntry } from '../sources/recent-deliveries';
 import { sourceStateFor, type Settlement } from '../sources/state';
-import { answeredEntry, refusedEntry, type Receipt } from './delivery-entry';
+import { answeredEntry, handshakeEntry, refusedEntry, type Receipt } from './delivery-entry';
 
 export type { Receipt } from './delivery-entry';
 
@@ -36,7 +36,9 @@ export async function receiveWebhook(env: Env, settings: Settings, request: Requ
   try {
     const body = await readBodyLimited(request, settings.MAX_BODY_BYTES);
     const webhook = { method: request.method, url: new URL(request.url), headers: request.headers, body };
-    event = await verifiedEvent(env, provider, sourceId, source, webhook);
+    const verified = await verifiedEvent(env, provider, sourceId, source, webhook);
+    if ('handshake' in verified) return await answerHandshake(env, sourceId, provider.name, verified.handshake, startedAt);
+    event = verified;
     return await queueEvent(env, loaded, event, startedAt);
   } catch (error) {
     const entry = refusedEntry(sourceId, startedAt, event, error);
@@ -93,6 +95,26 @@ export async function queueEvent(env: Env, loaded: LoadedConfig, event: ContentE
     rules: result.matches.map((m) => m.ruleId),
     remembered: admission.remembered.length,
   });
+  return receipt;
+}
+
+/** A platform's verified control message (SNS subscription confirmation): answered 200, shown on the Deliveries page. */
+async function answerHandshake(
+  env: Env,
+  source: string,
+  provider: string,
+  handshake: Handshake,
+  startedAt: number,
+): Promise<Receipt> {
+  const receipt: Receipt = { eventId: newId('evt'), paths: 0, handshake: handshake.message };
+  log('info', 'webhook handshake', {
+    source,
+    provider,
+    topic: handshake.topic,
+    result: handshake.message,
+    eventId: receipt.eventId,
+  });
+  await logDelivery(sourceStateFor(env, source), handshakeEntry(source, provider, startedAt, handshake, receipt));
   return receipt;
 }
 

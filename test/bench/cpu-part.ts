@@ -18,5 +18,6 @@ export async function cpuPart(env: Env, loaded: LoadedConfig, sourceId: string, 
     body: webhook.body,
   };
   const event = await verifiedEvent(env, provider, sourceId, source, request);
+  if ('handshake' in event) throw new Error(`bench: ${sourceId} answered a handshake, not an event`);
   return collectWork(matchEvent(loaded, event).matches).length;
 }

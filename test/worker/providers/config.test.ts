@@ -42,7 +42,21 @@ describe('source config per provider', () => {
     expect(issues.map((i) => i.path).sort()).toEqual([
       'sources.pattern.options.certUrlPattern',
       'sources.pubsub.options.audience',
+      'sources.pubsub.options.serviceAccount',
       'sources.remote.options.jwksUrl',
+    ]);
+  });
+
+  it('refuses a Pub/Sub push source without its service account, saying why (SECURITY.md F1)', async () => {
+    const issues = await issuesFor({
+      open: { provider: 'commercetools', options: { push: 'pubsub', audience: 'https://relay.example/webhooks/open' } },
+      blank: { provider: 'commercetools', options: { push: 'pubsub', audience: 'https://r.example/', serviceAccount: 'x' } },
+    });
+    const message =
+      "the push subscription's service account email (required for Pub/Sub push: without it any Google account could sign deliveries)";
+    expect(issues).toEqual([
+      { path: 'sources.open.options.serviceAccount', message },
+      { path: 'sources.blank.options.serviceAccount', message },
     ]);
   });
 });

@@ -12,7 +12,8 @@ export interface ProviderCase {
   /** Purge templates for this source's rule (it matches this source only). */
   purge: string[];
   secret: string;
-  oldSecret: string;
+  /** The second configured secret while rotating; undefined where the platform publishes one key at a time (its rotation test is its own). */
+  oldSecret: string | undefined;
   /** A well-formed secret that is not configured (default: the secret with a suffix). */
   wrongSecret?: string;
   /** The payload; `id` is a fresh delivery id, for platforms that carry theirs in the body. */

@@ -1,11 +1,12 @@
-// Contract cases for platforms that sign nothing and send a shared secret, compared in constant time.
+// Contract cases for platforms that sign nothing and send a shared secret, compared in constant time, and for
+// WordPress, whose WP Webhooks 3.x signs the body (5.x: a token).
 import builderPage from '../../../fixtures/builder-io/page-publish.json?raw';
 import datoItem from '../../../fixtures/datocms/item-update.json?raw';
 import directusUpdate from '../../../fixtures/directus/items-update.json?raw';
 import payloadPost from '../../../fixtures/payload/post-update.json?raw';
 import prismicUpdate from '../../../fixtures/prismic/api-update.json?raw';
 import wordpressPost from '../../../fixtures/wordpress/post-update.json?raw';
-import { secret } from '../helpers';
+import { secret, sign } from '../helpers';
 import type { ProviderCase } from '../provider-cases';
 
 const secrets = (name: string) => ({ secrets: [name, `${name}_OLD`] });
@@ -135,9 +136,24 @@ export const SHARED_SECRET_CASES: ProviderCase[] = [
     },
   },
   {
+    // WP Webhooks 3.x signs the body (the default); see src/providers/wordpress.ts.
     provider: 'wordpress',
     sourceId: 'wordpress',
     source: secrets('WORDPRESS_TOKEN'),
+    purge: ['/{fields.post_name}/'],
+    secret: secret('WORDPRESS_TOKEN'),
+    oldSecret: secret('WORDPRESS_TOKEN_OLD'),
+    body: () => wordpressPost,
+    headers: { 'x-wp-webhook-name': 'post_update', 'x-wp-webhook-source': 'https://example.com/' },
+    signatureHeader: 'x-wp-webhook-signature',
+    sign: (body, key) => sign('wordpress', { secret: key, body }),
+    expected: { action: 'update', contentType: 'post', documentId: '1234', path: '/hallo-welt/' },
+  },
+  {
+    // WP Webhooks 5.x signs no body: a token from the plugin's Authentication template instead.
+    provider: 'wordpress',
+    sourceId: 'wordpress-token',
+    source: { ...secrets('WORDPRESS_TOKEN'), options: { signing: 'token' } },
     purge: ['/{fields.post_name}/'],
     secret: secret('WORDPRESS_TOKEN'),
     oldSecret: secret('WORDPRESS_TOKEN_OLD'),
