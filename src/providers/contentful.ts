@@ -1,16 +1,28 @@
 // Contentful: HMAC-SHA256 over a canonical request (method, path, signed headers, body).
 // https://www.contentful.com/developers/docs/extensibility/webhooks/request-verification/
 import * as z from 'zod/mini';
-import { unauthorized } from '../errors';
+import { badRequest, unauthorized } from '../errors';
 import { fromHex, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from '../lib/crypto';
-import { checkTimestamp, isRecord, NO_OPTIONS, parseIntStrict, parsePayload, requireHeader } from './support';
+import {
+  checkTimestamp,
+  isRecord,
+  lookup,
+  NO_OPTIONS,
+  parseIntStrict,
+  parsePayload,
+  requireHeader,
+  unsignedHeader,
+} from './support';
 import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const SIGNED_HEADERS = 'x-contentful-signed-headers';
 
-// X-Contentful-Topic is `ContentManagement.<Entity>.<action>`; save/auto_save are drafts changing.
-const ACTIONS: Record<string, ContentAction> = {
+/**
+ * X-Contentful-Topic is `ContentManagement.<Entity>.<action>`; save/auto_save are drafts changing.
+ * https://www.contentful.com/developers/docs/webhooks/overview/ (topics)
+ */
+export const CONTENTFUL_ACTIONS: Readonly<Record<string, ContentAction>> = {
   publish: 'publish',
   unpublish: 'unpublish',
   create: 'create',
@@ -72,9 +84,33 @@ function splitLocales(fields: Record<string, unknown>): Record<string, Record<st
   return localized;
 }
 
+const TOPIC = /^[A-Za-z]+\.[A-Za-z]+\.[a-z_]+$/;
+
+/** The headers x-contentful-signed-headers lists, lower-cased: only those count as signed. */
+const signedHeaders = (request: WebhookRequest): string[] =>
+  (request.headers.get(SIGNED_HEADERS) ?? '').split(',').map((h) => h.trim().toLowerCase());
+
+/**
+ * The topic's action. When the topic is not among the signed headers it must agree with the signed body:
+ * unpublish and delete send a tombstone (`sys.type` `DeletedEntry`, `DeletedAsset`, ...) and nothing else
+ * does, and the topic's entity is the body's type. Without a topic, the body's type alone decides.
+ */
+function actionOf(topic: string | undefined, signed: boolean, type: string): ContentAction {
+  const tombstone = type.startsWith('Deleted');
+  if (topic === undefined) return tombstone ? 'delete' : 'update';
+  const [, entity, verb = ''] = topic.split('.');
+  const removal = verb === 'unpublish' || verb === 'delete';
+  if (!signed && (removal !== tombstone || entity !== type.replace(/^Deleted/, ''))) {
+    throw badRequest(`x-contentful-topic ${topic} is not signed and does not match the body's sys.type ${type}`);
+  }
+  return lookup(CONTENTFUL_ACTIONS, verb) ?? (tombstone ? 'delete' : 'update');
+}
+
 export const contentful: WebhookProvider<Record<string, never>> = {
   name: 'contentful',
   options: NO_OPTIONS,
+  // A webhook may be set to PUT or PATCH (the toolkit signs the method: it is part of the canonical request).
+  methods: ['PUT', 'PATCH'],
   // The toolkit's verifyRequest default time-to-live.
   defaultToleranceMs: 30_000,
 
@@ -95,19 +131,31 @@ export const contentful: WebhookProvider<Record<string, never>> = {
 
   normalize(request, payload) {
     const { sys, fields = {} } = parsePayload(Payload, payload, 'Contentful');
-    const topic = request.headers.get('x-contentful-topic') ?? `ContentManagement.${sys.type}.save`;
-    const verb = topic.split('.').pop() ?? '';
+    const header = unsignedHeader(request.headers, ['x-contentful-topic'], TOPIC, 'a Contentful topic');
+    const signed = signedHeaders(request).includes('x-contentful-topic');
     const localized = splitLocales(fields);
     const locales = Object.keys(localized);
-    return {
-      action: ACTIONS[verb] ?? (sys.type.startsWith('Deleted') ? 'delete' : 'update'),
-      topic,
-      contentType: sys.contentType?.sys.id,
-      documentId: sys.id,
-      locales,
-      fields: locales[0] ? (localized[locales[0]] ?? {}) : {},
-      localized,
-      deliveryId: request.headers.get('x-contentful-idempotency-key') ?? undefined,
-    };
+    return [
+      {
+        action: actionOf(header, signed, sys.type),
+        topic: header ?? `ContentManagement.${sys.type}.save`,
+        contentType: sys.contentType?.sys.id,
+        documentId: sys.id,
+        locales,
+        fields: locales[0] ? (localized[locales[0]] ?? {}) : {},
+        localized,
+        deliveryId: request.headers.get('x-contentful-idempotency-key') ?? undefined,
+        ...(header !== undefined && !signed && { unsigned: ['topic' as const] }),
+      },
+    ];
+  },
+
+  // X-Contentful-Idempotency-Key identifies a delivery only when it is among the signed headers; otherwise
+  // the canonical request (method, path, signed headers with the timestamp, body) does.
+  identify(request) {
+    const signed = signedHeaders(request);
+    const key = request.headers.get('x-contentful-idempotency-key')?.trim();
+    if (key && signed.includes('x-contentful-idempotency-key')) return { id: key };
+    return { signed: [canonicalRequest(request, signed)] };
   },
 };

@@ -2,7 +2,6 @@
 import * as z from 'zod/mini';
 import { badRequest, unauthorized } from '../errors';
 import { decodeUtf8 } from '../lib/bytes';
-import type { ContentAction } from './types';
 
 export function requireHeader(headers: Headers, name: string): string {
   const value = headers.get(name);
@@ -63,28 +62,31 @@ export const str = (value: unknown): string | undefined => (typeof value === 'st
 
 export const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
 
-// The verbs platforms name changes with, in any tense or case, and the relay's action for each.
-const VERBS: Record<string, ContentAction> = {};
-for (const [action, words] of Object.entries({
-  publish: 'publish published',
-  unpublish: 'unpublish unpublished',
-  create: 'create created insert inserted add added new',
-  update: 'update updated edit edited save saved change changed write written restore restored',
-  delete: 'delete deleted remove removed trash trashed destroy destroyed',
-  archive: 'archive archived',
-})) {
-  for (const word of words.split(' ')) VERBS[word] = action as ContentAction;
+/**
+ * An entry of a provider's action table, read as an own property only (a topic such as `constructor`
+ * or `__proto__` must not reach Object.prototype); undefined when the table does not list the key.
+ */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string | undefined): T | undefined {
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
-/** The action a topic names (`post.published`, `ProductUnpublished`, `store/product/created`): its last verb wins. */
-export function verbAction(topic: string, fallback: ContentAction = 'update'): ContentAction {
-  const words = topic.split(/(?=[A-Z][a-z])|[^A-Za-z]+/).reverse();
-  for (const word of words) {
-    const action = VERBS[word.toLowerCase()];
-    if (action) return action;
+/**
+ * A header the signature does not cover (a topic, an event name): undefined when absent, its value when it
+ * matches the platform's documented grammar, and a 400 otherwise, so that nothing but that grammar's
+ * characters can reach a rule from it.
+ */
+export function unsignedHeader(headers: Headers, names: readonly string[], grammar: RegExp, what: string): string | undefined {
+  for (const name of names) {
+    const value = headers.get(name)?.trim();
+    if (value === undefined || value === '') continue;
+    if (value.length > 200 || !grammar.test(value)) throw badRequest(`${name} header is not ${what}`);
+    return value;
   }
-  return fallback;
+  return undefined;
 }
+
+/** The identity of a delivery whose signature covers exactly its body (Shopify, WooCommerce, Storyblok, ...). */
+export const signedBody = (request: { body: Uint8Array }) => ({ signed: [request.body] }) as const;
 
 /** `"en"` → `["en"]`; anything else → `[]`. */
 export const localeList = (value: unknown): string[] => (str(value) ? [value as string] : []);

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import saleorProduct from '../../fixtures/saleor/product-updated.json?raw';
 import { postWebhook, putConfig, sign } from '../support/helpers';
 import { caseFor, casesConfig } from '../support/provider-cases';
-import { errorOf, keyFetches, postSigned } from './helpers';
+import { errorOf, previewEvent, keyFetches, postSigned } from './helpers';
 
 const HEADERS = caseFor('saleor').headers;
 const jwksSource = (jwksUrl: string) => ({ provider: 'saleor', options: { jwksUrl } });
@@ -71,8 +71,19 @@ describe('saleor', () => {
     expect((await keyFetches())['/jwks.json?source=cached']).toBe(before);
   });
 
-  it('reads the subscription payload under its own key and the event header', async () => {
+  it('reads the object the saleor-event names, not the first object of the body', async () => {
+    // A subscription may select several objects: `category_updated` names the category, whatever comes first.
+    const both = saleorProduct.replace('"product":', '"category":{"id":"Q2F0ZWdvcnk6OQ==","slug":"juices"},"product":');
+    const event = await previewEvent('saleor', both, { 'saleor-event': 'category_updated' });
+    expect(event).toMatchObject({ action: 'update', contentType: 'category', documentId: 'Q2F0ZWdvcnk6OQ==' });
+    const variant = saleorProduct.replace('"product":', '"productVariant":');
+    const stock = await previewEvent('saleor', variant, { 'saleor-event': 'product_variant_out_of_stock' });
+    expect(stock).toMatchObject({ action: 'update', contentType: 'productVariant', topic: 'product_variant_out_of_stock' });
+  });
+
+  it('refuses a saleor-event (not signed) that names no object of the signed body', async () => {
     const response = await postSigned('saleor', saleorProduct.replace('"product":', '"category":'));
-    expect(response.status).toBe(202);
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatch(/saleor-event product_updated \(not signed\) names no object/);
   });
 });

@@ -4,6 +4,7 @@ import hygraphPost from '../../../fixtures/hygraph/post-published.json?raw';
 import kontentItem from '../../../fixtures/kontent-ai/item-published.json?raw';
 import storyblokStory from '../../../fixtures/storyblok/story-published.json?raw';
 import { secret, sign } from '../helpers';
+import { freshTime } from '../fresh';
 import type { ProviderCase } from '../provider-cases';
 
 const secrets = (name: string) => ({ secrets: [name, `${name}_OLD`] });
@@ -118,7 +119,7 @@ export const CMS_CASES: ProviderCase[] = [
     secret: secret('KONTENT_SECRET'),
     oldSecret: secret('KONTENT_SECRET_OLD'),
     // Kontent.ai sends the JSON pretty-printed with CRLF line breaks.
-    body: () => kontentItem.replace(/\r?\n/g, '\r\n'),
+    body: () => kontentItem.replace('2026-11-23T07:55:57.0563735Z', freshTime()).replace(/\r?\n/g, '\r\n'),
     headers: {},
     signatureHeader: 'x-kontent-ai-signature',
     sign: (body, key) => sign('kontent-ai', { secret: key, body }),

@@ -4,6 +4,7 @@ import shopwareWritten from '../../../fixtures/shopware/product-written.json?raw
 import stripeProduct from '../../../fixtures/stripe/product-updated.json?raw';
 import wooProduct from '../../../fixtures/woocommerce/product-updated.json?raw';
 import { secret, sign } from '../helpers';
+import { freshTime } from '../fresh';
 import type { ProviderCase } from '../provider-cases';
 
 const secrets = (name: string) => ({ secrets: [name, `${name}_OLD`] });
@@ -33,7 +34,15 @@ export const COMMERCE_CASES: ProviderCase[] = [
     purge: ['/products/{fields.handle}'],
     secret: secret('SHOPIFY_SECRET'),
     oldSecret: secret('SHOPIFY_SECRET_OLD'),
-    body: () => JSON.stringify({ id: 632910392, title: 'IPod Nano - 8GB', handle: 'ipod-nano', tags: 'Emotive, Flash Memory' }),
+    body: () =>
+      JSON.stringify({
+        id: 632910392,
+        title: 'IPod Nano - 8GB',
+        handle: 'ipod-nano',
+        status: 'active',
+        tags: 'Emotive, Flash Memory',
+        updated_at: freshTime(),
+      }),
     headers: { 'x-shopify-topic': 'products/update', 'x-shopify-shop-domain': 'shop.myshopify.com' },
     deliveryHeader: 'x-shopify-webhook-id',
     signatureHeader: 'x-shopify-hmac-sha256',
@@ -82,7 +91,7 @@ export const COMMERCE_CASES: ProviderCase[] = [
     purge: ['/product/{fields.slug}/'],
     secret: secret('WOO_SECRET'),
     oldSecret: secret('WOO_SECRET_OLD'),
-    body: () => wooProduct,
+    body: () => wooProduct.replace('"date_modified":"2026-11-23T10:00:00"', `"date_modified":"${freshTime('s')}"`),
     headers: {
       'x-wc-webhook-topic': 'product.updated',
       'x-wc-webhook-resource': 'product',
