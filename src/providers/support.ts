@@ -20,6 +20,15 @@ export function checkTimestamp(timestampMs: number, now: number, toleranceMs: nu
 export const parseIntStrict = (text: string | undefined): number | undefined =>
   text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : undefined;
 
+/**
+ * An integer past 2^53 (Shopify's docs use ids such as 788032119674292922) would lose its last digits as
+ * a number: it is kept as the exact digits it was sent with (JSON.parse source text access).
+ */
+function exactIntegers(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value !== 'number' || Number.isSafeInteger(value) || !context?.source) return value;
+  return /^-?\d+$/.test(context.source) ? context.source : value;
+}
+
 export function parseJsonBody(body: Uint8Array): unknown {
   let text: string;
   try {
@@ -28,7 +37,7 @@ export function parseJsonBody(body: Uint8Array): unknown {
     throw badRequest('body is not valid UTF-8');
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text, exactIntegers as Parameters<typeof JSON.parse>[1]);
   } catch (cause) {
     throw badRequest(`body is not valid JSON: ${(cause as Error).message}`);
   }
