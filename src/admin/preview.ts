@@ -6,8 +6,9 @@ import { utf8 } from '../lib/bytes';
 import { createEvents } from '../providers/event';
 import { getProvider } from '../providers/registry';
 import { parseJsonBody } from '../providers/support';
-import { memoryKeys, planEvent } from '../purge/event-plan';
-import { matchEvent } from '../rules/matcher';
+import type { ContentEvent } from '../providers/types';
+import { memoryKeys, planEvent, type EventPlan } from '../purge/event-plan';
+import { matchEvent, type MatchResult, type MemoryItem } from '../rules/matcher';
 import type { DocumentKey } from '../sources/memory';
 import { planMemory } from '../sources/memory-plan';
 import { recallEachOr503 } from '../sources/state';
@@ -29,6 +30,27 @@ function toHeaders(record: Record<string, string>): Headers {
 
 const sameKey = (a: DocumentKey, b: DocumentKey) => a.id === b.id && a.type === b.type;
 
+/** What the preview shows of one event's document memory: the paths recalled and what it would hold next. */
+function rememberedOf(
+  event: ContentEvent,
+  result: MatchResult,
+  keys: readonly DocumentKey[],
+  recalled: MemoryItem[][],
+  plan: EventPlan,
+) {
+  const key = planMemory(event, result)?.key;
+  const at = key === undefined ? -1 : keys.findIndex((k) => sameKey(k, key));
+  if (at < 0) return null;
+  const next = plan.memory.find((m) => sameKey(m.key, keys[at]!));
+  return {
+    document: keys[at],
+    /** Paths remembered from earlier events, purged with this one. */
+    recalled: recalled[at],
+    /** What the memory would hold afterwards. */
+    next: next === undefined ? 'unchanged' : (next.items ?? 'forget'),
+  };
+}
+
 export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', async (c) => {
   const input = await readJson(c.req.raw, PreviewBody);
   const { loaded, source } = await requireSource(c.env, input.source);
@@ -45,20 +67,8 @@ export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', asyn
   const explained = await Promise.all(
     events.map(async (event, i) => {
       const { matches, misses, otherRules } = results[i]!;
-      const at = keys.findIndex((k) => {
-        const key = planMemory(event, results[i]!)?.key;
-        return key !== undefined && sameKey(k, key);
-      });
-      const next = plan.memory.find((m) => at >= 0 && sameKey(m.key, keys[at]!));
-      const remembered = at >= 0 && {
-        document: keys[at],
-        /** Paths remembered from earlier events, purged with this one. */
-        recalled: recalled[at],
-        /** What the memory would hold afterwards. */
-        next: next === undefined ? 'unchanged' : (next.items ?? 'forget'),
-      };
-      const withTags = await withTagExpansion(c.env, loaded.config, matches);
-      return { event, matches: withTags, misses, otherRules, remembered: remembered || null };
+      const remembered = rememberedOf(event, results[i]!, keys, recalled, plan);
+      return { event, matches: await withTagExpansion(c.env, loaded.config, matches), misses, otherRules, remembered };
     }),
   );
   // The first event's explanation stays at the top level (as it was before deliveries carried several).
