@@ -11,7 +11,7 @@ import { getProvider } from '../providers/registry';
 import type { ContentEvent, WebhookProvider } from '../providers/types';
 import { enqueueWork } from '../purge/enqueue';
 import { memoryKeys, planEvent } from '../purge/event-plan';
-import { matchEvent } from '../rules/matcher';
+import { matchEvent, type MatchResult, type MemoryItem } from '../rules/matcher';
 import { loadConfigOr503, type LoadedConfig } from '../rules/store';
 import type { Settings } from '../settings';
 import type { DocumentKey } from '../sources/memory';
@@ -118,6 +118,12 @@ export async function queueDelivery(env: Env, loaded: LoadedConfig, delivery: De
     ...(key !== undefined && { delivery: { key, receipt, keepMs: source.dedupeSeconds * 1000 } }),
     entry: answeredEntry(delivery, startedAt, receipt),
   });
+  logAccepted(delivery, receipt, results, admission.remembered);
+  return receipt;
+}
+
+/** The accepted delivery's log line: its receipt, the first event, every rule matched. */
+function logAccepted(delivery: Delivery, receipt: Receipt, results: readonly MatchResult[], remembered: readonly MemoryItem[][]) {
   const first = delivery.events[0];
   log('info', 'webhook accepted', {
     ...receipt,
@@ -128,9 +134,8 @@ export async function queueDelivery(env: Env, loaded: LoadedConfig, delivery: De
     documentId: first?.documentId,
     deliveryId: first?.deliveryId,
     rules: [...new Set(results.flatMap((r) => r.matches.map((m) => m.ruleId)))],
-    remembered: admission.remembered.reduce((n, items) => n + items.length, 0),
+    remembered: remembered.reduce((n, items) => n + items.length, 0),
   });
-  return receipt;
 }
 
 /** One call before anything is queued: a redelivery's first receipt, or the remembered paths (503 on failure). */
