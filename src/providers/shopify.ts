@@ -9,12 +9,30 @@ import { checkTimestamp, idString, isRecord, lookup, NO_OPTIONS, parsePayload, s
 import type { ContentAction, NormalizedEvent, UnsignedField, WebhookProvider } from './types';
 
 /**
- * A Shopify header from either family: `X-Shopify-<name>` (webhooks) or `shopify-<name>` (Events
- * deliveries, which also send the `x-` copies for backwards compatibility), per lib/types.ts's
- * ShopifyHeader and ShopifyEventsHeader.
+ * The names of Shopify's delivery headers, without their family prefix. Shopify sends one family:
+ * `X-Shopify-<Name>` for webhooks, `Shopify-<Name>` for Events deliveries. @shopify/shopify-api reads
+ * the Events family when `shopify-hmac-sha256` is present, else the webhooks one, for every header
+ * (Shopify/shopify-app-js packages/apps/shopify-api/lib/webhooks/validate.ts `detectWebhookType`,
+ * lib/webhooks/types.ts `WEBHOOK_HEADER_NAMES`, lib/types.ts `ShopifyHeader`/`ShopifyEventsHeader`).
  */
-export const shopifyHeader = (headers: Headers, name: string): string | null =>
-  headers.get(`shopify-${name}`) ?? headers.get(`x-shopify-${name}`);
+export type ShopifyHeaderName =
+  | 'hmac-sha256'
+  | 'topic'
+  | 'shop-domain'
+  | 'api-version'
+  | 'webhook-id'
+  | 'event-id'
+  | 'triggered-at'
+  | 'name'
+  | 'handle'
+  | 'action'
+  | 'resource-id';
+
+/** A Shopify header from the family this delivery uses (see ShopifyHeaderName), or null. */
+export function shopifyHeader(headers: Headers, name: ShopifyHeaderName): string | null {
+  const family = headers.has('shopify-hmac-sha256') ? 'shopify-' : 'x-shopify-';
+  return headers.get(`${family}${name}`);
+}
 
 /**
  * Topics are `<resource>/<verb>` (`products/update`, `product_listings/remove`); the verb decides. A
@@ -97,7 +115,8 @@ export const shopify: WebhookProvider<Record<string, never>> = {
 
   normalize(request, payload) {
     const body = parsePayload(z.record(z.string(), z.unknown()), payload, 'Shopify');
-    const names = ['shopify-topic', 'x-shopify-topic'];
+    // The topic of the family this delivery uses (shopifyHeader's rule).
+    const names = [request.headers.has('shopify-hmac-sha256') ? 'shopify-topic' : 'x-shopify-topic'];
     const topic = unsignedHeader(request.headers, names, TOPIC, 'a Shopify topic such as products/update');
     if (!topic) throw badRequest('missing x-shopify-topic header');
     return [{ ...productEvent(topic, body), deliveryId: shopifyHeader(request.headers, 'webhook-id') ?? undefined }];
