@@ -6,7 +6,7 @@
 import { notFound, RelayError, unavailable } from '../errors';
 import { readBodyLimited } from '../lib/body';
 import { log } from '../lib/log';
-import { verifiedDelivery, type Delivery } from '../providers/event';
+import { toleranceMs, verifiedDelivery, type Delivery } from '../providers/event';
 import { getProvider } from '../providers/registry';
 import type { ContentEvent, WebhookProvider } from '../providers/types';
 import { enqueueWork } from '../purge/enqueue';
@@ -115,11 +115,21 @@ export async function queueDelivery(env: Env, loaded: LoadedConfig, delivery: De
   };
   await settleOr503(state, delivery.source, {
     ...(plan.memory.length > 0 && { memory: plan.memory }),
-    ...(key !== undefined && { delivery: { key, receipt, keepMs: source.dedupeSeconds * 1000 } }),
+    ...(key !== undefined && { delivery: { key, receipt, keepMs: keepMs(source, delivery.provider) } }),
     entry: answeredEntry(delivery, startedAt, receipt),
   });
   logAccepted(delivery, receipt, results, admission.remembered);
   return receipt;
+}
+
+/**
+ * How long a delivery key is kept: the source's dedupeSeconds, or its replay window when that is longer,
+ * so a signed delivery replayed while its timestamp is still accepted is always recognised.
+ */
+function keepMs(source: LoadedConfig['config']['sources'][string], providerName: string): number {
+  const provider = getProvider(providerName);
+  const window = provider ? toleranceMs(provider, source) : 0;
+  return Math.max(source.dedupeSeconds * 1000, Number.isFinite(window) ? window : 0);
 }
 
 /** The accepted delivery's log line: its receipt, the first event, every rule matched. */

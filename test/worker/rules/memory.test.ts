@@ -173,6 +173,27 @@ describe('the memory is read before and written after the paths are stored', () 
     expect(calls.filter((c) => c === 'enqueue')).toHaveLength(1);
   });
 
+  it('keeps a delivery key for the replay window when it is longer than dedupeSeconds', async () => {
+    const short = parseConfig({
+      ...config,
+      sources: { ...config.sources, strapi: { ...config.sources.strapi, dedupeSeconds: 60 } },
+    });
+    const windowed = parseConfig({
+      ...config,
+      sources: { ...config.sources, standard: { ...config.sources.standard, dedupeSeconds: 60, toleranceSeconds: 900 } },
+    });
+    if (!short.ok || !windowed.ok) throw new Error('invalid config');
+    const keptFor = async (document: typeof short.config, source: string, provider: string) => {
+      const { fake, args } = fakeEnv({});
+      const compiled: LoadedConfig = { ...compileConfig(document), version: 2, savedAt: '', document };
+      await queueDelivery(fake, compiled, { ...one([{ ...e, source, provider }], KEY), source, provider }, Date.now());
+      return (args.settle?.[0] as { delivery: { keepMs: number } }).delivery.keepMs;
+    };
+    // Strapi signs no timestamp: dedupeSeconds alone. Standard Webhooks accepts 900 s old signatures here.
+    expect(await keptFor(short.config, 'strapi', 'strapi')).toBe(60_000);
+    expect(await keptFor(windowed.config, 'standard', 'standard-webhooks')).toBe(900_000);
+  });
+
   it('answers a redelivery from the first call and queues nothing', async () => {
     const { fake, calls } = fakeEnv({ prior: true });
     expect(await queueDelivery(fake, loaded, delivered, Date.now())).toEqual({
