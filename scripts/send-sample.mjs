@@ -59,6 +59,9 @@ export async function sendSample({
   if (!secretName) throw new Error(`no source with provider "${provider}" in ${config}`);
   const secret = env[secretName] ?? readDevVars(`${ROOT}.dev.vars`)[secretName];
   if (!secret) throw new Error(`secret ${secretName} is in neither the environment nor .dev.vars`);
+  // Shopify signs only the body, and the relay knows a delivery by it: a real one carries updated_at, so
+  // each sample does too (sent twice, the same body would be answered as a duplicate).
+  if (provider === 'shopify') sample.body.updated_at = new Date().toISOString();
   const body = JSON.stringify(sample.body);
   const path = `/webhooks/${sourceId}`;
   const headers = {

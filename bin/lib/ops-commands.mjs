@@ -20,7 +20,9 @@ import { CliError } from './relay.mjs';
  *   matches: { ruleId: string, distribution: string, paths: PreviewPath[],
  *     skipped?: { template: string, locale?: string, reason: string }[] }[],
  *   misses: { ruleId: string, reason: string }[]
- * }} Preview  POST /admin/preview
+ * }} EventPreview  one event of POST /admin/preview
+ * @typedef {{ events: EventPreview[] }} Preview  POST /admin/preview: every event the delivery carries
+ * @typedef {{ eventId: string, paths: number, patterns: number, prefetch: number, all: boolean }} Queued  POST /admin/purge
  */
 
 /** @param {Counts | undefined} record */
@@ -61,6 +63,12 @@ export function formatStatus(status) {
 
 /** @param {Preview} preview */
 export function formatPreview(preview) {
+  if (preview.events.length === 0) return 'no change: the delivery carries no event, nothing would be purged';
+  return preview.events.map(formatEvent).join('\n\n');
+}
+
+/** @param {EventPreview} preview */
+function formatEvent(preview) {
   const e = preview.event;
   const lines = [
     `event    ${e.action} ${e.contentType ?? '(no content type)'} ${e.documentId ?? ''} (source ${e.source}, topic ${e.topic}${e.locales?.length ? `, locales ${e.locales.join(' ')}` : ''})`,

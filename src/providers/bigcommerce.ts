@@ -2,9 +2,20 @@
 // https://developer.bigcommerce.com/docs/integrations/webhooks
 import * as z from 'zod/mini';
 import { utf8 } from '../lib/bytes';
-import { verifyStandardWebhook } from './standard-webhooks';
-import { idString, NO_OPTIONS, parsePayload, verbAction } from './support';
-import type { WebhookProvider } from './types';
+import { verifyStandardWebhook, webhookIdentity } from './standard-webhooks';
+import { idString, lookup, NO_OPTIONS, parsePayload } from './support';
+import type { ContentAction, WebhookProvider } from './types';
+
+/**
+ * Scopes are `store/<resource>/<verb>` (`store/product/updated`, `store/product/inventory/updated`): the last
+ * segment decides; any other verb (`statusUpdated`, `converted`, ...) is an update of its resource.
+ * https://developer.bigcommerce.com/docs/integrations/webhooks/events
+ */
+export const BIGCOMMERCE_ACTIONS: Readonly<Record<string, ContentAction>> = {
+  created: 'create',
+  updated: 'update',
+  deleted: 'delete',
+};
 
 // A thin payload: scope `store/product/updated` and the resource id; `hash` changes with the data.
 const Payload = z.looseObject({
@@ -24,14 +35,19 @@ export const bigcommerce: WebhookProvider<Record<string, never>> = {
 
   normalize(request, payload) {
     const body = parsePayload(Payload, payload, 'BigCommerce');
-    return {
-      action: verbAction(body.scope),
-      topic: body.scope,
-      contentType: body.data?.type ?? body.scope.split('/')[1],
-      documentId: idString(body.data?.id),
-      locales: [],
-      fields: body.data ?? {},
-      deliveryId: request.headers.get('webhook-id') ?? undefined,
-    };
+    const segments = body.scope.split('/');
+    return [
+      {
+        action: lookup(BIGCOMMERCE_ACTIONS, segments.at(-1)) ?? 'update',
+        topic: body.scope,
+        contentType: body.data?.type ?? segments[1],
+        documentId: idString(body.data?.id),
+        locales: [],
+        fields: body.data ?? {},
+        deliveryId: request.headers.get('webhook-id') ?? undefined,
+      },
+    ];
   },
+
+  identify: webhookIdentity,
 };

@@ -8,8 +8,8 @@ import { KEY_URL } from './keys';
 import { RS256 } from './jws';
 import { verifyPubSubPush, verifySnsMessage } from './push-destinations';
 import { snsHandshake } from './sns-subscription';
-import { isRecord, pick, record, splitLocalized, str, verbAction } from './support';
-import type { WebhookProvider } from './types';
+import { isRecord, lookup, pick, record, splitLocalized, str } from './support';
+import type { ContentAction, WebhookProvider } from './types';
 
 const SERVICE_ACCOUNT =
   "the push subscription's service account email (required for Pub/Sub push: without it any Google account could sign deliveries)";
@@ -46,6 +46,44 @@ function isAnchoredRegex(text: string): boolean {
   }
 }
 
+/**
+ * Message types (commercetools-api-reference api-specs/api/types/message/*.raml) and change notifications.
+ * Only ProductDeleted deletes a product: a variant, price or category removed, an image or category added,
+ * are updates of the product (its page stays). Any type not listed is an update of its resource.
+ */
+export const COMMERCETOOLS_ACTIONS: Readonly<Record<string, ContentAction>> = {
+  ProductCreated: 'create',
+  ProductPublished: 'publish',
+  ProductUnpublished: 'unpublish',
+  ProductDeleted: 'delete',
+  ProductSlugChanged: 'update',
+  ProductVariantDeleted: 'update',
+  ProductRemovedFromCategory: 'update',
+  ProductPriceRemoved: 'update',
+  ProductAddedToCategory: 'update',
+  ProductImageAdded: 'update',
+  CategoryCreated: 'create',
+  ResourceCreated: 'create',
+  ResourceUpdated: 'update',
+  ResourceDeleted: 'delete',
+};
+
+/**
+ * A CloudEvents-format subscription (types/subscription/CloudEventsPayload.raml) wraps the message in `data`:
+ * `type` is `com.commercetools.<typeId>.<message|change>.<Type>`, `subject` the resource's id.
+ */
+function fromCloudEvent(event: Record<string, unknown>): Record<string, unknown> {
+  if (typeof event.specversion !== 'string' || !isRecord(event.data)) return event;
+  const data = event.data;
+  const [, , typeId, , type] = (str(event.type) ?? '').split('.');
+  return {
+    ...data,
+    type: str(data.type) ?? type,
+    resource: isRecord(data.resource) ? data.resource : { typeId, id: event.subject },
+    id: str(data.id) ?? str(event.id),
+  };
+}
+
 /** The commercetools message inside the push envelope. */
 function unwrap(payload: unknown, push: CommercetoolsOptions['push']): Record<string, unknown> {
   try {
@@ -54,7 +92,7 @@ function unwrap(payload: unknown, push: CommercetoolsOptions['push']): Record<st
         ? str(record(payload).Message)
         : decodeUtf8(fromBase64(str(pick(payload, 'message.data')) ?? '') ?? new Uint8Array());
     const message: unknown = JSON.parse(text ?? '');
-    if (isRecord(message)) return message;
+    if (isRecord(message)) return fromCloudEvent(message);
   } catch {
     // Reported below.
   }
@@ -63,6 +101,9 @@ function unwrap(payload: unknown, push: CommercetoolsOptions['push']): Record<st
   }
   throw badRequest('the push message does not carry a commercetools message');
 }
+
+const messageId = (payload: unknown, message: Record<string, unknown>): string | undefined =>
+  str(message.id) ?? str(pick(payload, 'message.messageId')) ?? str(record(payload).MessageId);
 
 export const commercetools: WebhookProvider<CommercetoolsOptions> = {
   name: 'commercetools',
@@ -93,16 +134,25 @@ export const commercetools: WebhookProvider<CommercetoolsOptions> = {
     delete fields.productProjection;
     const localized = splitLocalized(fields);
     const type = str(message.type) ?? str(message.notificationType) ?? 'ResourceUpdated';
-    return {
-      action: verbAction(type),
-      topic: type,
-      contentType: str(resource.typeId),
-      documentId: str(resource.id),
-      locales: localized ? Object.keys(localized) : [],
-      fields: localized ? (Object.values(localized)[0] ?? fields) : fields,
-      localized,
-      previous: isRecord(message.oldSlug) ? { slug: message.oldSlug } : undefined,
-      deliveryId: str(message.id) ?? str(pick(payload, 'message.messageId')) ?? str(record(payload).MessageId),
-    };
+    return [
+      {
+        action: lookup(COMMERCETOOLS_ACTIONS, type) ?? 'update',
+        topic: type,
+        contentType: str(resource.typeId),
+        documentId: str(resource.id),
+        locales: localized ? Object.keys(localized) : [],
+        fields: localized ? (Object.values(localized)[0] ?? fields) : fields,
+        localized,
+        previous: isRecord(message.oldSlug) ? { slug: message.oldSlug } : undefined,
+        deliveryId: messageId(payload, message),
+      },
+    ];
+  },
+
+  // The commercetools message id (inside SNS's signed Message; under the Pub/Sub token), the same on every
+  // redelivery; else the destination's own message id.
+  identify(_request, payload, options) {
+    const id = messageId(payload, unwrap(payload, options.push));
+    return id ? { id } : undefined;
   },
 };

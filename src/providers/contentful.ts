@@ -4,7 +4,17 @@ import * as z from 'zod/mini';
 import { badRequest, unauthorized } from '../errors';
 import { concatBytes, fromHex, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from '../lib/crypto';
-import { bare, checkTimestamp, isRecord, NO_OPTIONS, parseIntStrict, parsePayload, requireHeader } from './support';
+import {
+  bare,
+  checkTimestamp,
+  isRecord,
+  lookup,
+  NO_OPTIONS,
+  parseIntStrict,
+  parsePayload,
+  requireHeader,
+  unsignedHeader,
+} from './support';
 import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const SIGNED_HEADERS = 'x-contentful-signed-headers';
@@ -12,8 +22,11 @@ const SIGNED_HEADERS = 'x-contentful-signed-headers';
 const SECRET_LENGTH = 64;
 const TIMESTAMP = 'x-contentful-timestamp';
 
-// X-Contentful-Topic is `ContentManagement.<Entity>.<action>`; save/auto_save are drafts changing.
-const ACTIONS: Record<string, ContentAction> = {
+/**
+ * X-Contentful-Topic is `ContentManagement.<Entity>.<action>`; save/auto_save are drafts changing.
+ * https://www.contentful.com/developers/docs/webhooks/overview/ (topics)
+ */
+export const CONTENTFUL_ACTIONS: Readonly<Record<string, ContentAction>> = {
   publish: 'publish',
   unpublish: 'unpublish',
   create: 'create',
@@ -44,17 +57,33 @@ export function canonicalPath(path: string): string {
  * timestamp headers always count, with the list recomputed (sorted names of the headers counted) and the
  * timestamp as its number's decimal text; names sorted; `method\npath\nname:value;…\nbody`.
  */
-function canonicalRequest(request: WebhookRequest, listed: readonly string[], timestamp: number): Uint8Array {
-  const present = new Map<string, string>();
-  for (const [name, value] of request.headers) present.set(name.trim().toLowerCase(), value.trim());
-  const names = [...new Set(listed.filter((name) => present.has(name)))];
-  for (const name of [SIGNED_HEADERS, TIMESTAMP]) if (!names.includes(name)) names.push(name);
-  names.sort((a, b) => (a > b ? 1 : -1));
+function canonicalRequest(request: WebhookRequest, timestamp: number): Uint8Array {
+  const present = presentHeaders(request);
+  const names = signedHeaders(request);
   const value = (name: string) =>
     name === SIGNED_HEADERS ? names.join(',') : name === TIMESTAMP ? String(timestamp) : present.get(name)!;
   const headers = names.map((name) => `${name}:${value(name)}`).join(';');
   const target = canonicalPath(`${request.url.pathname}${request.url.search}`);
   return concatBytes(utf8(`${request.method.toUpperCase()}\n${target}\n${headers}\n`), request.body);
+}
+
+function presentHeaders(request: WebhookRequest): Map<string, string> {
+  const present = new Map<string, string>();
+  for (const [name, value] of request.headers) present.set(name.trim().toLowerCase(), value.trim());
+  return present;
+}
+
+/**
+ * The headers the signature covers, sorted, exactly as the toolkit counts them: the entries of
+ * x-contentful-signed-headers (split on commas, matched as written) that are present, plus the
+ * signed-headers and timestamp headers. Only these count as signed anywhere (topic, idempotency key).
+ */
+function signedHeaders(request: WebhookRequest): string[] {
+  const present = presentHeaders(request);
+  const listed = (request.headers.get(SIGNED_HEADERS) ?? '').split(',');
+  const names = [...new Set(listed.filter((name) => present.has(name)))];
+  for (const name of [SIGNED_HEADERS, TIMESTAMP]) if (!names.includes(name)) names.push(name);
+  return names.sort((a, b) => (a > b ? 1 : -1));
 }
 
 const Payload = z.looseObject({
@@ -90,9 +119,29 @@ function splitLocales(fields: Record<string, unknown>): Record<string, Record<st
   return localized;
 }
 
+const TOPIC = /^[A-Za-z]+\.[A-Za-z]+\.[a-z_]+$/;
+
+/**
+ * The topic's action. When the topic is not among the signed headers it must agree with the signed body:
+ * unpublish and delete send a tombstone (`sys.type` `DeletedEntry`, `DeletedAsset`, ...) and nothing else
+ * does, and the topic's entity is the body's type. Without a topic, the body's type alone decides.
+ */
+function actionOf(topic: string | undefined, signed: boolean, type: string): ContentAction {
+  const tombstone = type.startsWith('Deleted');
+  if (topic === undefined) return tombstone ? 'delete' : 'update';
+  const [, entity, verb = ''] = topic.split('.');
+  const removal = verb === 'unpublish' || verb === 'delete';
+  if (!signed && (removal !== tombstone || entity !== type.replace(/^Deleted/, ''))) {
+    throw badRequest(`x-contentful-topic ${topic} is not signed and does not match the body's sys.type ${type}`);
+  }
+  return lookup(CONTENTFUL_ACTIONS, verb) ?? (tombstone ? 'delete' : 'update');
+}
+
 export const contentful: WebhookProvider<Record<string, never>> = {
   name: 'contentful',
   options: NO_OPTIONS,
+  // A webhook may be set to PUT or PATCH (the toolkit signs the method: it is part of the canonical request).
+  methods: ['PUT', 'PATCH'],
   // Whether a retry is signed anew is not documented (the header is "Timestamp of when the request was
   // signed", contentful.com/developers/docs/webhooks/request-verification); retries come 30 s apart (3
   // attempts in a minute), and up to ~24 h with the configurable retry policy
@@ -108,12 +157,11 @@ export const contentful: WebhookProvider<Record<string, never>> = {
 
   async verify(request, { secrets, toleranceMs, now }) {
     const signature = fromHex(requireHeader(request.headers, 'x-contentful-signature'));
-    // The list as sent, split on commas only: the toolkit matches its entries as written.
-    const listed = requireHeader(request.headers, SIGNED_HEADERS).split(',');
+    requireHeader(request.headers, SIGNED_HEADERS);
     const timestamp = parseIntStrict(requireHeader(request.headers, TIMESTAMP));
     if (!signature || signature.length !== 32) throw unauthorized('malformed x-contentful-signature');
     checkTimestamp(timestamp ?? NaN, now, toleranceMs);
-    const data = canonicalRequest(request, listed, timestamp!);
+    const data = canonicalRequest(request, timestamp!);
     if (!(await verifyHmacAny('SHA-256', secrets, data, [signature]))) {
       throw unauthorized('signature does not match');
     }
@@ -121,19 +169,31 @@ export const contentful: WebhookProvider<Record<string, never>> = {
 
   normalize(request, payload) {
     const { sys, fields = {} } = parsePayload(Payload, payload, 'Contentful');
-    const topic = request.headers.get('x-contentful-topic') ?? `ContentManagement.${sys.type}.save`;
-    const verb = topic.split('.').pop() ?? '';
+    const header = unsignedHeader(request.headers, ['x-contentful-topic'], TOPIC, 'a Contentful topic');
+    const signed = signedHeaders(request).includes('x-contentful-topic');
     const localized = splitLocales(fields);
     const locales = Object.keys(localized);
-    return {
-      action: ACTIONS[verb] ?? (sys.type.startsWith('Deleted') ? 'delete' : 'update'),
-      topic,
-      contentType: sys.contentType?.sys.id,
-      documentId: sys.id,
-      locales,
-      fields: locales[0] ? (localized[locales[0]] ?? {}) : {},
-      localized,
-      deliveryId: request.headers.get('x-contentful-idempotency-key') ?? undefined,
-    };
+    return [
+      {
+        action: actionOf(header, signed, sys.type),
+        topic: header ?? `ContentManagement.${sys.type}.save`,
+        contentType: sys.contentType?.sys.id,
+        documentId: sys.id,
+        locales,
+        fields: locales[0] ? (localized[locales[0]] ?? {}) : {},
+        localized,
+        deliveryId: request.headers.get('x-contentful-idempotency-key') ?? undefined,
+        ...(header !== undefined && !signed && { unsigned: ['topic' as const] }),
+      },
+    ];
+  },
+
+  // X-Contentful-Idempotency-Key identifies a delivery only when it is among the signed headers; otherwise
+  // the canonical request (method, path, signed headers with the timestamp, body) does.
+  identify(request) {
+    const signed = signedHeaders(request);
+    const key = request.headers.get('x-contentful-idempotency-key')?.trim();
+    if (key && signed.includes('x-contentful-idempotency-key')) return { id: key };
+    return { signed: [canonicalRequest(request, parseIntStrict(request.headers.get(TIMESTAMP) ?? undefined) ?? 0)] };
   },
 };

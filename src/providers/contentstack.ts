@@ -12,15 +12,16 @@ import { parseTimestampedSignature } from './stripe';
 import {
   checkTimestamp,
   localeList,
+  lookup,
   parseIntStrict,
   parsePayload,
   pick,
   record,
   requireHeader,
+  signedBody,
   str,
-  verbAction,
 } from './support';
-import type { WebhookProvider, WebhookRequest } from './types';
+import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const PSS = { name: 'RSA-PSS', hash: 'SHA-256' };
 /** SHA-256's length: the salt length most PSS signers use. */
@@ -33,6 +34,26 @@ const Options = z.strictObject({
   publicKeysUrl: z._default(KEY_URL, 'https://app.contentstack.com/.well-known/public-keys.json'),
 });
 type ContentstackOptions = z.infer<typeof Options>;
+
+/**
+ * `event`: "One of these [create, update, delete, publish, publish.start, publish.success, publish.fail,
+ * unpublish, unpublish.start, unpublish.success, unpublish.fail]" (Webhook Data Format,
+ * https://www.contentstack.com/docs/developers/set-up-webhooks/webhook-data-format). A publish that has only
+ * started, or failed, changed nothing on the site: null, no event (nothing purged, nothing forgotten).
+ */
+export const CONTENTSTACK_ACTIONS: Readonly<Record<string, ContentAction | null>> = {
+  create: 'create',
+  update: 'update',
+  delete: 'delete',
+  publish: 'publish',
+  'publish.start': null,
+  'publish.success': 'publish',
+  'publish.fail': null,
+  unpublish: 'unpublish',
+  'unpublish.start': null,
+  'unpublish.success': 'unpublish',
+  'unpublish.fail': null,
+};
 
 const Payload = z.looseObject({
   module: z.optional(z.string()),
@@ -104,15 +125,28 @@ export const contentstack: WebhookProvider<ContentstackOptions> = {
   normalize(_request, payload) {
     const body = parsePayload(Payload, payload, 'Contentstack');
     const data = body.data ?? {};
+    const listed = lookup(CONTENTSTACK_ACTIONS, body.event);
+    // The plain publish/unpublish event says how it went in `data.status`: only a success changed the site.
+    const failed = (body.event === 'publish' || body.event === 'unpublish') && 'status' in data && data.status !== 'success';
+    if (listed === null || failed) return [];
     const module = body.module ?? 'entry';
-    const document = record(data[module]);
-    return {
-      action: verbAction(body.event),
-      topic: `${module}.${body.event}`,
-      contentType: str(pick(data, 'content_type.uid')) ?? module,
-      documentId: str(document.uid),
-      locales: localeList(str(data.locale) ?? str(document.locale)),
-      fields: document,
-    };
+    const document = record(Object.hasOwn(data, module) ? data[module] : undefined);
+    return [
+      {
+        action: listed ?? 'update',
+        topic: `${module}.${body.event}`,
+        contentType: str(pick(data, 'content_type.uid')) ?? module,
+        documentId: str(document.uid),
+        locales: localeList(str(data.locale) ?? str(document.locale)),
+        fields: document,
+      },
+    ];
+  },
+
+  // The body (certificate) or `t` and the body (HMAC) is what is signed; the body carries triggered_at.
+  identify(request, _payload, options) {
+    if (options.signing === 'certificate') return signedBody(request);
+    const { t } = parseTimestampedSignature(request.headers.get('x-contentstack-hmac-signature') ?? '');
+    return { signed: [utf8(`${t ?? ''}.`), request.body] };
   },
 };

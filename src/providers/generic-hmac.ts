@@ -4,8 +4,19 @@ import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, fromBase64, fromHex, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from '../lib/crypto';
-import { checkTimestamp, idString, isRecord, localeList, parseIntStrict, pick, requireHeader, str, verbAction } from './support';
-import { CONTENT_ACTIONS, type WebhookProvider } from './types';
+import {
+  checkTimestamp,
+  idString,
+  isRecord,
+  localeList,
+  lookup,
+  parseIntStrict,
+  pick,
+  requireHeader,
+  str,
+  unsignedHeader,
+} from './support';
+import { CONTENT_ACTIONS, type ContentAction, type WebhookProvider, type WebhookRequest } from './types';
 
 const HEADER = z.string().check(z.regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name'));
 const FIELD = z.string().check(z.regex(/^[\w$-]+(\.[\w$-]+)*$/, 'a dotted path into the body, e.g. data.id'));
@@ -54,6 +65,42 @@ const Options = z
   );
 type GenericOptions = z.infer<typeof Options>;
 
+// The verbs platforms name changes with, in any tense or case: generic-hmac's fallback when `actions` does
+// not name the event (a preset platform has its own explicit table instead).
+const VERBS: Record<string, ContentAction> = Object.create(null);
+for (const [action, words] of Object.entries({
+  publish: 'publish published',
+  unpublish: 'unpublish unpublished',
+  create: 'create created insert inserted add added new',
+  update: 'update updated edit edited save saved change changed write written restore restored',
+  delete: 'delete deleted remove removed trash trashed destroy destroyed',
+  archive: 'archive archived',
+})) {
+  for (const word of words.split(' ')) VERBS[word] = action as ContentAction;
+}
+
+/** The action a topic names (`post.published`, `ProductUnpublished`, `store/product/created`): its last verb wins. */
+export function verbAction(topic: string, fallback: ContentAction = 'update'): ContentAction {
+  const words = topic.split(/(?=[A-Z][a-z])|[^A-Za-z]+/).reverse();
+  for (const word of words) {
+    const action = VERBS[word.toLowerCase()];
+    if (action) return action;
+  }
+  return fallback;
+}
+
+// An event name from a header, which no signature template can cover: word characters and `.:/-` only.
+const TOPIC = /^[\w.:/-]+$/;
+
+/** What is signed: the template's text around the body, filled from the headers, and the body. */
+function signedParts(request: WebhookRequest, options: GenericOptions): Uint8Array[] {
+  const header = (name: string | undefined) => (name ? (request.headers.get(name)?.trim() ?? '') : '');
+  const fill = (part: string) =>
+    utf8(part.replaceAll('{timestamp}', header(options.timestampHeader)).replaceAll('{id}', header(options.idHeader)));
+  const [before = '', after = ''] = options.signed.split('{body}');
+  return [fill(before), request.body, fill(after)];
+}
+
 function decodeSignature(text: string, encoding: GenericOptions['encoding']): Uint8Array | undefined {
   return encoding === 'hex' ? fromHex(text) : fromBase64(text);
 }
@@ -74,29 +121,39 @@ export const genericHmac: WebhookProvider<GenericOptions> = {
       const n = parseIntStrict(timestamp);
       checkTimestamp(n === undefined ? NaN : options.timestampUnit === 's' ? n * 1000 : n, now, toleranceMs);
     }
-    const id = options.idHeader ? requireHeader(request.headers, options.idHeader) : '';
-    const fill = (part: string) => utf8(part.replaceAll('{timestamp}', timestamp).replaceAll('{id}', id));
-    const [before = '', after = ''] = options.signed.split('{body}');
-    const data = concatBytes(fill(before), request.body, fill(after));
+    if (options.idHeader) requireHeader(request.headers, options.idHeader);
+    const data = concatBytes(...signedParts(request, options));
     if (!(await verifyHmacAny(HASHES[options.algorithm], secrets, data, [signature]))) {
       throw unauthorized('signature does not match');
     }
   },
 
   normalize(request, payload, options) {
-    const topic =
-      (options.topicHeader ? request.headers.get(options.topicHeader) : str(pick(payload, options.topicField))) ?? 'update';
+    // A topic header is never signed (the template covers {timestamp}, {id} and {body} only).
+    const fromHeader = options.topicHeader
+      ? unsignedHeader(request.headers, [options.topicHeader], TOPIC, 'an event name (letters, digits and . : / - _)')
+      : undefined;
+    const topic = fromHeader ?? (options.topicHeader ? undefined : str(pick(payload, options.topicField))) ?? 'update';
     const fields = options.fieldsField ? pick(payload, options.fieldsField) : payload;
     const previous = options.previousField ? pick(payload, options.previousField) : undefined;
-    return {
-      action: options.actions?.[topic] ?? verbAction(topic),
-      topic,
-      contentType: options.contentTypeField ? str(pick(payload, options.contentTypeField)) : undefined,
-      documentId: idString(pick(payload, options.idField)),
-      locales: options.localeField ? localeList(pick(payload, options.localeField)) : [],
-      fields: isRecord(fields) ? fields : {},
-      previous: isRecord(previous) ? previous : undefined,
-      deliveryId: options.idHeader ? (request.headers.get(options.idHeader) ?? undefined) : undefined,
-    };
+    return [
+      {
+        action: lookup(options.actions ?? {}, topic) ?? verbAction(topic),
+        topic,
+        contentType: options.contentTypeField ? str(pick(payload, options.contentTypeField)) : undefined,
+        documentId: idString(pick(payload, options.idField)),
+        locales: options.localeField ? localeList(pick(payload, options.localeField)) : [],
+        fields: isRecord(fields) ? fields : {},
+        previous: isRecord(previous) ? previous : undefined,
+        deliveryId: options.idHeader ? (request.headers.get(options.idHeader) ?? undefined) : undefined,
+        ...(fromHeader !== undefined && { unsigned: ['topic' as const, 'action' as const] }),
+      },
+    ];
+  },
+
+  // A signed {id} identifies the delivery; otherwise the exact bytes the signature covers do.
+  identify(request, _payload, options) {
+    const id = options.idHeader && options.signed.includes('{id}') ? request.headers.get(options.idHeader)?.trim() : undefined;
+    return id ? { id } : { signed: signedParts(request, options) };
   },
 };

@@ -4,13 +4,50 @@ import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, fromHex, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from '../lib/crypto';
-import { checkTimestamp, idString, NO_OPTIONS, parsePayload, record, requireHeader } from './support';
-import type { ContentAction, WebhookProvider } from './types';
+import { checkTimestamp, idString, isRecord, lookup, NO_OPTIONS, parsePayload, record, requireHeader, str } from './support';
+import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const SIGNATURE = /^sha256=([0-9a-fA-F]{64}), t=(\d{1,16})$/;
 const KINDS = ['post', 'page', 'tag', 'member'] as const;
 
-/** Ghost sends no event name: `previous` holds only the changed fields, `current` is `{}` on delete. */
+/**
+ * Ghost's webhook events (ghost/core/core/server/services/webhooks/listen.js). Some Ghost versions put the
+ * event in the body (`{"event": "post.published", ...}`, WebhookTrigger.js): then it decides; otherwise the
+ * payload's shape does (actionOf). `site.changed` sends `{}`: the whole site changed, an update.
+ */
+export const GHOST_ACTIONS: Readonly<Record<string, ContentAction>> = {
+  'site.changed': 'update',
+  'post.added': 'create',
+  'post.deleted': 'delete',
+  'post.edited': 'update',
+  'post.published': 'publish',
+  'post.published.edited': 'update',
+  'post.unpublished': 'unpublish',
+  'post.scheduled': 'update',
+  'post.unscheduled': 'update',
+  'post.rescheduled': 'update',
+  'page.added': 'create',
+  'page.deleted': 'delete',
+  'page.edited': 'update',
+  'page.published': 'publish',
+  'page.published.edited': 'update',
+  'page.unpublished': 'unpublish',
+  'page.scheduled': 'update',
+  'page.unscheduled': 'update',
+  'page.rescheduled': 'update',
+  'tag.added': 'create',
+  'tag.edited': 'update',
+  'tag.deleted': 'delete',
+  'member.added': 'create',
+  'member.edited': 'update',
+  'member.deleted': 'delete',
+  'post.tag.attached': 'update',
+  'post.tag.detached': 'update',
+  'page.tag.attached': 'update',
+  'page.tag.detached': 'update',
+};
+
+/** Without an event name: `previous` holds only the changed fields, `current` is `{}` on delete. */
 function actionOf(current: Record<string, unknown>, previous: Record<string, unknown>): ContentAction {
   if (Object.keys(current).length === 0) return 'delete';
   if ('status' in previous && previous.status !== current.status) {
@@ -18,6 +55,12 @@ function actionOf(current: Record<string, unknown>, previous: Record<string, unk
     if (previous.status === 'published') return 'unpublish';
   }
   return Object.keys(previous).length === 0 ? (current.status === 'published' ? 'publish' : 'create') : 'update';
+}
+
+/** The body and `t`, as signed (`hmac(body + t)`): what identifies a delivery; Ghost retries with the same `t`. */
+function signedParts(request: WebhookRequest): Uint8Array[] {
+  const t = SIGNATURE.exec(request.headers.get('x-ghost-signature')?.trim() ?? '')?.[2] ?? '';
+  return [request.body, utf8(t)];
 }
 
 export const ghost: WebhookProvider<Record<string, never>> = {
@@ -40,19 +83,26 @@ export const ghost: WebhookProvider<Record<string, never>> = {
 
   normalize(_request, payload) {
     const body = parsePayload(z.record(z.string(), z.unknown()), payload, 'Ghost');
-    const kind = KINDS.find((k) => k in body) ?? 'post';
+    const event = str(body.event);
+    const kind = KINDS.find((k) => Object.hasOwn(body, k) && isRecord(body[k]));
+    // `site.changed` (body `{}`, or only its event): no document, the whole site.
+    if (!kind) return [{ action: 'update', topic: event ?? 'site.changed', contentType: 'site', locales: [], fields: {} }];
     const current = record(record(body[kind]).current);
     const previous = record(record(body[kind]).previous);
-    const action = actionOf(current, previous);
-    const document = action === 'delete' ? previous : current;
-    return {
-      action,
-      topic: `${kind}.${action}`,
-      contentType: kind,
-      documentId: idString(document.id),
-      locales: [],
-      fields: document,
-      previous: Object.keys(previous).length > 0 ? previous : undefined,
-    };
+    const action = lookup(GHOST_ACTIONS, event) ?? actionOf(current, previous);
+    const document = Object.keys(current).length === 0 ? previous : current;
+    return [
+      {
+        action,
+        topic: event ?? `${kind}.${action}`,
+        contentType: kind,
+        documentId: idString(document.id),
+        locales: [],
+        fields: document,
+        previous: Object.keys(previous).length > 0 ? previous : undefined,
+      },
+    ];
   },
+
+  identify: (request) => ({ signed: signedParts(request) }),
 };

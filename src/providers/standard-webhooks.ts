@@ -4,15 +4,18 @@ import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, fromBase64, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from '../lib/crypto';
-import { checkTimestamp, idString, isRecord, parseIntStrict, parsePayload, requireHeader } from './support';
+import { checkTimestamp, idString, isRecord, lookup, parseIntStrict, parsePayload, requireHeader } from './support';
 import type { ContentAction, WebhookProvider, WebhookRequest } from './types';
 
 const SECRET_PREFIX = 'whsec_';
 /** The spec's "Signature scheme" table: a symmetric signing secret is random, "at least 24 bytes". */
 const MIN_SECRET_BYTES = 24;
 
-// Event types are dotted, past tense last: `post.published`, `product.updated`.
-const ACTIONS: Record<string, ContentAction> = {
+/**
+ * The spec leaves event types to each sender; by its examples they are dotted with a past-tense verb last
+ * (`invoice.paid`, `post.published`): that verb decides unless `options.actions` names the type.
+ */
+export const STANDARD_WEBHOOKS_ACTIONS: Readonly<Record<string, ContentAction>> = {
   published: 'publish',
   unpublished: 'unpublish',
   created: 'create',
@@ -57,6 +60,12 @@ export async function verifyStandardWebhook(
   if (!(await verifyHmacAny('SHA-256', keys, data, signatures))) throw unauthorized('signature does not match');
 }
 
+/** The signed webhook-id identifies a Standard Webhooks delivery (BigCommerce and signed Payload hooks too). */
+export function webhookIdentity(request: WebhookRequest): { id: string } | undefined {
+  const id = request.headers.get('webhook-id')?.trim();
+  return id ? { id } : undefined;
+}
+
 const Payload = z.looseObject({
   type: z.string(),
   data: z.optional(z.record(z.string(), z.unknown())),
@@ -83,15 +92,20 @@ export const standardWebhooks: WebhookProvider<StandardOptions> = {
     const dot = body.type.lastIndexOf('.');
     const verb = dot >= 0 ? body.type.slice(dot + 1) : body.type;
     const locale = data.locale;
-    return {
-      action: options.actions?.[body.type] ?? ACTIONS[verb] ?? 'update',
-      topic: body.type,
-      contentType: dot >= 0 ? body.type.slice(0, dot) : undefined,
-      documentId: idString(data.id),
-      locales: typeof locale === 'string' && locale !== '' ? [locale] : [],
-      fields: data,
-      previous: isRecord(data.previous) ? data.previous : undefined,
-      deliveryId: request.headers.get('webhook-id') ?? undefined,
-    };
+    return [
+      {
+        action: lookup(options.actions ?? {}, body.type) ?? lookup(STANDARD_WEBHOOKS_ACTIONS, verb) ?? 'update',
+        topic: body.type,
+        contentType: dot >= 0 ? body.type.slice(0, dot) : undefined,
+        documentId: idString(data.id),
+        locales: typeof locale === 'string' && locale !== '' ? [locale] : [],
+        fields: data,
+        previous: isRecord(data.previous) ? data.previous : undefined,
+        deliveryId: request.headers.get('webhook-id') ?? undefined,
+      },
+    ];
   },
+
+  // webhook-id is signed (`${id}.${timestamp}.${body}`) and stays the same across retries.
+  identify: webhookIdentity,
 };

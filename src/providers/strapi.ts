@@ -2,10 +2,14 @@
 // https://docs.strapi.io/cms/backend-customization/webhooks
 import * as z from 'zod/mini';
 import { TOKEN_OPTIONS, verifyToken } from './shared-secret';
-import { idString, isRecord, parsePayload } from './support';
+import { idString, isRecord, lookup, parsePayload } from './support';
 import type { ContentAction, WebhookProvider } from './types';
 
-const ACTIONS: Record<string, ContentAction> = {
+/**
+ * `X-Strapi-Event` / `event`: https://docs.strapi.io/cms/backend-customization/webhooks ("Available events");
+ * `review-workflows.updateEntryStage` and `releases.publish` are updates.
+ */
+export const STRAPI_ACTIONS: Readonly<Record<string, ContentAction>> = {
   'entry.create': 'create',
   'entry.update': 'update',
   'entry.delete': 'delete',
@@ -39,14 +43,19 @@ export const strapi: WebhookProvider<StrapiOptions> = {
     const entry = body.entry ?? body.media ?? {};
     const event = request.headers.get('x-strapi-event') ?? body.event;
     const locale = entry.locale;
-    return {
-      action: ACTIONS[event] ?? 'update',
-      topic: event,
-      contentType: body.model ?? (body.media ? 'media' : undefined),
-      // v5 has a stable documentId across locales and drafts; v4 only the numeric id.
-      documentId: idString(entry.documentId) ?? idString(entry.id),
-      locales: typeof locale === 'string' && locale !== '' ? [locale] : [],
-      fields: isRecord(entry) ? entry : {},
-    };
+    return [
+      {
+        action: lookup(STRAPI_ACTIONS, event) ?? 'update',
+        topic: event,
+        contentType: body.model ?? (body.media ? 'media' : undefined),
+        // v5 has a stable documentId across locales and drafts; v4 only the numeric id.
+        documentId: idString(entry.documentId) ?? idString(entry.id),
+        locales: typeof locale === 'string' && locale !== '' ? [locale] : [],
+        fields: isRecord(entry) ? entry : {},
+      },
+    ];
   },
+
+  // A token, not a signature, authenticates Strapi's requests; Strapi sends no delivery id.
+  identify: () => undefined,
 };

@@ -4,24 +4,24 @@ import * as z from 'zod/mini';
 import { unauthorized } from '../errors';
 import { concatBytes, fromHex, utf8 } from '../lib/bytes';
 import { verifyHmacAny } from '../lib/crypto';
-import {
-  checkTimestamp,
-  idString,
-  isRecord,
-  parseIntStrict,
-  parsePayload,
-  record,
-  requireHeader,
-  str,
-  verbAction,
-} from './support';
-import type { WebhookProvider } from './types';
+import { checkTimestamp, idString, isRecord, lookup, parseIntStrict, parsePayload, record, requireHeader, str } from './support';
+import type { ContentAction, WebhookProvider } from './types';
 
 const Options = z.strictObject({
   /** The header carrying `t=...,v1=...` (default `stripe-signature`), for platforms that copied the scheme. */
   header: z.optional(z.string().check(z.regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name'))),
 });
 type StripeOptions = z.infer<typeof Options>;
+
+/**
+ * Event types are `<object>.<verb>` (`product.updated`, `price.deleted`): the last verb decides; any other
+ * (`checkout.session.completed`, ...) is an update of its object. https://docs.stripe.com/api/events/types
+ */
+export const STRIPE_ACTIONS: Readonly<Record<string, ContentAction>> = {
+  created: 'create',
+  updated: 'update',
+  deleted: 'delete',
+};
 
 const Payload = z.looseObject({
   id: z.string(),
@@ -63,16 +63,20 @@ export const stripe: WebhookProvider<StripeOptions> = {
     const body = parsePayload(Payload, payload, 'Stripe');
     const object = body.data?.object ?? {};
     const previous = record(body.data).previous_attributes;
-    return {
-      action: verbAction(body.type),
-      topic: body.type,
-      contentType: str(object.object) ?? body.type.split('.')[0],
-      documentId: idString(object.id),
-      locales: [],
-      fields: object,
-      previous: isRecord(previous) ? previous : undefined,
-      // Stripe retries an event with the same id.
-      deliveryId: body.id,
-    };
+    return [
+      {
+        action: lookup(STRIPE_ACTIONS, body.type.split('.').pop()) ?? 'update',
+        topic: body.type,
+        contentType: str(object.object) ?? body.type.split('.')[0],
+        documentId: idString(object.id),
+        locales: [],
+        fields: object,
+        previous: isRecord(previous) ? previous : undefined,
+        deliveryId: body.id,
+      },
+    ];
   },
+
+  // Stripe retries an event with the same id, inside the signed body.
+  identify: (_request, payload) => ({ id: String(record(payload).id) }),
 };

@@ -2,7 +2,6 @@
 import * as z from 'zod/mini';
 import { badRequest, unauthorized } from '../errors';
 import { decodeUtf8 } from '../lib/bytes';
-import type { ContentAction } from './types';
 
 export function requireHeader(headers: Headers, name: string): string {
   const value = headers.get(name);
@@ -28,6 +27,18 @@ export const parseIntStrict = (text: string | undefined): number | undefined =>
   text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : undefined;
 
 /**
+ * An integer past 2^53 (Shopify's docs use ids such as 788032119674292922) would lose its last digits as
+ * a number: it is kept as the exact digits it was sent with (JSON.parse source text access).
+ */
+function exactIntegers(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value !== 'number' || Number.isSafeInteger(value) || !context?.source) return value;
+  return /^-?\d+$/.test(context.source) ? context.source : value;
+}
+
+/** A number token of 16 digits or more (2^53 has 16): after `:`, `[` or `,`, outside a string as a rule. */
+const LONG_NUMBER = /[:[,]\s*-?\d{16}/;
+
+/**
  * The one parser of webhook bodies: UTF-8, JSON, and no key that names a prototype (`__proto__`,
  * `constructor`, `prototype`) at any depth. JSON.parse itself makes such keys plain own properties, but
  * code that copies payload keys into objects could be steered by them (SECURITY.md, F2); no platform
@@ -42,7 +53,8 @@ export function parseJsonBody(body: Uint8Array): unknown {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // The reviver costs a call per value: only a body with a 16-digit number token needs it.
+    value = LONG_NUMBER.test(text) ? JSON.parse(text, exactIntegers as Parameters<typeof JSON.parse>[1]) : JSON.parse(text);
   } catch (cause) {
     throw badRequest(`body is not valid JSON: ${(cause as Error).message}`);
   }
@@ -117,28 +129,31 @@ export const str = (value: unknown): string | undefined => (typeof value === 'st
 
 export const record = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
 
-// The verbs platforms name changes with, in any tense or case, and the relay's action for each.
-const VERBS = bare<ContentAction>();
-for (const [action, words] of Object.entries({
-  publish: 'publish published',
-  unpublish: 'unpublish unpublished',
-  create: 'create created insert inserted add added new',
-  update: 'update updated edit edited save saved change changed write written restore restored',
-  delete: 'delete deleted remove removed trash trashed destroy destroyed',
-  archive: 'archive archived',
-})) {
-  for (const word of words.split(' ')) VERBS[word] = action as ContentAction;
+/**
+ * An entry of a provider's action table, read as an own property only (a topic such as `constructor`
+ * or `__proto__` must not reach Object.prototype); undefined when the table does not list the key.
+ */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string | undefined): T | undefined {
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
-/** The action a topic names (`post.published`, `ProductUnpublished`, `store/product/created`): its last verb wins. */
-export function verbAction(topic: string, fallback: ContentAction = 'update'): ContentAction {
-  const words = topic.split(/(?=[A-Z][a-z])|[^A-Za-z]+/).reverse();
-  for (const word of words) {
-    const action = VERBS[word.toLowerCase()];
-    if (action) return action;
+/**
+ * A header the signature does not cover (a topic, an event name): undefined when absent, its value when it
+ * matches the platform's documented grammar, and a 400 otherwise, so that nothing but that grammar's
+ * characters can reach a rule from it.
+ */
+export function unsignedHeader(headers: Headers, names: readonly string[], grammar: RegExp, what: string): string | undefined {
+  for (const name of names) {
+    const value = headers.get(name)?.trim();
+    if (value === undefined || value === '') continue;
+    if (value.length > 200 || !grammar.test(value)) throw badRequest(`${name} header is not ${what}`);
+    return value;
   }
-  return fallback;
+  return undefined;
 }
+
+/** The identity of a delivery whose signature covers exactly its body (Shopify, WooCommerce, Storyblok, ...). */
+export const signedBody = (request: { body: Uint8Array }) => ({ signed: [request.body] }) as const;
 
 /** `"en"` → `["en"]`; anything else → `[]`. */
 export const localeList = (value: unknown): string[] => (str(value) ? [value as string] : []);

@@ -21,12 +21,28 @@ export interface ContentEvent {
   localized?: Record<string, Record<string, unknown>>;
   /** Values before the change, where the platform sends them (old slug, ...). */
   previous?: Record<string, unknown>;
-  /** The platform's delivery or idempotency id, for de-duplicating redeliveries. */
+  /** The platform's delivery or idempotency id as sent (shown in logs; it may be unsigned: see `unsigned`). */
   deliveryId?: string;
+  /**
+   * The fields whose value came from a header the signature does not cover (Shopify's topic, Saleor's
+   * event, ...): they may select rules, but path and tag templates never read them, and a removal whose
+   * action came from one purges the document's remembered paths without forgetting them.
+   */
+  unsigned?: UnsignedField[];
   receivedAt: number;
 }
 
+/** Event fields a provider may have taken from an unsigned header. */
+export type UnsignedField = 'action' | 'topic' | 'contentType' | 'deliveryId';
+
 export type NormalizedEvent = Omit<ContentEvent, 'eventId' | 'source' | 'provider' | 'receivedAt'>;
+
+/**
+ * What identifies a delivery for de-duplication (docs/providers.md, "Redeliveries and replays"): the
+ * platform's own id when the signature covers it (or when a token, not a signature, authenticates the
+ * whole request), otherwise the exact bytes the signature covers. The relay keeps only a SHA-256 of it.
+ */
+export type DeliveryIdentity = { id: string } | { signed: readonly Uint8Array[] };
 
 /** A webhook request as received: the raw bytes are what platforms sign, never re-serialized JSON. */
 export interface WebhookRequest {
@@ -89,8 +105,20 @@ export interface WebhookProvider<Options = Record<string, unknown>> {
   verify(request: WebhookRequest, context: VerifyContext<Options>): Promise<void>;
   /** After `verify`: handles the platform's control messages itself; undefined for a content delivery. */
   handshake?(request: WebhookRequest, options: Options): Promise<Handshake | undefined>;
-  /** Reads the verified payload into a NormalizedEvent; throws a 400 RelayError on a bad shape. */
-  normalize(request: WebhookRequest, payload: unknown, options: Options): NormalizedEvent;
+  /**
+   * Reads the verified payload into one event per changed document (none for a delivery that changes
+   * nothing, such as Contentstack's `publish.start`); throws a 400 RelayError on a bad shape.
+   */
+  normalize(request: WebhookRequest, payload: unknown, options: Options): NormalizedEvent[];
+  /** What identifies this delivery for de-duplication; undefined when nothing does (see DeliveryIdentity). */
+  identify(request: WebhookRequest, payload: unknown, options: Options): DeliveryIdentity | undefined;
+  /** HTTP methods the platform can be configured to send with, besides POST (Contentful, Sanity, Hygraph). */
+  readonly methods?: readonly string[];
+  /**
+   * Recognises the platform's unsigned connectivity check (WooCommerce's ping when a webhook is saved),
+   * answered 200 without verifying or queuing anything; returns what to answer, or undefined.
+   */
+  ping?(request: WebhookRequest): Record<string, unknown> | undefined;
   /** What `doctor` checks of a source of this provider: its secret's rule, key URLs, weak options. */
   readonly audit?: ProviderAudit<Options>;
 }

@@ -8,8 +8,8 @@
 import * as z from 'zod/mini';
 import { verifyBodyHmac } from './body-hmac';
 import { TOKEN_OPTIONS, verifyToken } from './shared-secret';
-import { idString, parsePayload, record, requireHeader, str, verbAction } from './support';
-import type { WebhookProvider } from './types';
+import { idString, lookup, parsePayload, record, requireHeader, str } from './support';
+import type { ContentAction, WebhookProvider } from './types';
 
 const Options = z
   .strictObject({
@@ -26,6 +26,17 @@ const Options = z
 type WordPressOptions = z.infer<typeof Options>;
 
 const SIGNATURE = { hash: 'SHA-256', header: 'x-wp-webhook-signature', encoding: 'base64' } as const;
+
+/**
+ * `X-WP-Webhook-Name`, the trigger (WP Webhooks: `post_create`, `post_update`, `post_delete`, `post_trash`).
+ * A post saved with a status other than `publish` has left the site; created published, it is published.
+ */
+export const WORDPRESS_ACTIONS: Readonly<Record<string, ContentAction>> = {
+  post_create: 'create',
+  post_update: 'update',
+  post_delete: 'delete',
+  post_trash: 'delete',
+};
 
 const Payload = z.looseObject({
   post_id: z.optional(z.unknown()),
@@ -46,23 +57,27 @@ export const wordpress: WebhookProvider<WordPressOptions> = {
   normalize(request, payload) {
     const body = parsePayload(Payload, payload, 'WordPress');
     const post = body.post ?? {};
-    // The trigger: create_post, post_update, post_delete, post_trash, ...
     const trigger = request.headers.get('x-wp-webhook-name') ?? str(record(payload).trigger) ?? 'post_update';
-    const action = verbAction(trigger);
+    const action = lookup(WORDPRESS_ACTIONS, trigger) ?? 'update';
     const status = str(post.post_status);
-    return {
-      // Saving a post as anything but published takes it off the site.
-      action:
-        action === 'update' && status && status !== 'publish'
-          ? 'unpublish'
-          : action === 'create' && status === 'publish'
-            ? 'publish'
-            : action,
-      topic: trigger,
-      contentType: str(post.post_type),
-      documentId: idString(body.post_id) ?? idString(post.ID),
-      locales: [],
-      fields: { ...post, permalink: record(payload).post_permalink },
-    };
+    return [
+      {
+        // Saving a post as anything but published takes it off the site.
+        action:
+          action === 'update' && status && status !== 'publish'
+            ? 'unpublish'
+            : action === 'create' && status === 'publish'
+              ? 'publish'
+              : action,
+        topic: trigger,
+        contentType: str(post.post_type),
+        documentId: idString(body.post_id) ?? idString(post.ID),
+        locales: [],
+        fields: { ...post, permalink: record(payload).post_permalink },
+      },
+    ];
   },
+
+  // A token authenticates the request; WP Webhooks sends no delivery id.
+  identify: () => undefined,
 };

@@ -1,6 +1,6 @@
-// What one event queues, decided without I/O and shared by the webhook pipeline and the preview (so a
-// preview can never drift from what is really purged): the rules' paths plus the paths remembered for the
-// document → the work per distribution, and what the document's memory holds afterwards.
+// What one delivery queues, decided without I/O and shared by the webhook pipeline and the preview (so a
+// preview can never drift from what is really purged): each event's rule paths plus the paths remembered for
+// its document → the work per distribution, and what each document's memory holds afterwards.
 import type { ContentEvent } from '../providers/types';
 import type { MatchResult, MemoryItem } from '../rules/matcher';
 import type { RelayConfig } from '../rules/schema';
@@ -8,14 +8,20 @@ import type { DocumentKey } from '../sources/memory';
 import { planMemory } from '../sources/memory-plan';
 import { collectWork, countPaths, type PurgeWork, type WorkInput } from './enqueue';
 
+/** A document's memory after a delivery: its paths, or null to forget it. */
+export interface MemoryUpdate {
+  key: DocumentKey;
+  items: MemoryItem[] | null;
+}
+
 export interface EventPlan {
   work: PurgeWork[];
   /** Purge paths queued (prefetches not counted). */
   paths: number;
   /** Cache tags queued, expanded to paths at send time. */
   tags: number;
-  /** The document's memory after the event (null forgets it); absent when it stays as it is. */
-  memory?: { key: DocumentKey; items: MemoryItem[] | null };
+  /** One entry per document whose memory changes (those that stay as they are are left out). */
+  memory: MemoryUpdate[];
 }
 
 /** Remembered paths as work, leaving out distributions the config no longer has. */
@@ -28,19 +34,54 @@ export function rememberedWork(items: readonly MemoryItem[], config: RelayConfig
     }));
 }
 
-/** The document whose remembered paths the plan needs (recall them first), or undefined when none. */
-export const memoryKey = (event: ContentEvent, result: MatchResult): DocumentKey | undefined => planMemory(event, result)?.key;
+const keyText = (key: DocumentKey) => JSON.stringify([key.id, key.type ?? null]);
 
-/** The work and the memory update for an event, given its rule matches and the paths recalled for `memoryKey`. */
+/**
+ * The documents whose remembered paths the plan needs (recall them first, in this order): one key per
+ * document, however many of the delivery's events name it.
+ */
+export function memoryKeys(events: readonly ContentEvent[], results: readonly MatchResult[]): DocumentKey[] {
+  const keys = new Map<string, DocumentKey>();
+  events.forEach((event, i) => {
+    const key = planMemory(event, results[i]!)?.key;
+    if (key && !keys.has(keyText(key))) keys.set(keyText(key), key);
+  });
+  return [...keys.values()];
+}
+
+/** Two updates of one document in a delivery: forgetting wins until paths come again, and paths add up. */
+function fold(before: MemoryItem[] | null | undefined, next: MemoryItem[] | null): MemoryItem[] | null {
+  if (next === null || !before) return next;
+  const seen = new Set(before.map((i) => `${i.distribution} ${i.kind} ${i.path}`));
+  return [...before, ...next.filter((i) => !seen.has(`${i.distribution} ${i.kind} ${i.path}`))];
+}
+
+/**
+ * The one plan of what a delivery's events queue (the pipeline and the preview both call it): the work and
+ * the memory updates, given each event's rule matches and the paths recalled for `memoryKeys`
+ * (`recalled[i]` for `keys[i]`). A delivery of one event is the common case; a batch plans the same way.
+ */
 export function planEvent(
   config: RelayConfig,
-  event: ContentEvent,
-  result: MatchResult,
-  remembered: readonly MemoryItem[],
+  events: readonly ContentEvent[],
+  results: readonly MatchResult[],
+  keys: readonly DocumentKey[],
+  recalled: readonly (readonly MemoryItem[])[],
 ): EventPlan {
-  const work = collectWork([...result.matches, ...rememberedWork(remembered, config)]);
-  const tags = work.reduce((n, w) => n + (w.tags?.length ?? 0), 0);
-  const memory = planMemory(event, result);
-  const changes = memory && memory.store !== undefined;
-  return { work, paths: countPaths(work), tags, ...(changes && { memory: { key: memory.key, items: memory.store ?? null } }) };
+  const index = new Map(keys.map((key, i) => [keyText(key), i]));
+  const inputs: WorkInput[] = results.flatMap((r) => r.matches);
+  recalled.forEach((items) => inputs.push(...rememberedWork(items, config)));
+  const stores = new Map<number, MemoryItem[] | null>();
+  events.forEach((event, i) => {
+    const memory = planMemory(event, results[i]!);
+    const at = memory && index.get(keyText(memory.key));
+    if (memory?.store === undefined || at === undefined) return;
+    stores.set(at, fold(stores.get(at), memory.store));
+  });
+  const work = collectWork(inputs);
+  // Nothing to forget where nothing was remembered.
+  const memory = [...stores]
+    .filter(([at, items]) => items !== null || (recalled[at]?.length ?? 0) > 0)
+    .map(([at, items]) => ({ key: keys[at]!, items }));
+  return { work, paths: countPaths(work), tags: work.reduce((n, w) => n + (w.tags?.length ?? 0), 0), memory };
 }

@@ -42,6 +42,22 @@ export interface Scope {
   previous?: true;
 }
 
+/** Template variables each unsigned event field goes by (ContentEvent.unsigned): templates never read them. */
+const UNSIGNED_VARS: Record<string, readonly string[]> = {
+  action: ['action'],
+  topic: ['topic'],
+  contentType: ['contentType', 'type'],
+  deliveryId: ['deliveryId'],
+};
+
+/** Marks what a header the platform does not sign gave, so a template reading it explains why it is empty. */
+const UNSIGNED = Symbol('unsigned');
+
+function withoutUnsigned(vars: Record<string, unknown>, unsigned: readonly string[] | undefined): Record<string, unknown> {
+  for (const field of unsigned ?? []) for (const name of UNSIGNED_VARS[field] ?? []) vars[name] = UNSIGNED;
+  return vars;
+}
+
 /**
  * One scope per locale of the event; an event without locales (a tombstone, an id-only payload) gets
  * one per configured locale, or one without a locale. A locale's fields fall back to the event's main
@@ -56,14 +72,17 @@ export function eventScopes(event: ContentEvent, prefixes: Readonly<Record<strin
   const previous = event.previous && Object.keys(event.previous).length > 0 ? event.previous : undefined;
   return locales.flatMap((locale) => {
     const fields = { ...event.fields, ...(locale && event.localized?.[locale]) };
-    const vars = {
-      ...event,
-      fields,
-      locale,
-      localePrefix: locale === undefined ? '' : prefixes[locale],
-      id: event.documentId,
-      type: event.contentType,
-    };
+    const vars = withoutUnsigned(
+      {
+        ...event,
+        fields,
+        locale,
+        localePrefix: locale === undefined ? '' : prefixes[locale],
+        id: event.documentId,
+        type: event.contentType,
+      },
+      event.unsigned,
+    );
     const scopes: Scope[] = [{ vars, locale }];
     if (previous)
       scopes.push({ vars: { ...vars, fields: { ...fields, ...forLocale(previous, locale) } }, locale, previous: true });
@@ -90,6 +109,7 @@ function dimensions(entry: CompiledEntry, scope: Scope): [string, TemplateValue[
       continue;
     }
     const value = resolve(scope.vars, name);
+    if (value === UNSIGNED) return `${name} (it comes from a header the platform does not sign)`;
     if (blank(name, value)) return name;
     const fanOut = Array.isArray(value) && entry.template.uses.some((u) => u.name === name && !u.explode);
     const values = fanOut ? [...new Set((value as unknown[]).filter((v) => !isBlank(v) && typeof v !== 'object'))] : [value];

@@ -22,6 +22,8 @@ export interface DeliveryEntry {
   contentType?: string;
   documentId?: string;
   paths?: number;
+  /** How many events the delivery carried, when not exactly one (a batch, or none at all). */
+  events?: number;
   durationMs: number;
 }
 

@@ -7,15 +7,15 @@ import { DeliveryIds, type PriorDelivery } from './delivery-ids';
 import { PathMemory, MEMORY_MAX_AGE_MS, type DocumentKey } from './memory';
 import { RecentDeliveries, type DeliveryEntry } from './recent-deliveries';
 
-/** What `admit` found: a redelivery's first receipt, or the document's remembered paths. */
-export type Admission = { prior: PriorDelivery } | { remembered: MemoryItem[] };
+/** What `admit` found: a redelivery's first receipt, or each document's remembered paths (in the order asked). */
+export type Admission = { prior: PriorDelivery } | { remembered: MemoryItem[][] };
 
 /** What `settle` stores once a webhook's paths are queued. */
 export interface Settlement {
-  /** The document's paths to keep (null or empty forgets it); left out when the memory stays as it is. */
-  memory?: { key: DocumentKey; items: readonly MemoryItem[] | null };
-  /** The delivery id to answer redeliveries for, with its receipt, for `keepMs`. */
-  delivery?: { id: string; receipt: PriorDelivery; keepMs: number };
+  /** Each document's paths to keep (null or empty forgets it); documents left out stay as they are. */
+  memory?: readonly { key: DocumentKey; items: readonly MemoryItem[] | null }[];
+  /** The delivery key (providers/identity.ts) to answer redeliveries for, with its receipt, for `keepMs`. */
+  delivery?: { key: string; receipt: PriorDelivery; keepMs: number };
   /** The accepted delivery's line on the console's Deliveries page. */
   entry?: DeliveryEntry;
 }
@@ -59,32 +59,36 @@ export class SourceState extends DurableObject<Env> {
   }
 
   /**
-   * Before a webhook queues anything, in one round trip: the receipt given for its delivery id before
-   * (a redelivery), or else the paths remembered for its document (empty when none or no key).
+   * Before a webhook queues anything, in one round trip whatever the number of its events: the receipt
+   * given for its delivery key before (a redelivery or a replay), or else the paths remembered for each of
+   * its documents.
    */
-  async admit(deliveryId: string | undefined, key: DocumentKey | undefined): Promise<Admission> {
-    const prior = deliveryId === undefined ? undefined : this.deliveryIds.find(deliveryId, Date.now());
+  async admit(deliveryKey: string | undefined, documents: readonly DocumentKey[]): Promise<Admission> {
+    const prior = deliveryKey === undefined ? undefined : this.deliveryIds.find(deliveryKey, Date.now());
     if (prior) return { prior };
-    return { remembered: key ? this.memory.recall(key) : [] };
+    return { remembered: documents.map((key) => this.memory.recall(key)) };
   }
 
   /**
-   * After a webhook's paths are stored in the schedulers, in one round trip and in this order: the
-   * document's memory (a failure fails the call, so the caller answers 503), then the delivery id
-   * (recorded only once the paths are stored: a failed attempt is never taken for a duplicate), then
-   * the recent-deliveries entry. The last two are best effort; the result says whether they were kept.
+   * After a webhook's paths are stored in the schedulers, in one round trip and in this order: every
+   * document's memory, in one transaction (a failure fails the call, so the caller answers 503), then the
+   * delivery key (recorded only once the paths are stored: a failed attempt is never taken for a
+   * duplicate), then the recent-deliveries entry. The last two are best effort; the result says whether
+   * they were kept.
    */
   async settle(settlement: Settlement): Promise<Settled> {
-    const { memory, delivery, entry } = settlement;
+    const { memory = [], delivery, entry } = settlement;
     const now = Date.now();
     const wakes: number[] = [];
-    if (memory) {
-      if (!memory.items || memory.items.length === 0) this.memory.forget(memory.key);
-      else this.memory.remember(memory.key, memory.items, now);
-      if (memory.items?.length) wakes.push(now + MEMORY_MAX_AGE_MS);
-    }
+    this.ctx.storage.transactionSync(() => {
+      for (const { key, items } of memory) {
+        if (!items || items.length === 0) this.memory.forget(key);
+        else this.memory.remember(key, items, now);
+      }
+    });
+    if (memory.some((m) => m.items?.length)) wakes.push(now + MEMORY_MAX_AGE_MS);
     const recorded =
-      delivery !== undefined && attempt(() => this.deliveryIds.record(delivery.id, delivery.receipt, now + delivery.keepMs));
+      delivery !== undefined && attempt(() => this.deliveryIds.record(delivery.key, delivery.receipt, now + delivery.keepMs));
     if (recorded && delivery) wakes.push(now + delivery.keepMs);
     const logged = entry !== undefined && attempt(() => this.recent.add(entry));
     if (wakes.length > 0) await this.wakeBy(Math.min(...wakes));
@@ -94,6 +98,11 @@ export class SourceState extends DurableObject<Env> {
   /** The paths remembered for a document (empty when none). */
   async recallPaths(key: DocumentKey): Promise<MemoryItem[]> {
     return this.memory.recall(key);
+  }
+
+  /** The paths remembered for each document, in the order asked, in one round trip. */
+  async recallEach(keys: readonly DocumentKey[]): Promise<MemoryItem[][]> {
+    return keys.map((key) => this.memory.recall(key));
   }
 
   /** Replaces the paths of many documents at once (seeding from a catalog). */
@@ -122,6 +131,16 @@ export class SourceState extends DurableObject<Env> {
 
 export function sourceStateFor(env: Env, sourceId: string) {
   return env.SOURCE_STATE.get(env.SOURCE_STATE.idFromName(sourceId));
+}
+
+/** The paths remembered for each document (one round trip); a failure to read them is a 503. */
+export async function recallEachOr503(env: Env, sourceId: string, keys: readonly DocumentKey[]): Promise<MemoryItem[][]> {
+  if (keys.length === 0) return [];
+  try {
+    return await sourceStateFor(env, sourceId).recallEach(keys);
+  } catch (cause) {
+    throw unavailable('could not read the remembered paths; retry later', cause);
+  }
 }
 
 /** The paths remembered for a document; a failure to read them is a 503 so the platform retries. */

@@ -51,7 +51,16 @@ function schemas(): Record<string, JsonSchema> {
     LiveConfig: object({ version: INTEGER, savedAt: { ...STRING, format: 'date-time' }, config: ref('Config') }),
     Saved: object({ version: INTEGER, savedAt: STRING, warnings: { type: 'array', items: STRING } }),
     Preview: object({
-      event: { type: 'object', description: 'The normalized ContentEvent.' },
+      events: {
+        type: 'array',
+        description:
+          'Every event the delivery carries (one per changed document; none when it changes nothing), each `{event, matches, misses, otherRules, remembered}`. The top-level fields below repeat the first.',
+        items: { type: 'object' },
+      },
+      event: {
+        type: ['object', 'null'],
+        description: 'The first normalized ContentEvent (null when the delivery carries none).',
+      },
       matches: {
         type: 'array',
         items: object(
@@ -78,7 +87,7 @@ function schemas(): Record<string, JsonSchema> {
       misses: { type: 'array', items: object({ ruleId: STRING, reason: STRING }) },
       otherRules: { ...INTEGER, description: 'Rules ruled out by source, action or content type (not listed as misses).' },
       remembered: { type: ['object', 'null'], description: 'The document memory: paths recalled and what it would hold next.' },
-      work: { type: 'array', description: 'What each distribution would queue.', items: { type: 'object' } },
+      work: { type: 'array', description: 'What each distribution would queue, for every event.', items: { type: 'object' } },
     }),
     Status: object({
       configVersion: INTEGER,
@@ -163,7 +172,8 @@ function paths() {
         summary: 'What a payload would purge, without a signature and without purging',
         requestBody: body('PreviewRequest'),
         responses: {
-          200: json(ref('Preview'), 'The normalized event, matched rules and their paths, and why the others did not match.'),
+          200: json(ref('Preview'), 'Each normalized event, matched rules and their paths, and why the others did not match.'),
+          422: error('The delivery carries more changes than one delivery may (500).'),
           400: error('A bad request body or payload.'),
           404: error('Unknown source.'),
         },

@@ -1,19 +1,26 @@
 // What a webhook delivery was answered, and its line on the console's Deliveries page (pure).
 import { RelayError } from '../errors';
+import type { Delivery } from '../providers/event';
 import type { ContentEvent, Handshake } from '../providers/types';
 import type { DeliveryEntry } from '../sources/recent-deliveries';
 
 export interface Receipt {
   eventId: string;
+  /** How many events (changed documents) the delivery carried. */
+  events: number;
   paths: number;
   /** Cache tags queued (expanded to paths at send time); absent when none. */
   tags?: number;
-  /** True when this delivery id was handled before: nothing was queued again. */
+  /** True when this delivery was handled before (a redelivery or a replay): nothing was queued again. */
   duplicate?: true;
-  /** A platform's control message handled instead of an event (`SNS subscription confirmed …`). */
+  /** A platform's control message handled instead of events (`SNS subscription confirmed …`). */
   handshake?: string;
 }
 
+/** The answer to a platform's unsigned connectivity check (WooCommerce's ping): nothing verified, nothing queued. */
+export type PingAnswer = { ping: true } & Record<string, unknown>;
+
+/** The first event describes the delivery on its line (the count says how many it carried). */
 function describe(event: ContentEvent | undefined): Partial<DeliveryEntry> {
   if (!event) return {};
   const { provider, action, topic, contentType, documentId, deliveryId } = event;
@@ -28,12 +35,14 @@ const base = (source: string, startedAt: number, event: ContentEvent | undefined
 });
 
 /** The entry of an accepted delivery or a redelivery. */
-export const answeredEntry = (event: ContentEvent, startedAt: number, receipt: Receipt): DeliveryEntry => ({
-  ...base(event.source, startedAt, event),
+export const answeredEntry = (delivery: Delivery, startedAt: number, receipt: Receipt): DeliveryEntry => ({
+  ...base(delivery.source, startedAt, delivery.events[0]),
+  provider: delivery.provider,
   status: receipt.duplicate ? 200 : 202,
   outcome: receipt.duplicate ? 'duplicate' : 'accepted',
   eventId: receipt.eventId,
   paths: receipt.paths,
+  ...(receipt.events !== 1 && { events: receipt.events }),
 });
 
 /** The entry of a platform's control message the relay answered itself (an SNS subscription confirmation). */

@@ -1,5 +1,5 @@
 // The in-isolate part of the webhook pipeline, with no round-trip: verify, parse, normalize, match, group by distribution.
-import { verifiedEvent } from '../../src/providers/event';
+import { verifiedDelivery } from '../../src/providers/event';
 import { getProvider } from '../../src/providers/registry';
 import { collectWork } from '../../src/purge/enqueue';
 import { matchEvent } from '../../src/rules/matcher';
@@ -17,7 +17,7 @@ export async function cpuPart(env: Env, loaded: LoadedConfig, sourceId: string, 
     headers: new Headers(webhook.headers),
     body: webhook.body,
   };
-  const event = await verifiedEvent(env, provider, sourceId, source, request);
-  if ('handshake' in event) throw new Error(`bench: ${sourceId} answered a handshake, not an event`);
-  return collectWork(matchEvent(loaded, event).matches).length;
+  const delivery = await verifiedDelivery(env, provider, sourceId, source, request);
+  if ('handshake' in delivery) throw new Error(`bench: ${sourceId} answered a handshake, not a delivery`);
+  return collectWork(delivery.events.flatMap((event) => matchEvent(loaded, event).matches)).length;
 }

@@ -354,7 +354,10 @@ describe('purge-relay send-sample', () => {
       env: { CONTENTFUL_WEBHOOK_SECRET: SECRETS.CONTENTFUL_WEBHOOK_SECRET },
     });
     assert.equal(code, 0, stderr);
-    assert.match(stdout, new RegExp(`^POST /webhooks/contentful → 202 \\{"eventId":"evt_\\w+","paths":${expected}\\}$`, 'm'));
+    assert.match(
+      stdout,
+      new RegExp(`^POST /webhooks/contentful → 202 \\{"eventId":"evt_\\w+","events":1,"paths":${expected}\\}$`, 'm'),
+    );
   });
 });
 

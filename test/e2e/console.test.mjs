@@ -174,7 +174,11 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
   it('runs the playground: normalized event, matched rules and paths, nothing purged', async (t) => {
     await page.getByRole('link', { name: 'Playground' }).click();
     await page.getByLabel('Source').selectOption('contentful');
-    await page.getByLabel(/^Headers/).fill('X-Contentful-Topic: ContentManagement.Entry.unpublish');
+    // The topic counts as sent when the webhook signs it (docs/providers.md): otherwise an unpublish must
+    // carry a DeletedEntry tombstone, and this Entry body would be refused.
+    await page
+      .getByLabel(/^Headers/)
+      .fill('X-Contentful-Topic: ContentManagement.Entry.unpublish\nX-Contentful-Signed-Headers: x-contentful-topic');
     const payload = {
       sys: { id: 'pg-1', type: 'Entry', contentType: { sys: { id: 'blogPost' } } },
       fields: { slug: { 'en-US': 'playground post' } },

@@ -1,13 +1,18 @@
 // Playground: a payload and headers for a source, run through POST /admin/preview (the webhook pipeline
-// without the signature check and without purging): the normalized event, matched rules, paths.
+// without the signature check and without purging): each normalized event, matched rules, paths.
 import { Hono } from '../../lib/hono';
 import type { MatchResult } from '../../rules/matcher';
 import { adminCall, type ConsoleContext, type ConsoleEnv } from '../api';
 import { CsrfField, Failure, Json, Page } from '../layout';
 
-/** POST /admin/preview's answer (src/admin/preview.ts), the parts this page draws. */
-interface Preview extends Omit<MatchResult, 'memory'> {
+/** One event of POST /admin/preview's answer (src/admin/preview.ts), the parts this page draws. */
+interface EventPreview extends Omit<MatchResult, 'memory'> {
   event: Record<string, unknown>;
+}
+
+/** POST /admin/preview's answer: every event the delivery carries (one per changed document). */
+interface Preview {
+  events: EventPreview[];
 }
 
 interface Input {
@@ -59,9 +64,26 @@ function Form({ c, input, choices }: { c: ConsoleContext; input: Input; choices:
 }
 
 function Result({ preview }: { preview: Preview }) {
+  const { events } = preview;
   return (
     <section aria-labelledby="result">
-      <h2 id="result">Matched rules</h2>
+      {events.length === 0 && <p id="result">The delivery carries no change: nothing would be purged.</p>}
+      {events.length > 1 && <p id="result">{`The delivery carries ${events.length} changes, one event each:`}</p>}
+      {events.map((e, i) => (
+        <EventResult preview={e} heading={events.length > 1 ? `Event ${i + 1} of ${events.length}: ` : ''} />
+      ))}
+      <details>
+        <summary>Full preview (as POST /admin/preview answers)</summary>
+        <Json value={preview} />
+      </details>
+    </section>
+  );
+}
+
+function EventResult({ preview, heading }: { preview: EventPreview; heading: string }) {
+  return (
+    <>
+      <h2 id={heading ? undefined : 'result'}>{`${heading}Matched rules`}</h2>
       {preview.matches.length === 0 && <p>No rule matched: nothing would be purged.</p>}
       <table>
         <thead>
@@ -111,13 +133,9 @@ function Result({ preview }: { preview: Preview }) {
       {preview.otherRules > 0 && (
         <p class="muted">{`${preview.otherRules} other rule(s) are for another source, action or content type.`}</p>
       )}
-      <h2>Normalized event</h2>
+      <h2>{`${heading}Normalized event`}</h2>
       <Json value={preview.event} />
-      <details>
-        <summary>Full preview (as POST /admin/preview answers)</summary>
-        <Json value={preview} />
-      </details>
-    </section>
+    </>
   );
 }
 

@@ -113,7 +113,8 @@ describe('POST /admin/preview', () => {
       method: 'POST',
       body: JSON.stringify({
         source: 'contentful',
-        headers: { 'x-contentful-topic': 'ContentManagement.Entry.unpublish' },
+        // An Entry body is a publish (an unpublish sends a DeletedEntry tombstone, without fields).
+        headers: { 'x-contentful-topic': 'ContentManagement.Entry.publish' },
         body: {
           sys: { id: 'e1', type: 'Entry', contentType: { sys: { id: 'blogPost' } } },
           fields: { slug: { 'en-US': 'a b/c', 'de-DE': 'ä' } },
@@ -125,7 +126,7 @@ describe('POST /admin/preview', () => {
       event: { action: string; locales: string[] };
       matches: { ruleId: string; paths: { path: string }[] }[];
     }>();
-    expect(preview.event).toMatchObject({ action: 'unpublish', locales: ['en-US', 'de-DE'] });
+    expect(preview.event).toMatchObject({ action: 'publish', locales: ['en-US', 'de-DE'] });
     // RFC 6570 simple expansion percent-encodes everything outside the unreserved set.
     expect(preview.matches.map((m) => [m.ruleId, m.paths.map((p) => p.path)])).toEqual([
       ['blog-post', ['/blog/a%20b%2Fc', '/blog/%C3%A4', '/blog']],

@@ -60,7 +60,8 @@ describe('directus', () => {
 describe('wordpress', () => {
   it('maps the WP Webhooks trigger, and a non-public status to unpublish', async () => {
     expect((await previewEvent('wordpress', wordpressPost, { 'x-wp-webhook-name': 'post_trash' })).action).toBe('delete');
-    expect((await previewEvent('wordpress', wordpressPost, { 'x-wp-webhook-name': 'create_post' })).action).toBe('publish');
+    // WP Webhooks' trigger is post_create (not create_post); created published, it is a publish.
+    expect((await previewEvent('wordpress', wordpressPost, { 'x-wp-webhook-name': 'post_create' })).action).toBe('publish');
     const draft = wordpressPost.replace('"post_status":"publish"', '"post_status":"draft"');
     expect((await previewEvent('wordpress', draft, { 'x-wp-webhook-name': 'post_update' })).action).toBe('unpublish');
   });

@@ -47,7 +47,8 @@ describe('woocommerce', () => {
   it('reads a product saved as draft as an unpublish', async () => {
     const draft = wooProduct.replace('"status":"publish"', '"status":"draft"');
     expect((await previewEvent('woocommerce', draft)).action).toBe('unpublish');
-    expect((await previewEvent('woocommerce', wooProduct, { 'x-wc-webhook-topic': 'product.deleted' })).action).toBe('delete');
+    // A deletion's payload is `{"id": …}` alone (class-wc-webhook.php build_payload).
+    expect((await previewEvent('woocommerce', '{"id":794}', { 'x-wc-webhook-topic': 'product.deleted' })).action).toBe('delete');
   });
 });
 

@@ -1,5 +1,6 @@
 // The shared provider contract: every provider accepts its platform's own signature and nothing else.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_EVENTS_PER_DELIVERY } from '../../../src/providers/event';
 import { PROVIDER_NAMES } from '../../../src/providers/registry';
 import { CLOCK_SKEW_MS } from '../../../src/providers/support';
 import { admin, postWebhook, putConfig } from '../support/helpers';
@@ -23,8 +24,9 @@ describe.each(PROVIDER_CASES)('$provider', (c) => {
     const { body, headers } = await delivery(c);
     const response = await postWebhook(c.sourceId, body, headers);
     expect(response.status).toBe(202);
-    const receipt = await response.json<{ eventId: string; paths: number }>();
+    const receipt = await response.json<{ eventId: string; events: number; paths: number }>();
     expect(receipt.eventId).toMatch(/^evt_/);
+    expect(receipt.events).toBe(1);
     expect(receipt.paths).toBeGreaterThan(0);
   });
 
@@ -84,6 +86,45 @@ describe.each(PROVIDER_CASES)('$provider', (c) => {
       expect(again.status).toBe(200);
       expect(await again.json()).toEqual({ ...(await first.json<object>()), duplicate: true });
     });
+
+  // A captured delivery replayed with another delivery id (issue 14, F3): the id is not what identifies it.
+  if (c.deliveryHeader)
+    it(
+      c.signsDeliveryId
+        ? `refuses a delivery whose signed ${c.deliveryHeader} was changed`
+        : `answers a delivery replayed with a new ${c.deliveryHeader} as a duplicate`,
+      async () => {
+        const { body, headers } = await delivery(c);
+        const first = await postWebhook(c.sourceId, body, headers);
+        expect(first.status).toBe(202);
+        const replay = await postWebhook(c.sourceId, body, { ...headers, [c.deliveryHeader!]: crypto.randomUUID() });
+        if (c.signsDeliveryId) expect(replay.status).toBe(401);
+        else expect(await replay.json()).toEqual({ ...(await first.json<object>()), duplicate: true });
+      },
+    );
+
+  // Platforms that batch changes (issue 15): one event per document, each with its paths, one receipt.
+  if (c.batch) {
+    const batch = c.batch;
+    it('carries every change of a batched delivery: one event per document', async () => {
+      const { body, headers } = await delivery(c, { body: batch.body(3, crypto.randomUUID()) });
+      const response = await postWebhook(c.sourceId, body, headers);
+      expect(response.status).toBe(202);
+      expect(await response.json()).toMatchObject({ events: 3 });
+      const previewed = await admin('/preview', { method: 'POST', body: JSON.stringify({ source: c.sourceId, headers, body }) });
+      const preview = await previewed.json<{ events: unknown[]; work: { items: { path: string }[] }[] }>();
+      expect(preview.events).toHaveLength(3);
+      const paths = preview.work.flatMap((w) => w.items.map((i) => i.path));
+      for (const i of [0, 1, 2]) expect(paths).toContain(batch.path(i));
+    });
+
+    it(`refuses a delivery of more than ${MAX_EVENTS_PER_DELIVERY} changes with 422, queuing nothing`, async () => {
+      const { body, headers } = await delivery(c, { body: batch.body(MAX_EVENTS_PER_DELIVERY + 1, crypto.randomUUID()) });
+      const response = await postWebhook(c.sourceId, body, headers);
+      expect(response.status).toBe(422);
+      expect(await errorOf(response)).toContain(`at most ${MAX_EVENTS_PER_DELIVERY}`);
+    });
+  }
 
   it('accepts a large body full of multi-byte characters, verified over its exact bytes', async () => {
     // ~600 KB of 2-, 3- and 4-byte UTF-8 in one extra top-level field of the platform's own payload.

@@ -9,7 +9,7 @@ import { saleor } from '../../../src/providers/saleor';
 import type { WebhookRequest } from '../../../src/providers/types';
 import { postWebhook, putConfig, sign } from '../support/helpers';
 import { caseFor, casesConfig, delivery } from '../support/provider-cases';
-import { errorOf, keyFetches, postSigned } from './helpers';
+import { errorOf, previewEvent, keyFetches, postSigned } from './helpers';
 
 const HEADERS = caseFor('saleor').headers;
 const jwksSource = (jwksUrl: string) => ({ provider: 'saleor', options: { jwksUrl } });
@@ -156,8 +156,19 @@ describe('saleor', () => {
     expect(await errorOf(response)).toBe('could not fetch the signing keys; retry later');
   });
 
-  it('reads the subscription payload under its own key and the event header', async () => {
+  it('reads the object the saleor-event names, not the first object of the body', async () => {
+    // A subscription may select several objects: `category_updated` names the category, whatever comes first.
+    const both = saleorProduct.replace('"product":', '"category":{"id":"Q2F0ZWdvcnk6OQ==","slug":"juices"},"product":');
+    const event = await previewEvent('saleor', both, { 'saleor-event': 'category_updated' });
+    expect(event).toMatchObject({ action: 'update', contentType: 'category', documentId: 'Q2F0ZWdvcnk6OQ==' });
+    const variant = saleorProduct.replace('"product":', '"productVariant":');
+    const stock = await previewEvent('saleor', variant, { 'saleor-event': 'product_variant_out_of_stock' });
+    expect(stock).toMatchObject({ action: 'update', contentType: 'productVariant', topic: 'product_variant_out_of_stock' });
+  });
+
+  it('refuses a saleor-event (not signed) that names no object of the signed body', async () => {
     const response = await postSigned('saleor', saleorProduct.replace('"product":', '"category":'));
-    expect(response.status).toBe(202);
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toMatch(/saleor-event product_updated \(not signed\) names no object/);
   });
 });

@@ -40,7 +40,13 @@ describe('Standard Webhooks vector (standard-webhooks libraries/javascript/src/w
 
 describe('Sanity vector (sanity-io/webhook-toolkit test/signature.test.ts)', () => {
   const headers = { 'sanity-webhook-signature': 't=1633519811129,v1=tLa470fx7qkLLEcMOcEUFuBbRSkGujyskxrNXcoh0N0' };
-  const context = { source: 'vector', secrets: ['test'], options: {}, toleranceMs: 300_000, now: 1633519811129 };
+  const context = {
+    source: 'vector',
+    secrets: ['test'],
+    options: { projection: 'document' as const },
+    toleranceMs: 300_000,
+    now: 1633519811129,
+  };
 
   it('verifies the published signature', async () => {
     await expect(sanity.verify(request('{"_id":"resume"}', headers), context)).resolves.toBeUndefined();

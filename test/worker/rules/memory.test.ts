@@ -7,7 +7,8 @@ import { compileConfig, type MemoryItem } from '../../../src/rules/matcher';
 import { parseConfig } from '../../../src/rules/schema';
 import type { LoadedConfig } from '../../../src/rules/store';
 import { PathMemory } from '../../../src/sources/memory';
-import { queueEvent } from '../../../src/webhooks/receive';
+import type { Delivery } from '../../../src/providers/event';
+import { queueDelivery } from '../../../src/webhooks/receive';
 import { admin, baseConfig, postWebhook, putConfig, secret } from '../support/helpers';
 import { event } from './helpers';
 
@@ -104,7 +105,7 @@ describe('the memory is read before and written after the paths are stored', () 
     const calls: string[] = [];
     const args: Record<string, unknown[]> = {};
     const answers: Record<string, unknown> = {
-      admit: fail.prior ? { prior: { eventId: 'evt_first', paths: 2 } } : { remembered: [] },
+      admit: fail.prior ? { prior: { eventId: 'evt_first', events: 1, paths: 2 } } : { remembered: [[]] },
       settle: { recorded: true, logged: true },
     };
     const stub =
@@ -127,45 +128,99 @@ describe('the memory is read before and written after the paths are stored', () 
     } as unknown as Env;
     return { fake, calls, args };
   }
-  // The source de-duplicates (baseConfig's dedupeSeconds): the delivery id is checked and recorded.
-  const delivered = { ...e, deliveryId: 'd-1' };
+  // The source de-duplicates (baseConfig's dedupeSeconds): the delivery key is checked and recorded.
+  const KEY = 'd1'.repeat(32);
+  const one = (events = [e], key?: string): Delivery => ({
+    eventId: e.eventId,
+    source: 'strapi',
+    provider: 'strapi',
+    events,
+    ...(key && { key }),
+  });
+  const delivered = one([e], KEY);
   const keepMs = loaded.config.sources.strapi!.dedupeSeconds * 1000;
 
-  it('makes one SourceState call before the schedulers and one after, with the memory, the delivery id and the entry', async () => {
+  it('makes one SourceState call before the schedulers and one after, with the memory, the delivery key and the entry', async () => {
     const { fake, calls, args } = fakeEnv({});
-    const receipt = await queueEvent(fake, loaded, delivered, Date.now());
+    const receipt = await queueDelivery(fake, loaded, delivered, Date.now());
     expect(calls).toEqual(['admit', 'enqueue', 'settle']);
-    expect(args.admit).toEqual(['d-1', { id: '5', type: 'article' }]);
+    expect(args.admit).toEqual([KEY, [{ id: '5', type: 'article' }]]);
     expect(args.settle?.[0]).toMatchObject({
-      memory: { key: { id: '5', type: 'article' }, items: [{ path: '/articles/s' }] },
-      delivery: { id: 'd-1', receipt: { eventId: e.eventId, paths: 2 }, keepMs },
+      memory: [{ key: { id: '5', type: 'article' }, items: [{ path: '/articles/s' }] }],
+      delivery: { key: KEY, receipt: { eventId: e.eventId, events: 1, paths: 2 }, keepMs },
       entry: { eventId: e.eventId, outcome: 'accepted' },
     });
-    expect(receipt).toEqual({ eventId: e.eventId, paths: 2 });
+    expect(receipt).toEqual({ eventId: e.eventId, events: 1, paths: 2 });
+  });
+
+  it('makes the same two SourceState calls for a delivery of many documents, with one memory key each', async () => {
+    const { fake, calls, args } = fakeEnv({});
+    const docs = ['6', '7', '8'].map((id) => ({ ...e, documentId: id, fields: { slug: `s${id}` } }));
+    (fake.SOURCE_STATE.get(fake.SOURCE_STATE.idFromName('strapi')) as unknown as Record<string, unknown>).admit = async (
+      ...given: unknown[]
+    ) => {
+      calls.push('admit');
+      args.admit = given;
+      return { remembered: [[], [], []] };
+    };
+    const receipt = await queueDelivery(fake, loaded, one([...docs, docs[0]!], KEY), Date.now());
+    expect(calls).toEqual(['admit', 'enqueue', 'settle']);
+    expect(args.admit?.[1]).toEqual(['6', '7', '8'].map((id) => ({ id, type: 'article' })));
+    expect(receipt).toEqual({ eventId: e.eventId, events: 4, paths: 4 });
+    const settled = args.settle?.[0] as { memory: { key: { id: string } }[] };
+    expect(settled.memory.map((m) => m.key.id)).toEqual(['6', '7', '8']);
+    // One scheduler call for the distribution, whatever the number of events.
+    expect(calls.filter((c) => c === 'enqueue')).toHaveLength(1);
+  });
+
+  it('keeps a delivery key for the replay window when it is longer than dedupeSeconds', async () => {
+    const short = parseConfig({
+      ...config,
+      sources: { ...config.sources, strapi: { ...config.sources.strapi, dedupeSeconds: 60 } },
+    });
+    const windowed = parseConfig({
+      ...config,
+      sources: { ...config.sources, standard: { ...config.sources.standard, dedupeSeconds: 60, toleranceSeconds: 900 } },
+    });
+    if (!short.ok || !windowed.ok) throw new Error('invalid config');
+    const keptFor = async (document: typeof short.config, source: string, provider: string) => {
+      const { fake, args } = fakeEnv({});
+      const compiled: LoadedConfig = { ...compileConfig(document), version: 2, savedAt: '', document };
+      await queueDelivery(fake, compiled, { ...one([{ ...e, source, provider }], KEY), source, provider }, Date.now());
+      return (args.settle?.[0] as { delivery: { keepMs: number } }).delivery.keepMs;
+    };
+    // Strapi signs no timestamp: dedupeSeconds alone. Standard Webhooks accepts 900 s old signatures here.
+    expect(await keptFor(short.config, 'strapi', 'strapi')).toBe(60_000);
+    expect(await keptFor(windowed.config, 'standard', 'standard-webhooks')).toBe(900_000);
   });
 
   it('answers a redelivery from the first call and queues nothing', async () => {
     const { fake, calls } = fakeEnv({ prior: true });
-    expect(await queueEvent(fake, loaded, delivered, Date.now())).toEqual({ eventId: 'evt_first', paths: 2, duplicate: true });
+    expect(await queueDelivery(fake, loaded, delivered, Date.now())).toEqual({
+      eventId: 'evt_first',
+      events: 1,
+      paths: 2,
+      duplicate: true,
+    });
     // The redelivery's line on the Deliveries page is its only other call.
     expect(calls).toEqual(['admit', 'logDelivery']);
   });
 
   it('answers 503 when the memory cannot be read, before queuing anything', async () => {
     const { fake, calls } = fakeEnv({ recall: true });
-    await expect(queueEvent(fake, loaded, e, Date.now())).rejects.toMatchObject({ status: 503 });
+    await expect(queueDelivery(fake, loaded, one(), Date.now())).rejects.toMatchObject({ status: 503 });
     expect(calls).toEqual(['admit']);
   });
 
   it('leaves the memory untouched when the paths could not be stored', async () => {
     const { fake, calls } = fakeEnv({ enqueue: true });
-    await expect(queueEvent(fake, loaded, e, Date.now())).rejects.toBeInstanceOf(RelayError);
+    await expect(queueDelivery(fake, loaded, one(), Date.now())).rejects.toBeInstanceOf(RelayError);
     expect(calls).toEqual(['admit', 'enqueue']);
   });
 
   it('answers 503 when the memory cannot be written, so the platform retries', async () => {
     const { fake, calls } = fakeEnv({ update: true });
-    await expect(queueEvent(fake, loaded, e, Date.now())).rejects.toMatchObject({ status: 503 });
+    await expect(queueDelivery(fake, loaded, one(), Date.now())).rejects.toMatchObject({ status: 503 });
     expect(calls).toEqual(['admit', 'enqueue', 'settle']);
   });
 });
@@ -176,26 +231,27 @@ describe('the SourceState calls of a webhook', () => {
 
   it('recalls the memory for a new delivery id and the first receipt once it is settled', async () => {
     const state = env.SOURCE_STATE.get(env.SOURCE_STATE.idFromName('settle'));
-    expect(await state.admit('d-7', key)).toEqual({ remembered: [] });
+    const [d7, d8] = ['7', '8'].map((n) => n.repeat(64));
+    expect(await state.admit(d7, [key])).toEqual({ remembered: [[]] });
     const entry = { at: 1, source: 'settle', status: 202, outcome: 'accepted' as const, eventId: 'evt_7', durationMs: 3 };
-    const receipt = { eventId: 'evt_7', paths: 1 };
+    const receipt = { eventId: 'evt_7', events: 1, paths: 1 };
     const settled = await state.settle({
-      memory: { key, items: [item('/a')] },
-      delivery: { id: 'd-7', receipt, keepMs: 60_000 },
+      memory: [{ key, items: [item('/a')] }],
+      delivery: { key: d7!, receipt, keepMs: 60_000 },
       entry,
     });
     expect(settled).toEqual({ recorded: true, logged: true });
-    expect(await state.admit('d-7', key)).toEqual({ prior: receipt });
-    expect(await state.admit('d-8', key)).toEqual({ remembered: [item('/a')] });
-    expect(await state.admit(undefined, undefined)).toEqual({ remembered: [] });
+    expect(await state.admit(d7, [key])).toEqual({ prior: receipt });
+    expect(await state.admit(d8, [key, { id: 'none' }])).toEqual({ remembered: [[item('/a')], []] });
+    expect(await state.admit(undefined, [])).toEqual({ remembered: [] });
     expect(await state.recentDeliveries(10)).toEqual([entry]);
   });
 
   it('forgets a document settled with null, and records nothing it was not given', async () => {
     const state = env.SOURCE_STATE.get(env.SOURCE_STATE.idFromName('settle-forget'));
-    await state.settle({ memory: { key, items: [item('/b')] } });
-    expect(await state.settle({ memory: { key, items: null } })).toEqual({ recorded: false, logged: false });
-    expect(await state.admit('d-9', key)).toEqual({ remembered: [] });
+    await state.settle({ memory: [{ key, items: [item('/b')] }] });
+    expect(await state.settle({ memory: [{ key, items: null }] })).toEqual({ recorded: false, logged: false });
+    expect(await state.admit('9'.repeat(64), [key])).toEqual({ remembered: [[]] });
     expect(await state.recentDeliveries(10)).toEqual([]);
   });
 });

@@ -77,6 +77,8 @@ export interface SignOptions {
   timestamp?: number;
   id?: string;
   path?: string;
+  /** The HTTP method, for signers that sign it (Contentful); POST by default. */
+  method?: string;
   headers?: Record<string, string>;
   /** The source's options, for signers that depend on them (generic-hmac). */
   options?: Record<string, unknown>;

@@ -38,6 +38,13 @@ export interface ProviderCase {
   sign(body: string, key: string, age?: number): Promise<Record<string, string>>;
   /** The platform's default replay window, when it signs a timestamp. */
   toleranceMs?: number;
+  /**
+   * For platforms that batch changes (issue 15, "one delivery, many changes"): a delivery listing `count`
+   * documents, and the path the case's rule gives the document at `index`.
+   */
+  batch?: { body(count: number, id: string): string; path(index: number): string };
+  /** The delivery id header is covered by the signature: a changed id is a forgery (401), not a replay. */
+  signsDeliveryId?: true;
   expected: { action: string; contentType?: string; documentId?: string; locales?: string[]; path: string };
 }
 

@@ -1,9 +1,11 @@
 // Contract cases for the content platforms (signed ones).
 import ghostPost from '../../../fixtures/ghost/post-published.json?raw';
 import hygraphPost from '../../../fixtures/hygraph/post-published.json?raw';
+import kontentBatch from '../../../fixtures/kontent-ai/batch.json?raw';
 import kontentItem from '../../../fixtures/kontent-ai/item-published.json?raw';
 import storyblokStory from '../../../fixtures/storyblok/story-published.json?raw';
 import { secret, sign } from '../helpers';
+import { freshTime } from '../fresh';
 import type { ProviderCase } from '../provider-cases';
 
 const secrets = (name: string) => ({ secrets: [name, `${name}_OLD`] });
@@ -118,8 +120,20 @@ export const CMS_CASES: ProviderCase[] = [
     secret: secret('KONTENT_SECRET'),
     oldSecret: secret('KONTENT_SECRET_OLD'),
     // Kontent.ai sends the JSON pretty-printed with CRLF line breaks.
-    body: () => kontentItem.replace(/\r?\n/g, '\r\n'),
+    body: () => kontentItem.replace('2026-11-23T07:55:57.0563735Z', freshTime()).replace(/\r?\n/g, '\r\n'),
     headers: {},
+    // Notifications come in batches (batch.json, from the official helper's tests).
+    batch: {
+      body: (count) => {
+        const [first] = JSON.parse(kontentBatch).notifications;
+        const notifications = Array.from({ length: count }, (_, i) => ({
+          ...first,
+          data: { system: { ...first.data.system, id: `item-${i}`, codename: `item_${i}`, last_modified: freshTime() } },
+        }));
+        return JSON.stringify({ notifications }, null, 2).replace(/\n/g, '\r\n');
+      },
+      path: (i) => `/articles/item_${i}`,
+    },
     signatureHeader: 'x-kontent-ai-signature',
     sign: (body, key) => sign('kontent-ai', { secret: key, body }),
     expected: {

@@ -2,11 +2,20 @@
 import bigcommerceProduct from '../../../fixtures/bigcommerce/product-updated.json?raw';
 import shopwareWritten from '../../../fixtures/shopware/product-written.json?raw';
 import stripeProduct from '../../../fixtures/stripe/product-updated.json?raw';
+import shopwareBatch from '../../../fixtures/shopware/product-written-batch.json?raw';
 import wooProduct from '../../../fixtures/woocommerce/product-updated.json?raw';
 import { secret, sign } from '../helpers';
+import { freshTime } from '../fresh';
 import type { ProviderCase } from '../provider-cases';
 
 const secrets = (name: string) => ({ secrets: [name, `${name}_OLD`] });
+const shopwareKey = (i: number) => i.toString(16).padStart(32, '0');
+const shopwareRow = (i: number) => ({
+  entity: 'product',
+  operation: 'update',
+  primaryKey: shopwareKey(i),
+  updatedFields: ['stock'],
+});
 const seconds = (age: number) => Math.floor((Date.now() - age) / 1000);
 
 /** A generic-hmac source shaped like many platforms: base64url SHA-512 over `{timestamp}.{id}.{body}`. */
@@ -33,7 +42,15 @@ export const COMMERCE_CASES: ProviderCase[] = [
     purge: ['/products/{fields.handle}'],
     secret: secret('SHOPIFY_SECRET'),
     oldSecret: secret('SHOPIFY_SECRET_OLD'),
-    body: () => JSON.stringify({ id: 632910392, title: 'IPod Nano - 8GB', handle: 'ipod-nano', tags: 'Emotive, Flash Memory' }),
+    body: () =>
+      JSON.stringify({
+        id: 632910392,
+        title: 'IPod Nano - 8GB',
+        handle: 'ipod-nano',
+        status: 'active',
+        tags: 'Emotive, Flash Memory',
+        updated_at: freshTime(),
+      }),
     headers: { 'x-shopify-topic': 'products/update', 'x-shopify-shop-domain': 'shop.myshopify.com' },
     deliveryHeader: 'x-shopify-webhook-id',
     signatureHeader: 'x-shopify-hmac-sha256',
@@ -50,6 +67,7 @@ export const COMMERCE_CASES: ProviderCase[] = [
     body: () => bigcommerceProduct,
     headers: {},
     deliveryHeader: 'webhook-id',
+    signsDeliveryId: true,
     signatureHeader: 'webhook-signature',
     // webhook-id is signed and is the delivery id: each signature gets a fresh one.
     sign: (body, key, age = 0) => sign('bigcommerce', { secret: key, body, id: crypto.randomUUID(), timestamp: seconds(age) }),
@@ -66,6 +84,16 @@ export const COMMERCE_CASES: ProviderCase[] = [
     body: (id) => shopwareWritten.replace('"eventId":"7b04ebe416db4ebc93de4d791325e1d9"', `"eventId":"${id}"`),
     headers: {},
     deliveryInBody: true,
+    // Every written row of the docs' example payload is a change (product-written-batch.json).
+    batch: {
+      body: (count, id) =>
+        JSON.stringify({
+          ...JSON.parse(shopwareBatch),
+          data: { event: 'product.written', payload: Array.from({ length: count }, (_, i) => shopwareRow(i)) },
+          source: { url: 'http://localhost:8000', appVersion: '0.0.1', shopId: 'dgrH7nLU6tlE', eventId: id },
+        }),
+      path: (i) => `/detail/${shopwareKey(i)}`,
+    },
     signatureHeader: 'shopware-shop-signature',
     sign: (body, key) => sign('shopware', { secret: key, body }),
     expected: {
@@ -82,7 +110,7 @@ export const COMMERCE_CASES: ProviderCase[] = [
     purge: ['/product/{fields.slug}/'],
     secret: secret('WOO_SECRET'),
     oldSecret: secret('WOO_SECRET_OLD'),
-    body: () => wooProduct,
+    body: () => wooProduct.replace('"date_modified":"2026-11-23T10:00:00"', `"date_modified":"${freshTime('s')}"`),
     headers: {
       'x-wc-webhook-topic': 'product.updated',
       'x-wc-webhook-resource': 'product',
@@ -107,6 +135,7 @@ export const COMMERCE_CASES: ProviderCase[] = [
       JSON.stringify({ type: 'post.published', timestamp: '2026-11-23T10:00:00Z', data: { id: 'p_42', slug: 'standard-news' } }),
     headers: {},
     deliveryHeader: 'webhook-id',
+    signsDeliveryId: true,
     signatureHeader: 'webhook-signature',
     sign: (body, key, age = 0) =>
       sign('standard-webhooks', { secret: key, body, id: `msg_${crypto.randomUUID()}`, timestamp: seconds(age) }),
@@ -144,6 +173,7 @@ export const COMMERCE_CASES: ProviderCase[] = [
       JSON.stringify({ event: 'item.published', data: { kind: 'item', id: 'it_7', locale: 'ja', slug: 'sakura-ウィーク' } }),
     headers: {},
     deliveryHeader: 'x-request-id',
+    signsDeliveryId: true,
     signatureHeader: 'x-signature',
     sign: (body, key, age = 0) =>
       sign('generic-hmac', { secret: key, body, id: crypto.randomUUID(), timestamp: seconds(age), options: GENERIC_OPTIONS }),

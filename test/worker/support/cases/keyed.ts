@@ -7,6 +7,7 @@ import pubsubEnvelope from '../../../fixtures/commercetools/pubsub-envelope.json
 import contentstackEntry from '../../../fixtures/contentstack/entry-publish.json?raw';
 import saleorProduct from '../../../fixtures/saleor/product-updated.json?raw';
 import { secret, sign } from '../helpers';
+import { freshTime } from '../fresh';
 import type { ProviderCase } from '../provider-cases';
 
 const KEYED = { secret: 'current', oldSecret: 'previous', wrongSecret: 'rogue' };
@@ -41,7 +42,7 @@ export const KEYED_CASES: ProviderCase[] = [
     ...KEYED,
     // Contentstack publishes one `signing-key` (the key server serves exactly that shape).
     oldSecret: undefined,
-    body: () => contentstackEntry,
+    body: () => contentstackEntry.replace('"triggered_at":"2026-11-23T10:00:00.000Z"', `"triggered_at":"${freshTime()}"`),
     headers: {},
     signatureHeader: 'x-contentstack-request-signature',
     sign: (body, key) => sign('contentstack', { secret: key, body }),
@@ -60,7 +61,7 @@ export const KEYED_CASES: ProviderCase[] = [
     purge: ['/site{+fields.url}'],
     secret: secret('CONTENTSTACK_HMAC_SECRET'),
     oldSecret: secret('CONTENTSTACK_HMAC_SECRET_OLD'),
-    body: () => contentstackEntry,
+    body: () => contentstackEntry.replace('"triggered_at":"2026-11-23T10:00:00.000Z"', `"triggered_at":"${freshTime()}"`),
     headers: {},
     signatureHeader: 'x-contentstack-hmac-signature',
     sign: (body, key, age = 0) => sign('contentstack-hmac', { secret: key, body, timestamp: seconds(age) }),
@@ -80,7 +81,7 @@ export const KEYED_CASES: ProviderCase[] = [
     },
     purge: ['/products/{fields.slug}'],
     ...KEYED,
-    body: () => saleorProduct,
+    body: () => saleorProduct.replace('"issuedAt":"2026-11-23T10:00:00.000000+00:00"', `"issuedAt":"${freshTime()}"`),
     headers: {
       'saleor-event': 'product_updated',
       'saleor-domain': 'shop.example.com',
@@ -97,7 +98,7 @@ export const KEYED_CASES: ProviderCase[] = [
     purge: ['/products/{fields.slug}'],
     secret: secret('SALEOR_HMAC_SECRET'),
     oldSecret: secret('SALEOR_HMAC_SECRET_OLD'),
-    body: () => saleorProduct,
+    body: () => saleorProduct.replace('"issuedAt":"2026-11-23T10:00:00.000000+00:00"', `"issuedAt":"${freshTime()}"`),
     headers: { 'saleor-event': 'product_updated', 'saleor-domain': 'shop.example.com' },
     signatureHeader: 'saleor-signature',
     sign: (body, key) => sign('saleor-hmac', { secret: key, body }),

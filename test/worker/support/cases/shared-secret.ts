@@ -4,7 +4,9 @@ import builderPage from '../../../fixtures/builder-io/page-publish.json?raw';
 import datoItem from '../../../fixtures/datocms/item-update.json?raw';
 import directusUpdate from '../../../fixtures/directus/items-update.json?raw';
 import payloadPost from '../../../fixtures/payload/post-update.json?raw';
+import directusMany from '../../../fixtures/directus/items-update-many.json?raw';
 import prismicUpdate from '../../../fixtures/prismic/api-update.json?raw';
+import prismicBatch from '../../../fixtures/prismic/api-update-batch.json?raw';
 import wordpressPost from '../../../fixtures/wordpress/post-update.json?raw';
 import { secret, sign } from '../helpers';
 import type { ProviderCase } from '../provider-cases';
@@ -76,6 +78,17 @@ export const SHARED_SECRET_CASES: ProviderCase[] = [
     body: (id) => prismicUpdate.replace('Z2V4aBIAACMAb3Jj', id),
     headers: {},
     deliveryInBody: true,
+    // An api-update lists every document published or unpublished (api-update-batch.json).
+    batch: {
+      body: (count, id) =>
+        prismicBatch
+          .replace('Z2V4aBIAACMAb3Jj', id)
+          .replace(
+            /"documents":\[[^\]]*\]/,
+            `"documents":${JSON.stringify(Array.from({ length: count }, (_, i) => `doc-${i}`))}`,
+          ),
+      path: (i) => `/docs/doc-${i}`,
+    },
     signatureHeader: 'secret',
     signsBody: false,
     embed: (body, key) => body.replace('"secret":null', `"secret":${JSON.stringify(key)}`),
@@ -105,11 +118,17 @@ export const SHARED_SECRET_CASES: ProviderCase[] = [
     provider: 'directus',
     sourceId: 'directus',
     source: { ...secrets('DIRECTUS_TOKEN'), options: { header: 'x-relay-token', scheme: '' } },
-    purge: ['/articles/{fields.slug}'],
+    purge: ['/articles/{fields.slug}', '/articles/by-id/{documentId}'],
     secret: secret('DIRECTUS_TOKEN'),
     oldSecret: secret('DIRECTUS_TOKEN_OLD'),
     body: () => directusUpdate,
     headers: {},
+    // A batch edit updates many keys with one payload (items-update-many.json).
+    batch: {
+      body: (count) =>
+        JSON.stringify({ ...JSON.parse(directusMany), keys: Array.from({ length: count }, (_, i) => String(100 + i)) }),
+      path: (i) => `/articles/by-id/${100 + i}`,
+    },
     signatureHeader: 'x-relay-token',
     signsBody: false,
     sign: raw('x-relay-token'),
