@@ -3,10 +3,17 @@
 import { benchBundle } from './bundle.mjs';
 import { benchHotPath } from './hot-path.mjs';
 import { printTable } from './lib.mjs';
+import { benchSitemap } from './sitemap.mjs';
 import { benchThroughput } from './throughput.mjs';
 import { benchUpstream } from './upstream.mjs';
 
-const PARTS = { 'hot-path': benchHotPath, throughput: benchThroughput, upstream: benchUpstream, bundle: benchBundle };
+const PARTS = {
+  'hot-path': benchHotPath,
+  throughput: benchThroughput,
+  upstream: benchUpstream,
+  bundle: benchBundle,
+  sitemap: benchSitemap,
+};
 
 /** @param {string} name @returns {name is keyof typeof PARTS} */
 const isPart = (name) => name in PARTS;

@@ -46,6 +46,7 @@ export class PurgeScheduler extends DurableObject<Env> {
     this.crawler = new Crawler(ctx.storage.sql, {
       get: () => this.store.getMeta<CrawlProgress>('crawl'),
       set: (progress) => this.store.setMeta('crawl', progress),
+      sync: () => ctx.storage.sync(),
     });
   }
 

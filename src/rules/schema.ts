@@ -132,11 +132,18 @@ export const ConfigShape = z.strictObject({
   schedules: z._default(z.array(Schedule), []),
 });
 
-export const ConfigSchema = ConfigShape.check(
-  z.superRefine((config, ctx) => {
-    for (const issue of crossCheck(config)) ctx.issues.push({ code: 'custom', input: config, ...issue });
-  }),
-);
+const checked = (options: { stored?: boolean }) =>
+  ConfigShape.check(
+    z.superRefine((config, ctx) => {
+      for (const { path, message } of crossCheck(config, options))
+        ctx.issues.push({ code: 'custom', input: config, path, message });
+    }),
+  );
+
+/** A document as it is saved: every check. */
+export const ConfigSchema = checked({});
+/** A stored version as it is loaded: without the checks made only on save (cross-check.ts, `onSave`). */
+const StoredConfigSchema = checked({ stored: true });
 
 export type RelayConfig = z.infer<typeof ConfigSchema>;
 export type DistributionConfig = RelayConfig['distributions'][string];
@@ -154,10 +161,13 @@ export type ParseConfigResult = { ok: true; config: RelayConfig } | { ok: false;
 const bare = <T>(map: Record<string, T>): Record<string, T> =>
   Object.setPrototypeOf(Object.fromEntries(Object.entries(map)), null) as Record<string, T>;
 
-/** Validates a config document; every problem comes back with its exact field path. */
-export function parseConfig(input: unknown): ParseConfigResult {
+/**
+ * Validates a config document; every problem comes back with its exact field path. `stored`: a version read
+ * back from KV, judged without the checks made only on save.
+ */
+export function parseConfig(input: unknown, options: { stored?: boolean } = {}): ParseConfigResult {
   // reportInput: so a message can say what was found ("expected string, got number").
-  const result = ConfigSchema.safeParse(input, { reportInput: true });
+  const result = (options.stored ? StoredConfigSchema : ConfigSchema).safeParse(input, { reportInput: true });
   if (result.success) {
     const { distributions, sources, locales } = result.data;
     return {
