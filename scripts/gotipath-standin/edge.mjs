@@ -9,7 +9,7 @@ import { mulberry32 } from './faults.mjs';
 /** @import { Faults } from './faults.mjs' */
 
 /**
- * @typedef {{ originUrl: string, evictAfterMs?: number, seed?: number }} EdgeOptions
+ * @typedef {{ originUrl: string, evictAfterMs?: number, seed?: number, log?: ((line: string) => void) | null }} EdgeOptions
  * @typedef {{ distributionId: string, type: Purge['type'], paths: string[], acceptedAt: number, dueAt: number }} Pending
  * @typedef {'evicted' | 'lost' | 'kept' | 'absent'} EvictionOutcome  `absent`: a URL purge of a path not cached.
  * @typedef {{ at: number, distributionId: string, type: Purge['type'], path: string, outcome: EvictionOutcome }} Eviction
@@ -34,6 +34,7 @@ export class Edge {
   #originUrl;
   #evictAfterMs;
   #random;
+  #log;
 
   /** @param {EdgeOptions | null} [options] */
   constructor(options = null) {
@@ -42,6 +43,7 @@ export class Edge {
     this.#evictAfterMs = options?.evictAfterMs ?? 0;
     // Its own dice: losing evictions does not shift the errorRate/resetRate sequence of a seed.
     this.#random = mulberry32((options?.seed ?? 1) ^ 0x5eed);
+    this.#log = options?.log ?? null;
   }
 
   /** The answer to GET /v1/distributions/{id}. @param {string} distributionId */
@@ -110,9 +112,16 @@ export class Edge {
   #evict({ distributionId, type, paths, acceptedAt }, faults) {
     const cache = /** @type {EdgeCache} */ (this.cache);
     const at = Date.now();
+    /** @type {Record<EvictionOutcome, number>} */
+    const counts = { evicted: 0, lost: 0, kept: 0, absent: 0 };
     for (const path of cache.covered({ type, paths })) {
-      this.evictions.push({ at, distributionId, type, path, outcome: this.#outcome(path, acceptedAt, at, faults) });
+      const outcome = this.#outcome(path, acceptedAt, at, faults);
+      counts[outcome]++;
+      this.evictions.push({ at, distributionId, type, path, outcome });
     }
+    const shown = Object.entries(counts).filter(([, n]) => n > 0);
+    const summary = shown.map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'nothing cached';
+    this.#log?.(`[edge] ${type} purge for ${distributionId} in effect after ${at - acceptedAt} ms: ${summary}`);
   }
 
   /** Evicts one path unless a fault keeps or loses it. @param {string} path @param {number} acceptedAt @param {number} at @param {Faults} faults @returns {EvictionOutcome} */

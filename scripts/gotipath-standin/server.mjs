@@ -260,6 +260,7 @@ export async function startGotipathStandin(options = {}) {
     throw new Error(`invalid edge.port ${show(edgePort)}`);
   const evictAfterMs = edge?.evictAfterMs ?? 0;
   if (!Number.isFinite(evictAfterMs) || evictAfterMs < 0) throw new Error(`invalid edge.evictAfterMs ${show(evictAfterMs)}`);
+  const log = options.log === undefined ? console.log : options.log || null;
   const api = new GotipathApi({
     credentials: { ...DEFAULT_CREDENTIALS, ...options.credentials },
     distributions: options.distributions ?? null,
@@ -269,9 +270,9 @@ export async function startGotipathStandin(options = {}) {
     seed: options.seed ?? 1,
     accountLimit: options.accountLimit === undefined ? DEFAULT_ACCOUNT_LIMIT : options.accountLimit,
     accountScope: options.accountScope ?? 'client',
-    edge: edge ? { originUrl: checkOriginUrl(edge.originUrl), evictAfterMs } : null,
+    edge: edge ? { originUrl: checkOriginUrl(edge.originUrl), evictAfterMs, log } : null,
   });
-  const standin = new GotipathStandin(api, options.log === undefined ? console.log : options.log || null);
+  const standin = new GotipathStandin(api, log);
   await standin.listen(port, edgePort);
   return standin;
 }
