@@ -5,8 +5,9 @@
 /**
  * @typedef {{
  *   key: string, status: number, headers: Record<string, string>, body: Buffer,
- *   storedAt: number, expiresAt: number, hits: number
- * }} Entry  One cached answer; `key` is the request's path with its query, as Gotipath's URL purge names it.
+ *   requestedAt: number, storedAt: number, expiresAt: number, hits: number
+ * }} Entry  One cached answer; `key` is the request's path with its query, as Gotipath's URL purge names it;
+ *   `requestedAt` when the edge asked the origin for it, `storedAt` when the answer arrived (what `Age` counts from).
  * @typedef {{ type: 'url' | 'pattern' | 'all', paths: string[] }} Purge  An accepted purge: valid, within the limits.
  */
 
@@ -70,10 +71,13 @@ export class EdgeCache {
     this.#entries.set(entry.key, entry);
   }
 
-  /** Drops `key` if it was stored at or before `before` (a purge does not evict what was fetched after it). @param {string} key @param {number} before */
+  /**
+   * Drops `key` if the origin was asked for it at or before `before`: a purge does not evict what was fetched after
+   * it, but does evict an answer whose fetch began before it and ended after. @param {string} key @param {number} before
+   */
   evict(key, before) {
     const entry = this.#entries.get(key);
-    if (!entry || entry.storedAt > before) return false;
+    if (!entry || entry.requestedAt > before) return false;
     return this.#entries.delete(key);
   }
 

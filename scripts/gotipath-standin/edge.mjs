@@ -146,15 +146,16 @@ export class Edge {
   /** @param {string} key @returns {Promise<Fetched>} */
   async #fetchOrigin(key) {
     this.stats.originFetches++;
-    const storedAt = Date.now();
+    const requestedAt = Date.now();
     // No redirect followed: the edge passes a 3xx on as the origin sent it.
     const response = await fetch(`${this.#originUrl}${key}`, { redirect: 'manual', headers: { via: '1.1 gotipath-standin' } });
     const body = Buffer.from(await response.arrayBuffer());
+    const storedAt = Date.now();
     const headers = storedHeaders(response.headers);
     const ttl = response.status === 200 ? storableFor(headers['cache-control']) : null;
     if (ttl === null || !this.cache) return { status: response.status, headers, body };
     /** @type {Entry} */
-    const entry = { key, status: response.status, headers, body, storedAt, expiresAt: storedAt + ttl, hits: 0 };
+    const entry = { key, status: response.status, headers, body, requestedAt, storedAt, expiresAt: storedAt + ttl, hits: 0 };
     this.cache.put(entry);
     return { status: response.status, headers, body, entry };
   }

@@ -462,7 +462,7 @@ describe('caching edge', () => {
   it('Age counts the seconds since the edge stored the page', async () => {
     await get('/a');
     await sleep(1100);
-    assert.equal((await get('/a')).age, '1');
+    assert.ok(Number((await get('/a')).age) >= 1);
   });
 
   it('serves the old page until a URL purge evicts it, then the new one', async () => {
