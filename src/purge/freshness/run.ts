@@ -14,7 +14,7 @@ export interface VerifyRun {
   checks: CheckStore;
   config: DistributionConfig;
   pacer: OriginPacer;
-  /** The configured header or Host for the origin; a string says why it could not be made (a missing secret). */
+  /** The configured header for the origin; a string says why it could not be made (a missing secret). */
   originHeaders: Record<string, string> | string;
   now: () => number;
   fetch?: typeof fetch;

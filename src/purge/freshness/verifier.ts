@@ -1,4 +1,5 @@
 // Verification for one scheduler: checks scheduled when a purge is accepted, run on its alarms, and checkNow.
+import { RelayError } from '../../errors';
 import { requireSecret } from '../../settings';
 import type { DistributionConfig } from '../../rules/schema';
 import { verifyOn } from '../../rules/verify-schema';
@@ -12,18 +13,14 @@ import type { PageCheck } from './probe';
 import { checkOne, runDueChecks, type VerifyRun } from './run';
 import { freshnessStatus, type FreshnessStatus } from './stats';
 
-/** What the origin is sent: the configured header (its value from a Worker secret) and Host; or why not. */
+/** What the origin is sent: the configured header, its value from a Worker secret; or why it cannot be. */
 export function originHeaders(env: object, name: string, config: DistributionConfig): Record<string, string> | string {
-  const { originHeader, originHost } = config.verify;
+  const { originHeader } = config.verify;
+  if (!originHeader) return {};
   try {
-    return {
-      ...(originHeader && {
-        [originHeader.name]: requireSecret(env, originHeader.secret, `distribution "${name}" verify.originHeader`),
-      }),
-      ...(originHost && { host: originHost }),
-    };
+    return { [originHeader.name]: requireSecret(env, originHeader.secret, `distribution "${name}" verify.originHeader`) };
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return error instanceof RelayError ? (error.internal ?? error.message) : String(error);
   }
 }
 

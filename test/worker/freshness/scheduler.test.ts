@@ -225,6 +225,17 @@ describe('bounds', () => {
     expect(accepted(await h.calls(), 'url').flatMap((c) => c.paths)).toEqual(['/fresh/post']);
   });
 
+  it('judges unknown, saying why, when the origin header names a secret that is not set', async () => {
+    const h = verified('fresh-no-secret', { originHeader: { name: 'x-origin-key', secret: 'VERIFY_TEST_UNSET' } });
+    const check = await h.stub.checkNow(h.config, '/fresh/post');
+    expect(check).toMatchObject({ verdict: 'unknown', evidence: { reason: 'origin-error' } });
+    expect(check.evidence.origin!.error).toBe(
+      'distribution "fresh-no-secret" verify.originHeader names secret VERIFY_TEST_UNSET, which is not set',
+    );
+    // No request went to the origin: the evidence has no answer from it.
+    expect(check.evidence.origin!.status).toBe(0);
+  });
+
   it('checks nothing where verification is off', async () => {
     const h = scheduler('fresh-off', testDistribution('fresh-off', { publicBaseUrl: env.EDGE_URL }));
     await h.enqueue('evt_off', url(['/fresh/post']));
