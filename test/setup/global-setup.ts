@@ -6,6 +6,8 @@ import { startGotipathStandin } from '../../scripts/gotipath-standin/index.mjs';
 import { startTaggedSite } from '../../examples/tagged-site/site.mjs';
 import { startExampleOrigin } from '../../examples/origin/server.mjs';
 import { startRedirector } from './redirector.ts';
+import { startRevalidator } from './revalidator.ts';
+import { TEST_BINDINGS } from './bindings.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +19,7 @@ declare module 'vitest' {
     otherHostUrl: string;
     originUrl: string;
     edgeUrl: string;
+    revalidatorUrl: string;
   }
 }
 
@@ -42,6 +45,9 @@ export default async function setup(project: TestProject) {
   });
   project.provide('originUrl', origin.url);
   project.provide('edgeUrl', standin.edgeUrl);
+  // A Next.js-style app in front of the example origin: revalidation (secret checked) applies staged pages late.
+  const revalidator = await startRevalidator({ originUrl: origin.url, secret: TEST_BINDINGS.REVALIDATE_SECRET });
+  project.provide('revalidatorUrl', revalidator.url);
   const signer = await startSigner();
   // The cache-tags example site: the crawler and http-get warming read its Cache-Tag headers.
   const site = await startTaggedSite();
@@ -56,6 +62,7 @@ export default async function setup(project: TestProject) {
   project.provide('keysUrl', `${signer.url}/keys`);
   return async () => {
     await standin.close();
+    await revalidator.close();
     await origin.close();
     await site.close();
     await redirector.close();
