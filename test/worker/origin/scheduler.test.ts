@@ -3,8 +3,17 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { PathJourney } from '../../../src/purge/ledger';
 import type { EnqueueItem } from '../../../src/purge/queue-store';
-import type { RevalidatorCall } from '../../setup/revalidator';
 import { accepted, scheduler, testDistribution } from '../support/scheduler-harness';
+
+/** One call the Next.js-style app logged (test/setup/revalidator.ts; `APPLIED`: a staged page reached the origin). */
+interface RevalidatorCall {
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
 
 const REVALIDATE = { type: 'nextjs', url: `${env.REVALIDATOR_URL}/api/revalidate`, secret: 'REVALIDATE_SECRET' };
 const gate = (over: Record<string, unknown> = {}) => ({ enabled: true, maxWaitMs: 10_000, pollMs: 100, pollMaxMs: 300, ...over });
