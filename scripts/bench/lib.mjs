@@ -79,6 +79,7 @@ export async function startMiniflare(outdir, file, bindings) {
     durableObjects: {
       PURGE_SCHEDULER: { className: 'PurgeScheduler', useSQLite: true },
       SOURCE_STATE: { className: 'SourceState', useSQLite: true },
+      ACCOUNT_LIMITER: { className: 'AccountLimiter', useSQLite: true },
       AUTH_THROTTLE: { className: 'AuthThrottle', useSQLite: true },
     },
     bindings,

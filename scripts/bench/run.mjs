@@ -3,6 +3,7 @@
 import { benchBundle } from './bundle.mjs';
 import { benchHotPath } from './hot-path.mjs';
 import { printTable } from './lib.mjs';
+import { benchOrigin } from './origin.mjs';
 import { benchSitemap } from './sitemap.mjs';
 import { benchThroughput } from './throughput.mjs';
 import { benchUpstream } from './upstream.mjs';
@@ -13,6 +14,7 @@ const PARTS = {
   upstream: benchUpstream,
   bundle: benchBundle,
   sitemap: benchSitemap,
+  origin: benchOrigin,
 };
 
 /** @param {string} name @returns {name is keyof typeof PARTS} */
