@@ -1,6 +1,7 @@
 // @ts-check
 // Part: origin first, then the CDN. Pages whose origin becomes fresh 5-30 s after the webhook, behind the stand-in's
-// caching edge with readers asking for every page each second; the relay with the freshness gate, then without it.
+// caching edge with readers asking for every page each second; the relay with the freshness gate, then without it
+// (verification alone, then neither).
 // Figures: purges wasted (sent while the origin was still old), pages stale at the end, publish → live p95.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,16 +20,25 @@ const SPACING_MS = 200;
 const SETTLE_MS = 25_000;
 const READ_EVERY_MS = 1_000;
 
-/** @param {boolean} gated */
-function config(gated) {
+/** @typedef {'gate' | 'verify' | 'none'} Mode  the gate (and verification), verification alone, or neither */
+
+/** @param {Mode} mode */
+function config(mode) {
+  const gated = mode === 'gate';
   return {
     distributions: {
       main: {
-        id: gated ? 'bench-origin-gated' : 'bench-origin-plain',
+        id: `bench-origin-${mode}`,
         coalesceMs: 500,
         limits: { windowMs: WINDOW_MS, url: { calls: 2, paths: 100 } },
         publicBaseUrl: '',
-        verify: { originBaseUrl: '', marker: '{fields.updatedAt}', delaysMs: [1_000, 3_000, 10_000], originRatePerSecond: 50 },
+        verify: {
+          enabled: mode !== 'none',
+          originBaseUrl: '',
+          marker: '{fields.updatedAt}',
+          delaysMs: [1_000, 3_000, 10_000],
+          originRatePerSecond: 50,
+        },
         origin: { gate: { enabled: gated, maxWaitMs: 60_000, pollMs: 500, pollMaxMs: 2_000 } },
       },
     },
@@ -37,10 +47,14 @@ function config(gated) {
   };
 }
 
-/** One run: the relay (gated or not) against a fresh origin, edge and stand-in. @param {string} dir @param {boolean} gated */
-async function runOnce(dir, gated) {
+/** One run against a fresh origin, edge and stand-in. @param {string} dir @param {Mode} mode */
+async function runOnce(dir, mode) {
   const origin = await startExampleOrigin();
-  const standin = await startGotipathStandin({ log: false, windowMs: WINDOW_MS, edge: { originUrl: origin.url, evictAfterMs: 300 } });
+  const standin = await startGotipathStandin({
+    log: false,
+    windowMs: WINDOW_MS,
+    edge: { originUrl: origin.url, evictAfterMs: 300 },
+  });
   const relay = await startMiniflare(dir, 'index.js', { ...BENCH_SECRETS, GOTIPATH_API_BASE: standin.url });
   const paths = Array.from({ length: PAGES }, (_, i) => `/bench/page-${i}`);
   /** @type {Map<string, number>} */ const sentAt = new Map();
@@ -49,7 +63,7 @@ async function runOnce(dir, gated) {
   const timers = new Set();
   let reading = true;
   try {
-    const c = config(gated);
+    const c = config(mode);
     c.distributions.main.publicBaseUrl = /** @type {string} */ (standin.edgeUrl);
     c.distributions.main.verify.originBaseUrl = origin.url;
     await putConfig(relay.url, BENCH_SECRETS.ADMIN_TOKEN, c);
@@ -73,7 +87,7 @@ async function runOnce(dir, gated) {
       }, delayOf(i));
       timers.add(timer);
       sentAt.set(p, Date.now());
-      const headers = signStandard(BENCH_SECRETS.BENCH_SECRET, `origin-${gated}-${i}`, body);
+      const headers = signStandard(BENCH_SECRETS.BENCH_SECRET, `origin-${mode}-${i}`, body);
       const response = await fetch(`${relay.url}/webhooks/bench`, { method: 'POST', headers, body });
       if (response.status !== 202) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
       await sleep(SPACING_MS);
@@ -82,13 +96,27 @@ async function runOnce(dir, gated) {
     reading = false;
     await Promise.all(readers);
     const purges = standin.calls.filter((call) => call.status === 200 && call.kind === 'url');
-    const wasted = purges.flatMap((call) => call.paths.filter((p) => call.at < (changedAt.get(p) ?? Infinity))).length;
-    const sentPaths = purges.reduce((n, call) => n + call.paths.length, 0);
+    const wasted = purges.flatMap((call) =>
+      /** @type {string[]} */ (call.paths).filter((p) => call.at < (changedAt.get(p) ?? Infinity)),
+    ).length;
+    const sentPaths = purges.reduce((n, call) => n + /** @type {string[]} */ (call.paths).length, 0);
     let stale = 0;
     for (const p of paths) if (!(await (await fetch(`${standin.edgeUrl}${p}`)).text()).includes(`New ${p}`)) stale++;
-    const live = paths.filter((p) => liveAt.has(p)).map((p) => /** @type {number} */ (liveAt.get(p)) - /** @type {number} */ (sentAt.get(p)));
-    const beyond = paths.filter((p) => liveAt.has(p)).map((p) => /** @type {number} */ (liveAt.get(p)) - /** @type {number} */ (changedAt.get(p)));
-    return { wasted, sentPaths, calls: purges.length, stale, liveP95: quantile(live, 0.95), beyondP95: quantile(beyond, 0.95), live: live.length };
+    const live = paths
+      .filter((p) => liveAt.has(p))
+      .map((p) => /** @type {number} */ (liveAt.get(p)) - /** @type {number} */ (sentAt.get(p)));
+    const beyond = paths
+      .filter((p) => liveAt.has(p))
+      .map((p) => /** @type {number} */ (liveAt.get(p)) - /** @type {number} */ (changedAt.get(p)));
+    return {
+      wasted,
+      sentPaths,
+      calls: purges.length,
+      stale,
+      liveP95: quantile(live, 0.95),
+      beyondP95: quantile(beyond, 0.95),
+      live: live.length,
+    };
   } finally {
     reading = false;
     for (const t of timers) clearTimeout(t);
@@ -103,16 +131,38 @@ export async function benchOrigin() {
   const dir = mkdtempSync(path.join(tmpdir(), 'purge-relay-origin-'));
   try {
     await buildWorker(dir);
-    const gated = await runOnce(dir, true);
-    const plain = await runOnce(dir, false);
+    const gated = await runOnce(dir, 'gate');
+    const verified = await runOnce(dir, 'verify');
+    const plain = await runOnce(dir, 'none');
     const s = (/** @type {number} */ ms) => `${fmt(ms / 1000, 1)} s`;
+    /** @param {string} label @param {Awaited<ReturnType<typeof runOnce>>} r */
+    const others = (label, r) => [
+      row('origin', `purges wasted, ${label}`, `${r.wasted} of ${r.sentPaths} paths in ${r.calls} calls`),
+      row('origin', `pages stale at the edge at the end, ${label}`, `${r.stale} of ${PAGES}`),
+      row(
+        'origin',
+        `publish → live at the edge p95, ${label}`,
+        r.live === PAGES ? `${s(r.liveP95)}` : `${r.live} of ${PAGES} pages ever live`,
+      ),
+    ];
     return [
-      row('origin', `purges wasted (sent while the origin was old), with the gate (${PAGES} pages, origin fresh 5-30 s after the webhook)`, `${gated.wasted} of ${gated.sentPaths} paths in ${gated.calls} calls`, '0', gated.wasted === 0),
-      row('origin', 'purges wasted, without the gate', `${plain.wasted} of ${plain.sentPaths} paths in ${plain.calls} calls`),
+      row(
+        'origin',
+        `purges wasted (sent while the origin was old), with the gate (${PAGES} pages, origin fresh 5-30 s after the webhook)`,
+        `${gated.wasted} of ${gated.sentPaths} paths in ${gated.calls} calls`,
+        '0',
+        gated.wasted === 0,
+      ),
       row('origin', 'pages stale at the edge at the end, with the gate', `${gated.stale} of ${PAGES}`, '0', gated.stale === 0),
-      row('origin', 'pages stale at the edge at the end, without the gate', `${plain.stale} of ${PAGES}`),
-      row('origin', 'publish → live at the edge p95, with the gate', `${s(gated.liveP95)} (${s(gated.beyondP95)} after the origin changed)`, `≤ ${(WINDOW_MS + READ_EVERY_MS) / 1000} s after the origin changed (one window + the readers' 1 s)`, gated.beyondP95 <= WINDOW_MS + READ_EVERY_MS),
-      row('origin', 'publish → live at the edge p95, without the gate', plain.live === PAGES ? `${s(plain.liveP95)}` : `${plain.live} of ${PAGES} pages ever live`),
+      row(
+        'origin',
+        'publish → live at the edge p95, with the gate',
+        `${s(gated.liveP95)} (${s(gated.beyondP95)} after the origin changed)`,
+        `≤ ${(WINDOW_MS + READ_EVERY_MS) / 1000} s after the origin changed (one window + the readers' 1 s)`,
+        gated.beyondP95 <= WINDOW_MS + READ_EVERY_MS,
+      ),
+      ...others('without the gate, verification on (re-purges what it finds stale)', verified),
+      ...others('without the gate nor verification', plain),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
