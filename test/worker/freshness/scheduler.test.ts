@@ -172,6 +172,14 @@ describe('a pattern purge', () => {
     await h.driveUntil(async () => (await h.status()).freshness!.pending === 0);
     // Two of the three pages, each once, all fresh: the sample, not every page.
     expect(await checkedSince(h, pages)).toEqual(['fresh', 'fresh']);
+    // The event's journey shows them under the pattern.
+    const [pattern] = await h.stub.journey('evt_pattern');
+    expect(pattern!.steps.map((s) => `${s.step} ${s.status ?? ''}`.trim())).toEqual(['queued', 'call 200']);
+    expect(pattern!.sampled!.map((s) => [s.step, s.detail])).toEqual([
+      ['checked', 'fresh'],
+      ['checked', 'fresh'],
+    ]);
+    expect(pattern!.sampled!.every((s) => pages.includes(s.path))).toBe(true);
   });
 });
 
