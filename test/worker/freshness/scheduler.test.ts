@@ -181,6 +181,19 @@ describe('a pattern purge', () => {
     ]);
     expect(pattern!.sampled!.every((s) => pages.includes(s.path))).toBe(true);
   });
+
+  it('verifies a purge-all on a sample of the pages purged lately', async () => {
+    const pages = ['/pat/1', '/pat/2', '/pat/3'];
+    for (const p of pages) await setPage(p, 'third');
+    await h.enqueue('evt_all', [{ kind: 'all', path: '', priority: 0 }]);
+    await h.driveUntil(async () => {
+      const [all] = await h.stub.journey('evt_all');
+      return (all?.sampled ?? []).filter((s) => s.detail === 'fresh').length === 2;
+    });
+    const [all] = await h.stub.journey('evt_all');
+    expect(all!.sampled!.map((s) => s.detail)).toEqual(['fresh', 'fresh']);
+    for (const s of all!.sampled!) expect(await edgeTitle(s.path)).toBe('third');
+  });
 });
 
 /** Verdicts of the checks the pattern purge's event has (the ledger's `checked` rows of `evt_pattern`), by path. */
