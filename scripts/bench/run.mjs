@@ -1,12 +1,19 @@
 // @ts-check
 // `npm run bench [-- part ...]`: runs the benchmark parts (all by default, in this order) and prints one table.
 import { benchBundle } from './bundle.mjs';
+import { benchFreshness } from './freshness.mjs';
 import { benchHotPath } from './hot-path.mjs';
 import { printTable } from './lib.mjs';
 import { benchThroughput } from './throughput.mjs';
 import { benchUpstream } from './upstream.mjs';
 
-const PARTS = { 'hot-path': benchHotPath, throughput: benchThroughput, upstream: benchUpstream, bundle: benchBundle };
+const PARTS = {
+  'hot-path': benchHotPath,
+  throughput: benchThroughput,
+  upstream: benchUpstream,
+  bundle: benchBundle,
+  freshness: benchFreshness,
+};
 
 /** @param {string} name @returns {name is keyof typeof PARTS} */
 const isPart = (name) => name in PARTS;
