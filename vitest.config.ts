@@ -20,6 +20,8 @@ export default defineConfig({
           // What `npm run deploy` tells the Worker: the cron triggers of wrangler.toml (doctor compares the schedules).
           DEPLOYED_CRONS: JSON.stringify(cronTriggers(readFileSync('wrangler.toml', 'utf8'))),
           TAGGED_SITE_URL: inject('taggedSiteUrl'),
+          REDIRECT_SITE_URL: inject('redirectSiteUrl'),
+          OTHER_HOST_URL: inject('otherHostUrl'),
           // Cases per property in the fuzz tests: short in CI, `FUZZ_RUNS=100000 npm run test:fuzz` for the long run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? '30',
         },

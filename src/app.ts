@@ -3,13 +3,14 @@ import { Hono } from './lib/hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { adminRoutes } from './admin/route';
-import { RelayError } from './errors';
+import { operatorMessage, RelayError } from './errors';
 import { log } from './lib/log';
 import { createConsole } from './ui/route';
 import { tagRoutes } from './tags/route';
 import { webhookRoutes } from './webhooks/route';
 
-export const app = new Hono<{ Bindings: Env }>();
+/** `operator`: set once a request has shown the admin token, so an error may tell it the internal detail. */
+export const app = new Hono<{ Bindings: Env; Variables: { operator?: true } }>();
 
 app.get('/', (c) => c.json({ name: 'purge-relay', webhooks: '/webhooks/{sourceId}', admin: '/admin' }));
 app.route('/webhooks', webhookRoutes);
@@ -21,9 +22,11 @@ app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.re
 
 app.onError((error, c) => {
   if (error instanceof RelayError) {
-    if (error.status >= 500) log('error', error.message, { path: new URL(c.req.url).pathname, cause: String(error.cause ?? '') });
+    if (error.status >= 500)
+      log('error', operatorMessage(error), { path: new URL(c.req.url).pathname, cause: String(error.cause ?? '') });
     const details = error.details && typeof error.details === 'object' ? error.details : {};
-    return c.json({ error: error.message, ...details }, error.status as ContentfulStatusCode);
+    const message = c.get('operator') ? operatorMessage(error) : error.message;
+    return c.json({ error: message, ...details }, error.status as ContentfulStatusCode, error.headers);
   }
   if (error instanceof HTTPException) {
     return c.json({ error: error.message || 'request failed' }, error.status);

@@ -7,6 +7,7 @@ import { runSchedules } from './jobs/cron';
 export { AccountLimiter } from './purge/account-limiter';
 export { PurgeScheduler } from './purge/scheduler';
 export { SourceState } from './sources/state';
+export { AuthThrottle } from './lib/auth-throttle';
 
 export default {
   fetch: app.fetch,

@@ -8,7 +8,7 @@ export const DEFAULT_GOTIPATH_BASE = 'https://apistream.gotipath.com';
 
 /** What the admin API and the console need: they answer (doctor among them) while a Gotipath secret is missing. */
 const AdminSettingsSchema = z.object({
-  ADMIN_TOKEN: z.string().check(z.minLength(16)),
+  ADMIN_TOKEN: z.string().check(z.refine((token) => token.trim().length >= 16)),
   MAX_BODY_BYTES: z.pipe(
     z._default(z.string().check(z.regex(/^\d+$/)), '1048576'),
     z.transform((s) => Number(s)),
@@ -26,8 +26,15 @@ const SettingsSchema = z.object({
 export type Settings = z.infer<typeof SettingsSchema>;
 export type AdminSettings = z.infer<typeof AdminSettingsSchema>;
 
+/**
+ * The relay's own settings: the Gotipath credentials, the admin token and the public vars (every `[vars]`
+ * entry of wrangler.toml is one; a test keeps it so). A config may not name one as a webhook or report
+ * secret: the platform (or the origin) would then hold it, and the answers would probe it.
+ */
+export const RELAY_SETTINGS: readonly string[] = Object.keys(SettingsSchema.shape);
+
 const HINTS: Record<string, string> = {
-  ADMIN_TOKEN: 'must be at least 16 characters',
+  ADMIN_TOKEN: 'must be at least 16 characters, not counting spaces around it',
   GOTIPATH_API_BASE: 'must be an http(s) URL',
   MAX_BODY_BYTES: 'must be a whole number of bytes',
 };
@@ -70,11 +77,35 @@ export function workerSecret(env: object, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Reads the named Worker secrets (a source's signing secrets); missing ones are a setup error. */
+/** Prefixes platforms put before the key itself (Standard Webhooks' and Stripe's `whsec_`). */
+const KEY_PREFIXES = ['whsec_'];
+
+/**
+ * Why a secret's value could not sign anything, or undefined: blank, or a key prefix with nothing after it
+ * (`whsec_` alone would be an empty HMAC key, which anyone can sign with). Never quotes the value.
+ */
+export function secretValueProblem(value: string): string | undefined {
+  if (value.trim() === '') return 'is empty or only whitespace';
+  const prefix = KEY_PREFIXES.find((p) => value.startsWith(p));
+  if (prefix !== undefined && value.slice(prefix.length).trim() === '') return `holds only the prefix "${prefix}"`;
+  return undefined;
+}
+
+/**
+ * A Worker secret the config names for `owner` (`source "x"`), or a setup error (a 500; the detail names the
+ * secret, never its value): one of the relay's own settings, not set, blank, or a key prefix alone.
+ */
+export function requireSecret(env: object, name: string, owner: string): string {
+  if (RELAY_SETTINGS.includes(name))
+    throw misconfigured(`${owner} names ${name}, one of the relay's own settings, as its secret`);
+  const value = workerSecret(env, name);
+  if (value === undefined) throw misconfigured(`${owner} names secret ${name}, which is not set`);
+  const problem = secretValueProblem(value);
+  if (problem) throw misconfigured(`${owner}: secret ${name} ${problem}`);
+  return value;
+}
+
+/** Reads the named Worker secrets (a source's signing secrets); a missing or unusable one is a setup error. */
 export function readSecrets(env: object, names: readonly string[], sourceId: string): string[] {
-  return names.map((name) => {
-    const value = workerSecret(env, name);
-    if (value === undefined) throw misconfigured(`source "${sourceId}" names secret ${name}, which is not set`);
-    return value;
-  });
+  return names.map((name) => requireSecret(env, name, `source "${sourceId}"`));
 }

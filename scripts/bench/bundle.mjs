@@ -14,6 +14,7 @@ const TRIVIAL = `
 import { DurableObject } from 'cloudflare:workers';
 export class PurgeScheduler extends DurableObject {}
 export class SourceState extends DurableObject {}
+export class AuthThrottle extends DurableObject {}
 export default { fetch: () => new Response('{}', { headers: { 'content-type': 'application/json' } }) };`;
 
 /**
@@ -39,6 +40,7 @@ function options(script) {
     durableObjects: {
       PURGE_SCHEDULER: { className: 'PurgeScheduler', useSQLite: true },
       SOURCE_STATE: { className: 'SourceState', useSQLite: true },
+      AUTH_THROTTLE: { className: 'AuthThrottle', useSQLite: true },
     },
     bindings: BENCH_SECRETS,
     cf: false,

@@ -81,6 +81,7 @@ export async function startMiniflare(outdir, file, bindings) {
       SOURCE_STATE: { className: 'SourceState', useSQLite: true },
       // The account's general limit (4 requests/s): without it every scheduler alarm fails before sending.
       ACCOUNT_LIMITER: { className: 'AccountLimiter', useSQLite: true },
+      AUTH_THROTTLE: { className: 'AuthThrottle', useSQLite: true },
     },
     bindings,
     // The relay logs a line per webhook; it is written (as in production) but not shown.

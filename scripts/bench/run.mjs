@@ -4,6 +4,7 @@ import { benchBundle } from './bundle.mjs';
 import { benchFreshness } from './freshness.mjs';
 import { benchHotPath } from './hot-path.mjs';
 import { printTable } from './lib.mjs';
+import { benchSitemap } from './sitemap.mjs';
 import { benchThroughput } from './throughput.mjs';
 import { benchUpstream } from './upstream.mjs';
 
@@ -13,6 +14,7 @@ const PARTS = {
   upstream: benchUpstream,
   bundle: benchBundle,
   freshness: benchFreshness,
+  sitemap: benchSitemap,
 };
 
 /** @param {string} name @returns {name is keyof typeof PARTS} */

@@ -1,5 +1,6 @@
 // Request bodies the admin API accepts, validated at the boundary.
 import * as z from 'zod/mini';
+import { nestsDeeperThan } from '../lib/json-depth';
 import { badRequest } from '../errors';
 import { describeIssue, formatPath } from '../rules/schema';
 
@@ -30,10 +31,25 @@ export const DeadLetterBody = z.union([
   z.strictObject({ all: z.literal(true) }),
 ]);
 
+/**
+ * Deepest nesting an admin body may have. Far above any config or payload (a config's conditions nest a few
+ * levels); it keeps every later step able to serialize the value (JSON.stringify recurses, and a list nested
+ * 100,000 deep overflows the stack: issue 14, F9).
+ */
+export const MAX_ADMIN_JSON_DEPTH = 1000;
+
 /** Parses a JSON body; anything else is a 400 with the one message every admin route gives. */
 export async function readJsonValue(request: Request): Promise<unknown> {
+  let text: string;
   try {
-    return await request.json();
+    text = await request.text();
+  } catch {
+    throw badRequest('the request body could not be read to its end');
+  }
+  if (nestsDeeperThan(text, MAX_ADMIN_JSON_DEPTH))
+    throw badRequest(`body nests lists or objects more than ${MAX_ADMIN_JSON_DEPTH} levels deep`);
+  try {
+    return JSON.parse(text);
   } catch {
     throw badRequest('body is not valid JSON');
   }

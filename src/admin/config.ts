@@ -6,22 +6,31 @@ import { staticDocument } from '../lib/assets';
 import { log } from '../lib/log';
 import { parseConfig, type RelayConfig } from '../rules/schema';
 import { saveConfig } from '../rules/store';
-import { workerSecret } from '../settings';
+import { secretValueProblem, workerSecret } from '../settings';
 import { readJsonValue } from './bodies';
 import { requireConfig } from './lookup';
 
-/** Secrets a config names that the Worker does not have: saved anyway, but worth a warning. */
-function missingSecrets(env: Env, config: RelayConfig): string[] {
-  const tagSecrets = Object.entries(config.distributions).flatMap(([name, d]) =>
-    d.tags.reportSecret && workerSecret(env, d.tags.reportSecret) === undefined
-      ? [`distribution "${name}": Worker secret ${d.tags.reportSecret} (tags.reportSecret) is not set`]
-      : [],
-  );
+/** What is wrong with a secret the config names, as a warning (never its value), or undefined. */
+function secretWarning(env: Env, name: string, label = name): string | undefined {
+  const value = workerSecret(env, name);
+  if (value === undefined) return `Worker secret ${label} is not set`;
+  const problem = secretValueProblem(value);
+  return problem && `Worker secret ${label} ${problem}: its requests are answered 500 until it is set`;
+}
+
+/** Secrets a config names that the Worker does not have, or that are blank: saved anyway, but worth a warning. */
+function secretWarnings(env: Env, config: RelayConfig): string[] {
+  const tagSecrets = Object.entries(config.distributions).flatMap(([name, d]) => {
+    const secret = d.tags.reportSecret;
+    const warning = secret && secretWarning(env, secret, `${secret} (tags.reportSecret)`);
+    return warning ? [`distribution "${name}": ${warning}`] : [];
+  });
   return [
     ...Object.entries(config.sources).flatMap(([id, s]) =>
-      s.secrets
-        .filter((name) => workerSecret(env, name) === undefined)
-        .map((name) => `source "${id}": Worker secret ${name} is not set`),
+      s.secrets.flatMap((name) => {
+        const warning = secretWarning(env, name);
+        return warning ? [`source "${id}": ${warning}`] : [];
+      }),
     ),
     ...tagSecrets,
   ];
@@ -53,8 +62,8 @@ export const configRoutes = new Hono<{ Bindings: Env }>()
     }
     // `?dryRun=1` validates only (the console's check and `purge-relay config validate`): nothing is saved.
     if (/^(1|true)$/.test(c.req.query('dryRun') ?? ''))
-      return c.json({ valid: true, warnings: missingSecrets(c.env, parsed.config) });
+      return c.json({ valid: true, warnings: secretWarnings(c.env, parsed.config) });
     const saved = await saveConfig(c.env.CONFIG, document, Date.now(), { config: parsed.config });
     log('info', 'config saved', { version: saved.version, rules: saved.config.rules.length });
-    return c.json({ version: saved.version, savedAt: saved.savedAt, warnings: missingSecrets(c.env, parsed.config) });
+    return c.json({ version: saved.version, savedAt: saved.savedAt, warnings: secretWarnings(c.env, parsed.config) });
   });

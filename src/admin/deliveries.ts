@@ -1,8 +1,9 @@
 // Admin: the recent webhooks of every configured source (or one), newest first, from each SourceState's
-// Deliveries log; `?event=` gives the deliveries that carried one event.
+// Deliveries log: verified deliveries, and apart from them the refusals and repeats counted per minute and
+// reason (so a flood of unsigned requests cannot push an accepted delivery out); `?event=` gives one event's.
 import { Hono } from '../lib/hono';
 import { badRequest } from '../errors';
-import { DELIVERY_LOG_LIMIT, type DeliveryEntry } from '../sources/recent-deliveries';
+import { DELIVERY_LOG_LIMIT, type DeliveryEntry, type RefusalRow } from '../sources/recent-deliveries';
 import { sourceStateFor } from '../sources/state';
 import { requireConfig, requireSource } from './lookup';
 
@@ -26,17 +27,23 @@ export const deliveryRoutes = new Hono<{ Bindings: Env }>().get('/deliveries', a
     : Object.keys((await requireConfig(c.env)).config.sources);
   // A source whose log cannot be read is left out and named, so one broken object does not hide the rest.
   const unreadable: string[] = [];
-  const lists = await Promise.all(
+  const logs = await Promise.all(
     sources.map((s) =>
       sourceStateFor(c.env, s)
-        .recentDeliveries(limit, eventId)
-        .catch(() => (unreadable.push(s), [] as DeliveryEntry[])),
+        .deliveryLog(limit, eventId)
+        .catch(() => (unreadable.push(s), { deliveries: [] as DeliveryEntry[], refusals: [] as RefusalRow[] })),
     ),
   );
-  const deliveries = lists
-    .flat()
-    .filter((e) => outcome === undefined || e.outcome === outcome)
+  const wanted = (e: { outcome: string }) => outcome === undefined || e.outcome === outcome;
+  const deliveries = logs
+    .flatMap((l) => l.deliveries)
+    .filter(wanted)
     .sort((a, b) => b.at - a.at)
     .slice(0, limit);
-  return c.json({ deliveries, unreadable });
+  const refusals = logs
+    .flatMap((l) => l.refusals)
+    .filter(wanted)
+    .sort((a, b) => b.lastAt - a.lastAt)
+    .slice(0, limit);
+  return c.json({ deliveries, refusals, unreadable });
 });

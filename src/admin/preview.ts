@@ -12,6 +12,7 @@ import { matchEvent, type MatchResult, type MemoryItem } from '../rules/matcher'
 import type { DocumentKey } from '../sources/memory';
 import { planMemory } from '../sources/memory-plan';
 import { recallEachOr503 } from '../sources/state';
+import { shown } from '../rules/conditions';
 import { PreviewBody, readJson } from './bodies';
 import { requireSource } from './lookup';
 import { withTagExpansion } from './tag-preview';
@@ -27,6 +28,9 @@ function toHeaders(record: Record<string, string>): Headers {
   }
   return headers;
 }
+
+/** The event as the preview shows it: any real payload whole; a hostile one cut short ("…"). */
+const PREVIEW_LIMITS = { depth: 32, scalars: 20_000, chars: 100_000 };
 
 const sameKey = (a: DocumentKey, b: DocumentKey) => a.id === b.id && a.type === b.type;
 
@@ -68,7 +72,14 @@ export const previewRoutes = new Hono<{ Bindings: Env }>().post('/preview', asyn
     events.map(async (event, i) => {
       const { matches, misses, otherRules } = results[i]!;
       const remembered = rememberedOf(event, results[i]!, keys, recalled, plan);
-      return { event, matches: await withTagExpansion(c.env, loaded.config, matches), misses, otherRules, remembered };
+      return {
+        // Bounded: a payload may nest lists deeper than JSON.stringify can go (the rules read it within budgets too).
+        event: shown(event, PREVIEW_LIMITS),
+        matches: await withTagExpansion(c.env, loaded.config, matches),
+        misses,
+        otherRules,
+        remembered,
+      };
     }),
   );
   // The first event's explanation stays at the top level (as it was before deliveries carried several).

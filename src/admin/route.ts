@@ -1,6 +1,6 @@
 // The admin API under /admin, every route behind the bearer token.
 import { Hono } from '../lib/hono';
-import { requireAdmin } from './auth';
+import { requireAdmin, type AdminEnv } from './auth';
 import { configRoutes } from './config';
 import { versionRoutes } from './config-versions';
 import { deliveryRoutes } from './deliveries';
@@ -10,7 +10,7 @@ import { previewRoutes } from './preview';
 import { schedulerRoutes } from './scheduler';
 import { tagRoutes } from './tags';
 
-export const adminRoutes = new Hono<{ Bindings: Env }>()
+export const adminRoutes = new Hono<AdminEnv>()
   .use('*', requireAdmin)
   .route('/', configRoutes)
   .route('/', versionRoutes)

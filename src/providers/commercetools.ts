@@ -20,10 +20,14 @@ const Options = z.discriminatedUnion('push', [
     /** The push subscription's audience (its OIDC token `aud`). */
     audience: z.string().check(z.minLength(1)),
     /**
-     * The service account the push subscription authenticates as (the token's `email`). Required: any
-     * Google account can mint a Google-signed token for the relay's URL as audience (SECURITY.md, F1).
+     * The service account the push subscription authenticates as (the token's `email`). Required on save
+     * (`saveProblems`): any Google account can mint a Google-signed token for the relay's URL as audience
+     * (SECURITY.md, F1). Optional here only so that a config stored before the rule still loads; its
+     * Pub/Sub deliveries are then refused as a setup error until the account is set.
      */
-    serviceAccount: z.string({ error: SERVICE_ACCOUNT }).check(z.regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, SERVICE_ACCOUNT)),
+    serviceAccount: z.optional(
+      z.string({ error: SERVICE_ACCOUNT }).check(z.regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, SERVICE_ACCOUNT)),
+    ),
     jwksUrl: z._default(KEY_URL, 'https://www.googleapis.com/oauth2/v3/certs'),
   }),
   z.strictObject({
@@ -112,7 +116,15 @@ export const commercetools: WebhookProvider<CommercetoolsOptions> = {
   audit: {
     // SNS certificates are named by each message (within certUrlPattern): there is no URL to check ahead.
     keyUrls: (options) => (options.push === 'pubsub' ? [{ url: options.jwksUrl, algorithm: RS256 }] : []),
+    weakness: (options) =>
+      options.push === 'pubsub' && options.serviceAccount === undefined
+        ? 'its Pub/Sub deliveries are refused until options.serviceAccount names the push subscription’s service account (without it any Google account could sign them)'
+        : undefined,
   },
+  saveProblems: (options) =>
+    options.push === 'pubsub' && options.serviceAccount === undefined
+      ? [{ path: ['serviceAccount'], message: SERVICE_ACCOUNT }]
+      : [],
   // SNS signs the publish time and keeps it on every retry, which its delivery policies bound to 3,600 s
   // in total (docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html): two hours cover them.
   // A Pub/Sub token lives an hour (`exp` is checked too), so its `iat` is never older than that anyway.

@@ -1,6 +1,6 @@
 // The cloud push destinations commercetools subscriptions deliver through: Google Pub/Sub push (an OIDC
 // JWT in Authorization) and AWS SNS (a signature in the message, checked with the signing certificate).
-import { unauthorized } from '../errors';
+import { misconfigured, unauthorized } from '../errors';
 import { fromBase64, utf8 } from '../lib/bytes';
 import { verifyWithAny } from '../lib/crypto';
 import { decodeJsonPart, jwsSegments, verifyRs256 } from './jws';
@@ -11,7 +11,7 @@ import type { WebhookRequest } from './types';
 export interface PubSubOptions {
   jwksUrl: string;
   audience: string;
-  serviceAccount: string;
+  serviceAccount?: string;
 }
 
 /** What a push destination's check needs of the delivery's context. */
@@ -41,8 +41,11 @@ export async function verifyPubSubPush(
   await verifyRs256({ header, unencodedPayload: false, signature, data, source, jwksUrl: options.jwksUrl }, now);
   if (!GOOGLE_ISSUERS.has(String(claims.iss))) throw unauthorized('token issuer is not Google');
   if (claims.aud !== options.audience) throw unauthorized('token audience is not the configured audience');
-  // Any Google account can mint a token for our URL: only the configured, verified identity counts (F1).
-  if (typeof options.serviceAccount !== 'string' || claims.email !== options.serviceAccount) {
+  // Any Google account can mint a token for our URL: only the configured, verified identity counts (F1). A
+  // config stored before the account was required has none: a setup error (500, so Pub/Sub keeps retrying).
+  if (options.serviceAccount === undefined)
+    throw misconfigured(`source "${source}" is a Pub/Sub push source without options.serviceAccount`);
+  if (claims.email !== options.serviceAccount) {
     throw unauthorized('token was not issued to the configured service account');
   }
   if (claims.email_verified !== true) throw unauthorized('token email is not verified (email_verified must be true)');

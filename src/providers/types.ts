@@ -119,6 +119,12 @@ export interface WebhookProvider<Options = Record<string, unknown>> {
    * answered 200 without verifying or queuing anything; returns what to answer, or undefined.
    */
   ping?(request: WebhookRequest): Record<string, unknown> | undefined;
+  /**
+   * Problems with these options that refuse a config when it is saved, but not one already stored (a rule
+   * added later: the stored config still loads, and `verify` refuses that source's deliveries as a setup error).
+   * Given the options as written, parsed or not, so that every problem is reported at once.
+   */
+  saveProblems?(options: Readonly<Record<string, unknown>>): { path: PropertyKey[]; message: string }[];
   /** What `doctor` checks of a source of this provider: its secret's rule, key URLs, weak options. */
   readonly audit?: ProviderAudit<Options>;
 }

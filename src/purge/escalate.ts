@@ -50,14 +50,15 @@ function absorb(groups: Map<string, string[]>): void {
  * Folds paths into at most `max` patterns under their common prefixes. Groups start at each path's
  * own segments; the deepest are lifted one segment at a time until at most `max` remain or all are
  * at `minDepth` segments; then the `max` largest are kept and the other paths come back in `rest`.
- * A pattern never has fewer than `minDepth` segments, so paths shallower than that are never folded.
+ * A pattern never has fewer than `minDepth` segments, so paths shallower than that are never folded; nor is a
+ * path whose segments hold a `*`: in a pattern it would be a wildcard (`/*` folded to `/**` is the whole site).
  */
 export function foldPaths(paths: readonly string[], max: number, minDepth: number): { groups: FoldGroup[]; rest: string[] } {
   const groups = new Map<string, string[]>();
   const rest: string[] = [];
   for (const path of paths) {
     const key = segmentsOf(path);
-    if (depthOf(key) < minDepth) rest.push(path);
+    if (depthOf(key) < minDepth || key.includes('*')) rest.push(path);
     else groups.set(key, [...(groups.get(key) ?? []), path]);
   }
   absorb(groups);

@@ -80,8 +80,10 @@ export function createGotipathClient(options: GotipathClientOptions): GotipathCl
 
   async function send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<CallOutcome> {
     try {
+      // Never follow a redirect: fetch would carry the X-Auth-* headers to whatever host it names.
       const response = await doFetch(`${base}${path}`, {
         method,
+        redirect: 'manual',
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(options.api.timeoutMs),

@@ -10,7 +10,12 @@ export interface WarmOptions {
   onResponse?: (path: string, response: Response) => void;
 }
 
-/** Fetches every path, reading each body to its end so the edge stores the whole object; returns each status (0: no answer). */
+/**
+ * Fetches every path, reading each body to its end so the edge stores the whole object; returns each status (0: no
+ * answer). Redirects are never followed (`redirect: "manual"`): a `Location` is the origin's (or an editor's) to
+ * choose and may name a host the config does not, so the relay would fetch it; the 3xx itself is what the CDN
+ * caches for that path, so it counts as warmed.
+ */
 export async function warmPaths(paths: readonly string[], options: WarmOptions): Promise<number[]> {
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -19,7 +24,10 @@ export async function warmPaths(paths: readonly string[], options: WarmOptions):
   const worker = async () => {
     for (let i = next++; i < paths.length; i = next++) {
       try {
-        const response = await doFetch(`${base}${paths[i]}`, { signal: AbortSignal.timeout(options.timeoutMs) });
+        const response = await doFetch(`${base}${paths[i]}`, {
+          redirect: 'manual',
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
         options.onResponse?.(paths[i]!, response);
         await response.body?.pipeTo(new WritableStream());
         statuses[i] = response.status;

@@ -1,17 +1,27 @@
 // Config checks that need the whole document: references between sections, templates, conditions, cron.
 import { parseCron } from '../lib/cron-expression';
 import { getProvider } from '../providers/registry';
+import { RELAY_SETTINGS } from '../settings';
 import { describeIssue } from './issues';
 import { OPERATOR_NAMES } from './operators';
 import { MAX_PAGES, type Condition, type PathEntry, type RuleConfig } from './rule-schema';
+import { patternTemplateProblem, templateHasDotSegment } from './path-safety';
 import { compileTemplate } from './template';
 
 type Key = PropertyKey;
-export type Issue = { message: string; path: Key[] };
+/**
+ * One problem at its field. `onSave`: a check added after configs were already stored (issue 14). A document
+ * being saved is refused for it; a stored version is still loaded (refusing it would fail every webhook of
+ * every source), and the same guard acts at run time on what it concerns instead.
+ */
+export type Issue = { message: string; path: Key[]; onSave?: true };
 
 /** The parts of the parsed document these checks read. */
 export interface CheckedDocument {
-  distributions: Record<string, unknown>;
+  distributions: Record<
+    string,
+    { foldDepth: number; tags: { reportSecret?: string }; verify?: { originHeader?: { secret: string } } }
+  >;
   sources: Record<string, { provider: string; secrets: string[]; options: Record<string, unknown> }>;
   locales: Record<string, string>;
   rules: RuleConfig[];
@@ -36,10 +46,26 @@ export function templateProblem(template: string, entry: Partial<PathEntry>, has
   return undefined;
 }
 
-function checkEntry(entry: string | PathEntry, path: Key[], hasLocales: boolean, issues: Issue[]) {
+/** F5: a template's own text with a dot segment, and a pattern a payload value could widen (path-safety.ts). */
+function safetyProblem(template: string, kind: PathEntry['kind'] | undefined, foldDepth: number): string | undefined {
+  let compiled;
+  try {
+    compiled = compileTemplate(template);
+  } catch {
+    return undefined; // reported by templateProblem
+  }
+  if (templateHasDotSegment(compiled)) return 'a path template may not hold "." or ".." segments';
+  return kind === 'pattern' ? patternTemplateProblem(compiled, foldDepth) : undefined;
+}
+
+function checkEntry(entry: string | PathEntry, path: Key[], hasLocales: boolean, foldDepth: number, issues: Issue[]) {
   const e: Partial<PathEntry> = typeof entry === 'string' ? {} : entry;
-  const problem = templateProblem(typeof entry === 'string' ? entry : entry.path, e, hasLocales);
-  if (problem) issues.push({ path: typeof entry === 'string' ? path : [...path, 'path'], message: problem });
+  const at = typeof entry === 'string' ? path : [...path, 'path'];
+  const template = typeof entry === 'string' ? entry : entry.path;
+  const problem = templateProblem(template, e, hasLocales);
+  if (problem) issues.push({ path: at, message: problem });
+  const unsafe = safetyProblem(template, e.kind, foldDepth);
+  if (unsafe) issues.push({ path: at, message: unsafe, onSave: true });
   if (e.kind === 'pattern' && e.prefetch)
     issues.push({ path: [...path, 'prefetch'], message: 'a pattern cannot be prefetched; list the URL separately' });
   if (e.pages && e.pages.to < e.pages.from) issues.push({ path: [...path, 'pages', 'to'], message: 'must be >= pages.from' });
@@ -68,8 +94,9 @@ function checkRules(config: CheckedDocument, issues: Issue[]) {
       if (!(s in config.sources)) issues.push({ path: [...at, 'match', 'sources', j], message: `unknown source "${s}"` });
     });
     rule.match.where?.forEach((c, j) => checkCondition(c, [...at, 'match', 'where', j], issues));
-    rule.purge.forEach((entry, j) => checkEntry(entry, [...at, 'purge', j], hasLocales, issues));
-    rule.prefetch.forEach((t, j) => checkEntry(t, [...at, 'prefetch', j], hasLocales, issues));
+    const foldDepth = config.distributions[rule.distribution]?.foldDepth ?? 1;
+    rule.purge.forEach((entry, j) => checkEntry(entry, [...at, 'purge', j], hasLocales, foldDepth, issues));
+    rule.prefetch.forEach((t, j) => checkEntry(t, [...at, 'prefetch', j], hasLocales, foldDepth, issues));
     rule.tags.forEach((t, j) => {
       const problem = templateProblem(`/${t}`, {}, hasLocales);
       if (problem) issues.push({ path: [...at, 'tags', j], message: problem });
@@ -77,14 +104,42 @@ function checkRules(config: CheckedDocument, issues: Issue[]) {
   });
 }
 
-export function crossCheck(config: CheckedDocument): Issue[] {
+/** I5: a source or a report may not name one of the relay's own settings as its secret. */
+function checkSecretNames(config: CheckedDocument, issues: Issue[]) {
+  const own = (name: string) =>
+    `${name} is one of the relay's own settings (${RELAY_SETTINGS.join(', ')}); name a Worker secret of its own`;
+  for (const [sourceId, source] of Object.entries(config.sources))
+    source.secrets.forEach((name, j) => {
+      if (RELAY_SETTINGS.includes(name))
+        issues.push({ path: ['sources', sourceId, 'secrets', j], message: own(name), onSave: true });
+    });
+  for (const [name, d] of Object.entries(config.distributions)) {
+    const secret = d.tags.reportSecret;
+    if (secret !== undefined && RELAY_SETTINGS.includes(secret))
+      issues.push({ path: ['distributions', name, 'tags', 'reportSecret'], message: own(secret), onSave: true });
+    const header = d.verify?.originHeader?.secret;
+    if (header !== undefined && RELAY_SETTINGS.includes(header))
+      issues.push({ path: ['distributions', name, 'verify', 'originHeader', 'secret'], message: own(header), onSave: true });
+  }
+}
+
+/** Every problem across the document; `stored` leaves out the checks made only when a document is saved. */
+export function crossCheck(config: CheckedDocument, options: { stored?: boolean } = {}): Issue[] {
+  const issues = allIssues(config);
+  return options.stored ? issues.filter((i) => !i.onSave) : issues;
+}
+
+function allIssues(config: CheckedDocument): Issue[] {
   const issues: Issue[] = [];
+  checkSecretNames(config, issues);
   for (const [sourceId, source] of Object.entries(config.sources)) {
     const provider = getProvider(source.provider);
     const parsed = provider?.options.safeParse(source.options);
     for (const issue of parsed?.success === false ? parsed.error.issues : []) {
       issues.push({ path: ['sources', sourceId, 'options', ...issue.path], message: describeIssue(issue) });
     }
+    const later = provider?.saveProblems?.(source.options) ?? [];
+    for (const p of later) issues.push({ path: ['sources', sourceId, 'options', ...p.path], message: p.message, onSave: true });
     // Providers verifying with public keys alone (JWKS, certificates) need no secret; all others do.
     if (source.secrets.length === 0 && parsed?.success && provider?.usesSecrets?.(parsed.data) !== false) {
       issues.push({ path: ['sources', sourceId, 'secrets'], message: 'must name at least one Worker secret' });

@@ -1,6 +1,7 @@
 // Fills a rule's path entries from an event: per locale, per previous values, per list element, per page.
 import type { ContentEvent } from '../providers/types';
 import { isBlank, resolve } from './conditions';
+import { hasDotSegment, wideningVariable } from './path-safety';
 import type { CompiledTemplate, TemplateValue } from './template';
 
 /** Most paths one entry may produce for one event; past it the rest are dropped (and reported). */
@@ -20,6 +21,10 @@ export interface CompiledEntry {
   pages?: { from: number; to: number };
   /** Reads the document's own values, so its paths are remembered for the next change. */
   dependent: boolean;
+  /** Why every path of this entry is refused (a pattern a payload could widen: path-safety.ts), or undefined. */
+  refused?: string;
+  /** A cache tag, not a path: the path checks do not apply. */
+  tag?: true;
 }
 
 export const isDependent = (t: CompiledTemplate) => t.variables.some((v) => !REPRODUCIBLE.has(v));
@@ -111,9 +116,11 @@ function dimensions(entry: CompiledEntry, scope: Scope): [string, TemplateValue[
     const value = resolve(scope.vars, name);
     if (value === UNSIGNED) return `${name} (it comes from a header the platform does not sign)`;
     if (blank(name, value)) return name;
+    // A list's usable elements are its scalars (lists and objects inside it have no form in a path).
+    const scalars = Array.isArray(value) ? [...new Set(value.filter((v) => !isBlank(v) && typeof v !== 'object'))] : [value];
+    if (scalars.length === 0) return name;
     const fanOut = Array.isArray(value) && entry.template.uses.some((u) => u.name === name && !u.explode);
-    const values = fanOut ? [...new Set((value as unknown[]).filter((v) => !isBlank(v) && typeof v !== 'object'))] : [value];
-    if (values.length === 0) return name;
+    const values = fanOut ? scalars : [value];
     dims.push([name, values as TemplateValue[]]);
   }
   return dims;
@@ -123,24 +130,40 @@ export interface Expansion {
   paths: string[];
   /** Why the entry produced nothing (or less) for this scope: a variable without a value, a bad path. */
   reason?: string;
+  /** Why a path was refused for safety: a dot segment, a pattern a value would widen (path-safety.ts). */
+  refused?: string;
   truncated?: true;
+}
+
+/** Why a produced path is refused for safety, or undefined. */
+function refusal(entry: CompiledEntry, path: string, pieces: Parameters<typeof wideningVariable>[0]): string | undefined {
+  if (entry.tag) return undefined;
+  if (hasDotSegment(path)) return `gives ${JSON.stringify(path)}, which holds a "." or ".." segment`;
+  const widening = entry.kind === 'pattern' ? wideningVariable(pieces) : undefined;
+  if (widening === undefined) return undefined;
+  return `{${widening}} gives nothing but "/", which would widen the pattern to ${JSON.stringify(path)}`;
 }
 
 /** Every path an entry gives for one scope: the cartesian product of its variables' values, capped. */
 export function expandEntry(entry: CompiledEntry, scope: Scope, budget = MAX_PATHS_PER_ENTRY): Expansion {
+  if (entry.refused) return { paths: [], refused: entry.refused };
   const dims = dimensions(entry, scope);
   if (typeof dims === 'string') return { paths: [], reason: `no value for ${dims}` };
   const paths: string[] = [];
   let reason: string | undefined;
+  let refused: string | undefined;
   const chosen: Record<string, TemplateValue> = {};
   const walk = (d: number): boolean => {
     if (d === dims.length) {
       if (paths.length >= budget) return false;
-      const path = entry.template.expand((name) =>
+      const pieces = entry.template.expandPieces((name) =>
         name in chosen ? chosen[name] : (resolve(scope.vars, name) as TemplateValue),
       );
-      if (path.startsWith('/')) paths.push(path);
-      else reason ??= `gives ${JSON.stringify(path)}, which does not start with "/"`;
+      const path = pieces.map((p) => p.text).join('');
+      const unsafe = path.startsWith('/') ? refusal(entry, path, pieces) : undefined;
+      if (!path.startsWith('/')) reason ??= `gives ${JSON.stringify(path)}, which does not start with "/"`;
+      else if (unsafe) refused ??= unsafe;
+      else paths.push(path);
       return true;
     }
     const [name, values] = dims[d]!;
@@ -151,5 +174,5 @@ export function expandEntry(entry: CompiledEntry, scope: Scope, budget = MAX_PAT
     return true;
   };
   const done = walk(0);
-  return { paths, ...(reason && { reason }), ...(!done && { truncated: true as const }) };
+  return { paths, ...(reason && { reason }), ...(refused && { refused }), ...(!done && { truncated: true as const }) };
 }

@@ -1,6 +1,6 @@
 // Matches a ContentEvent against the rules (through the index) and fills their path entries: pure, no I/O.
 import type { ContentEvent } from '../providers/types';
-import { failure, resolve } from './conditions';
+import { failure, resolve, shown } from './conditions';
 import {
   conditionScope,
   eventScopes,
@@ -13,6 +13,7 @@ import {
 import { buildIndex, candidates, type RuleIndex } from './rule-index';
 import { PRIORITY, type RuleConfig } from './rule-schema';
 import type { RelayConfig } from './schema';
+import { patternTemplateProblem } from './path-safety';
 import { compileTemplate } from './template';
 import { compileTag, fillTagTemplates } from './rule-tags';
 
@@ -40,8 +41,12 @@ export interface RuleMatch {
   paths: ProducedPath[];
   /** Cache tags the rule names, filled from the event; the scheduler expands them at send time. */
   tags: string[];
-  /** Templates that gave no path for a locale, and why (a variable without a value, say). */
-  skipped: { template: string; reason: string; locale?: string }[];
+  /**
+   * Templates that gave no path for a locale, and why (a variable without a value, say). `refused`: a path
+   * refused for safety (a dot segment, a pattern a value would widen: rules/path-safety.ts); recorded with the
+   * delivery, and counted from the previous values too.
+   */
+  skipped: { template: string; reason: string; locale?: string; refused?: true }[];
   /** Templates whose lists produced more than MAX_PATHS_PER_ENTRY paths: the rest were dropped. */
   truncated?: string[];
   /** (explain) Each variable's value, per locale and for the previous values. */
@@ -77,12 +82,15 @@ export interface CompiledConfig {
 /** Up to this many rules, explain lists why every rule missed; past it, only the indexed candidates. */
 export const EXPLAIN_ALL_UP_TO = 100;
 
-function compileEntries(rule: RuleConfig): CompiledEntry[] {
+function compileEntries(rule: RuleConfig, foldDepth: number): CompiledEntry[] {
   const purge = rule.purge.map((spec, i): CompiledEntry => {
     const e = typeof spec === 'string' ? { path: spec, kind: 'url' as const, prefetch: false } : spec;
     const template = compileTemplate(e.path);
     const priority = PRIORITY[e.priority ?? (i === 0 && !e.pages ? 'page' : 'listing')];
-    return { template, kind: e.kind, priority, prefetch: e.prefetch, pages: e.pages, dependent: isDependent(template) };
+    // Refused on save; a version stored before that check is refused here, entry by entry.
+    const refused = e.kind === 'pattern' ? patternTemplateProblem(template, foldDepth) : undefined;
+    const dependent = isDependent(template);
+    return { template, kind: e.kind, priority, prefetch: e.prefetch, pages: e.pages, dependent, ...(refused && { refused }) };
   });
   const prefetch = rule.prefetch.map((t): CompiledEntry => ({
     template: compileTemplate(t),
@@ -97,7 +105,12 @@ function compileEntries(rule: RuleConfig): CompiledEntry[] {
 export function compileConfig(config: RelayConfig): CompiledConfig {
   return {
     config,
-    rules: config.rules.map((rule) => ({ rule, entries: compileEntries(rule), tags: rule.tags.map(compileTag) })),
+    rules: config.rules.map((rule) => ({
+      rule,
+      // A rule naming an unknown distribution is refused on save; foldDepth's least (1) stands in for it.
+      entries: compileEntries(rule, config.distributions[rule.distribution]?.foldDepth ?? 1),
+      tags: rule.tags.map(compileTag),
+    })),
     index: buildIndex(config.rules),
   };
 }
@@ -121,6 +134,12 @@ export function whyNot(rule: RuleConfig, event: ContentEvent, scope = conditionS
     if (why) return why;
   }
   return undefined;
+}
+
+/** A path refused for safety, once per template and reason (every scope, the previous values' too). */
+function noteRefusal(match: RuleMatch, template: string, reason: string, locale: string | undefined) {
+  if (match.skipped.some((s) => s.refused && s.template === template && s.reason === reason)) return;
+  match.skipped.push({ template, reason, ...(locale && { locale }), refused: true });
 }
 
 function remember(memory: Map<string, MemoryItem>, item: MemoryItem) {
@@ -153,6 +172,7 @@ function applyRule(
       if (x.truncated) (match.truncated ??= []).push(entry.template.source);
       if (x.reason && !scope.previous)
         match.skipped.push({ template: entry.template.source, reason: x.reason, ...(scope.locale && { locale: scope.locale }) });
+      if (x.refused) noteRefusal(match, entry.template.source, x.refused, scope.locale);
       for (const path of x.paths) {
         const key = `${entry.kind} ${path}`;
         const seen = byKey.get(key);
@@ -179,7 +199,17 @@ function applyRule(
 
 function valuesOf(entries: readonly CompiledEntry[], scope: Scope): Record<string, unknown> {
   const names = new Set(entries.flatMap((e) => e.template.variables).filter((n) => n !== 'page'));
-  return Object.fromEntries([...names].map((n) => [n, resolve(scope.vars, n) ?? null]));
+  return Object.fromEntries([...names].map((n) => [n, shown(resolve(scope.vars, n) ?? null)]));
+}
+
+/** Most refusals recorded with one delivery. */
+export const MAX_REFUSALS_RECORDED = 10;
+
+/** The paths the rules refused for safety (path-safety.ts), as lines for the delivery's record: `rule: template: why`. */
+export function refusals(result: MatchResult): string[] {
+  return result.matches
+    .flatMap((m) => m.skipped.filter((s) => s.refused).map((s) => `${m.ruleId}: ${s.template}: ${s.reason}`))
+    .slice(0, MAX_REFUSALS_RECORDED);
 }
 
 /** Every rule the event meets, with its paths; for the candidates that missed (and, in a small config, all others), why. */

@@ -12,7 +12,7 @@ export const MAX_TAGS_PER_RULE = 1000;
  */
 export function compileTag(template: string): CompiledEntry {
   const compiled = compileTemplate(`/${template}`);
-  return { template: compiled, kind: 'url', priority: 0, prefetch: false, dependent: false };
+  return { template: compiled, kind: 'url', priority: 0, prefetch: false, dependent: false, tag: true };
 }
 
 export interface FilledTags {

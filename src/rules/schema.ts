@@ -5,6 +5,7 @@ import { crossCheck } from './cross-check';
 import { flattenIssue, type ConfigIssue } from './issues';
 import { LOCALE_PREFIX, Rule, id } from './rule-schema';
 import { Tags } from './tags-schema';
+import { Verify } from './verify-schema';
 
 export { describeIssue, formatPath, type ConfigIssue } from './issues';
 export type { RuleConfig } from './rule-schema';
@@ -59,6 +60,8 @@ const Distribution = z
     retry: z.prefault(Retry, {}),
     /** Cache tags: learned from the origin's headers, named by rules, expanded at send time (docs/tags.md). */
     tags: z.prefault(Tags, {}),
+    /** Verification at the edge: purged pages checked fresh, purged again when stale (docs/freshness.md). */
+    verify: z.prefault(Verify, {}),
   })
   .check(
     z.refine((d) => d.warming.mode !== 'http-get' || d.publicBaseUrl !== undefined, {
@@ -68,6 +71,14 @@ const Distribution = z
     z.refine((d) => d.tags.crawl === undefined || d.publicBaseUrl !== undefined, {
       message: 'tags.crawl needs publicBaseUrl',
       path: ['publicBaseUrl'],
+    }),
+    z.refine((d) => d.verify.enabled !== true || d.publicBaseUrl !== undefined, {
+      message: 'verify.enabled needs publicBaseUrl (the site through the CDN)',
+      path: ['publicBaseUrl'],
+    }),
+    z.refine((d) => d.verify.enabled !== true || d.verify.originBaseUrl !== undefined, {
+      message: 'verify.enabled needs verify.originBaseUrl (the origin without the CDN)',
+      path: ['verify', 'originBaseUrl'],
     }),
   );
 
@@ -132,11 +143,18 @@ export const ConfigShape = z.strictObject({
   schedules: z._default(z.array(Schedule), []),
 });
 
-export const ConfigSchema = ConfigShape.check(
-  z.superRefine((config, ctx) => {
-    for (const issue of crossCheck(config)) ctx.issues.push({ code: 'custom', input: config, ...issue });
-  }),
-);
+const checked = (options: { stored?: boolean }) =>
+  ConfigShape.check(
+    z.superRefine((config, ctx) => {
+      for (const { path, message } of crossCheck(config, options))
+        ctx.issues.push({ code: 'custom', input: config, path, message });
+    }),
+  );
+
+/** A document as it is saved: every check. */
+export const ConfigSchema = checked({});
+/** A stored version as it is loaded: without the checks made only on save (cross-check.ts, `onSave`). */
+const StoredConfigSchema = checked({ stored: true });
 
 export type RelayConfig = z.infer<typeof ConfigSchema>;
 export type DistributionConfig = RelayConfig['distributions'][string];
@@ -154,10 +172,13 @@ export type ParseConfigResult = { ok: true; config: RelayConfig } | { ok: false;
 const bare = <T>(map: Record<string, T>): Record<string, T> =>
   Object.setPrototypeOf(Object.fromEntries(Object.entries(map)), null) as Record<string, T>;
 
-/** Validates a config document; every problem comes back with its exact field path. */
-export function parseConfig(input: unknown): ParseConfigResult {
+/**
+ * Validates a config document; every problem comes back with its exact field path. `stored`: a version read
+ * back from KV, judged without the checks made only on save.
+ */
+export function parseConfig(input: unknown, options: { stored?: boolean } = {}): ParseConfigResult {
   // reportInput: so a message can say what was found ("expected string, got number").
-  const result = ConfigSchema.safeParse(input, { reportInput: true });
+  const result = (options.stored ? StoredConfigSchema : ConfigSchema).safeParse(input, { reportInput: true });
   if (result.success) {
     const { distributions, sources, locales } = result.data;
     return {

@@ -53,7 +53,7 @@ async function readPointer(kv: KVNamespace): Promise<Pointer | undefined> {
 async function readVersion(kv: KVNamespace, pointer: Pointer): Promise<LoadedConfig> {
   const document = await kv.get(configVersionKey(pointer.version), 'json');
   if (document === null) throw misconfigured(`config version ${pointer.version} is missing from KV`);
-  const parsed = parseConfig(document);
+  const parsed = parseConfig(document, { stored: true });
   if (!parsed.ok) {
     const first = parsed.issues[0];
     throw misconfigured(`stored config version ${pointer.version} is invalid at ${first?.path}: ${first?.message}`);

@@ -1,5 +1,7 @@
 // RFC 6570 URI Templates (levels 1-4), compiled once, expanded per event.
-// https://www.rfc-editor.org/rfc/rfc6570 — variable names may be dotted (`fields.slug`).
+// https://www.rfc-editor.org/rfc/rfc6570 — variable names may be dotted (`fields.slug`). One deliberate
+// difference: `*` from a variable is always encoded (`%2A`), even in `{+var}`, because in a Gotipath pattern
+// `*` is the wildcard and a value must never choose what a pattern matches (issue 14, F5).
 
 export type TemplateValue =
   string | number | boolean | null | undefined | readonly TemplateValue[] | { readonly [key: string]: TemplateValue };
@@ -39,13 +41,26 @@ export interface TemplateVar {
   explode: boolean;
 }
 
+/** A template's text between expressions, or an expression with the names it reads. */
+export type TemplatePiece = { literal: string } | { op: string; names: readonly string[] };
+
+/** One piece as expanded: its text, and for an expression the names it reads. */
+export interface ExpandedPiece {
+  text: string;
+  names?: readonly string[];
+}
+
 export interface CompiledTemplate {
   readonly source: string;
+  /** The literal text and the expressions, in order. */
+  readonly pieces: readonly TemplatePiece[];
   /** Every variable name the template reads. */
   readonly variables: readonly string[];
   /** Each use of a variable, in order (a name may appear more than once). */
   readonly uses: readonly TemplateVar[];
   expand(lookup: (name: string) => TemplateValue): string;
+  /** The expansion piece by piece (joined, it is `expand`'s result): what each expression gave. */
+  expandPieces(lookup: (name: string) => TemplateValue): ExpandedPiece[];
 }
 
 export class TemplateError extends Error {
@@ -91,10 +106,11 @@ function parse(template: string): Part[] {
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 const RESERVED = /[:/?#[\]@!$&'()*+,;=]/;
 
-function encode(text: string, allowReserved: boolean): string {
+/** `keepStar`: only a template's own text may hold the wildcard `*`; from a value it is always `%2A`. */
+function encode(text: string, allowReserved: boolean, keepStar = false): string {
   let out = '';
   for (const ch of text) {
-    if (UNRESERVED.test(ch) || (allowReserved && RESERVED.test(ch))) out += ch;
+    if (UNRESERVED.test(ch) || (allowReserved && RESERVED.test(ch) && (ch !== '*' || keepStar))) out += ch;
     else out += encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   }
   // Keep existing pct-encoded triplets intact in reserved expansion, as §3.2.3 requires.
@@ -102,13 +118,16 @@ function encode(text: string, allowReserved: boolean): string {
 }
 
 function encodeLiteral(text: string): string {
-  return encode(text, true);
+  return encode(text, true, true);
 }
+
+/** A list's elements a path can hold: RFC 6570 has no form for lists or objects inside a list (§2.3), so they are left out. */
+const listed = (list: readonly TemplateValue[]) => list.filter((v) => v !== null && v !== undefined && typeof v !== 'object');
 
 const isDefined = (v: TemplateValue): boolean =>
   v !== undefined &&
   v !== null &&
-  !(Array.isArray(v) && v.length === 0) &&
+  !(Array.isArray(v) && listed(v).length === 0) &&
   !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
 
 const scalar = (v: TemplateValue): string => (typeof v === 'object' && v !== null ? '' : String(v));
@@ -121,7 +140,7 @@ function expandVar(op: Operator, spec: VarSpec, value: TemplateValue): string {
     return named(enc(spec.prefix ? [...text].slice(0, spec.prefix).join('') : text));
   }
   const entries: [string, string][] = Array.isArray(value)
-    ? value.map((v) => ['', scalar(v)])
+    ? listed(value).map((v) => ['', scalar(v)])
     : Object.entries(value).map(([k, v]) => [k, scalar(v)]);
   const isList = Array.isArray(value);
   if (!spec.explode) {
@@ -141,24 +160,25 @@ export function compileTemplate(template: string): CompiledTemplate {
   const uses = parts.flatMap((p) =>
     typeof p === 'string' ? [] : p.vars.map((v) => ({ name: v.name, op: p.opChar, explode: v.explode })),
   );
+  const expandPieces = (lookup: (name: string) => TemplateValue): ExpandedPiece[] =>
+    parts.map((part) => {
+      if (typeof part === 'string') return { text: part };
+      const pieces = part.vars
+        .map((spec) => ({ spec, value: lookup(spec.name) }))
+        .filter(({ value }) => isDefined(value))
+        .map(({ spec, value }) => expandVar(part.op, spec, value));
+      const text = pieces.length > 0 ? part.op.first + pieces.join(part.op.sep) : '';
+      return { text, names: part.vars.map((v) => v.name) };
+    });
   return {
     source: template,
+    pieces: parts.map((p) => (typeof p === 'string' ? { literal: p } : { op: p.opChar, names: p.vars.map((v) => v.name) })),
     variables: [...new Set(uses.map((u) => u.name))],
     uses,
-    expand(lookup) {
-      let out = '';
-      for (const part of parts) {
-        if (typeof part === 'string') {
-          out += part;
-          continue;
-        }
-        const pieces = part.vars
-          .map((spec) => ({ spec, value: lookup(spec.name) }))
-          .filter(({ value }) => isDefined(value))
-          .map(({ spec, value }) => expandVar(part.op, spec, value));
-        if (pieces.length > 0) out += part.op.first + pieces.join(part.op.sep);
-      }
-      return out;
-    },
+    expand: (lookup) =>
+      expandPieces(lookup)
+        .map((p) => p.text)
+        .join(''),
+    expandPieces,
   };
 }

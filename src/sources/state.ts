@@ -5,7 +5,7 @@ import { unavailable } from '../errors';
 import type { MemoryItem } from '../rules/matcher';
 import { DeliveryIds, type PriorDelivery } from './delivery-ids';
 import { PathMemory, MEMORY_MAX_AGE_MS, type DocumentKey } from './memory';
-import { RecentDeliveries, type DeliveryEntry } from './recent-deliveries';
+import { RecentDeliveries, type DeliveryEntry, type RefusalRow } from './recent-deliveries';
 
 /** What `admit` found: a redelivery's first receipt, or each document's remembered paths (in the order asked). */
 export type Admission = { prior: PriorDelivery } | { remembered: MemoryItem[][] };
@@ -53,9 +53,18 @@ export class SourceState extends DurableObject<Env> {
     this.recent.add(entry);
   }
 
-  /** The newest deliveries first, or those that carried one event id. */
+  /** The newest verified deliveries first, or those that carried one event id. */
   async recentDeliveries(limit = 100, eventId?: string): Promise<DeliveryEntry[]> {
-    return eventId === undefined ? this.recent.newest(limit) : this.recent.byEvent(eventId);
+    return eventId === undefined ? this.recent.newest(limit) : this.recent.byEvent(eventId).deliveries;
+  }
+
+  /**
+   * The Deliveries page in one call: the newest verified deliveries and, apart, the refusals and repeats counted
+   * per minute and reason (or both for one event id).
+   */
+  async deliveryLog(limit = 100, eventId?: string): Promise<{ deliveries: DeliveryEntry[]; refusals: RefusalRow[] }> {
+    if (eventId !== undefined) return this.recent.byEvent(eventId);
+    return { deliveries: this.recent.newest(limit), refusals: this.recent.refusals(limit) };
   }
 
   /**

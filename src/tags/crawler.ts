@@ -10,6 +10,12 @@ import type { TagIndex } from './tag-index';
 export const MAX_SITEMAP_BYTES = 10 * 1024 * 1024;
 /** Per-request timeout. */
 export const CRAWL_TIMEOUT_MS = 10_000;
+/**
+ * Sitemap characters one run (one Durable Object alarm) reads and parses at most: sitemaps are visited one
+ * after another and the next waits for the next run once this is reached, so a run parses at most this plus
+ * one sitemap (parsing is linear: about 20 MiB bounds a run's parse to well under a second, BENCHMARKS.md).
+ */
+export const SITEMAP_CHARS_PER_RUN = MAX_SITEMAP_BYTES;
 
 export interface CrawlProgress {
   state: 'idle' | 'running' | 'done';
@@ -40,10 +46,17 @@ async function readLimited(response: Response, limit: number): Promise<string | 
   return bytes && new TextDecoder().decode(bytes);
 }
 
+/** Where the crawl's progress is kept, and (in a Durable Object) how to wait until a write is durable. */
+export interface CrawlMeta {
+  get: () => CrawlProgress | undefined;
+  set: (p: CrawlProgress) => void;
+  sync?: () => Promise<void>;
+}
+
 export class Crawler {
   constructor(
     private readonly sql: SqlStorage,
-    private readonly meta: { get: () => CrawlProgress | undefined; set: (p: CrawlProgress) => void },
+    private readonly meta: CrawlMeta,
   ) {
     sql.exec(SCHEMA);
   }
@@ -85,17 +98,17 @@ export class Crawler {
       )
       .toArray();
     const reports: { path: string; tags: string[] }[] = [];
+    const visit = (v: Visit) => this.visit(v, `${base}${v.path}`, origin, config, reports, doFetch, progress);
+    await this.visitSitemaps(batch, visit, progress);
+    const pages = batch.filter((b) => b.kind === 'page');
     let next = 0;
     const worker = async () => {
-      for (let i = next++; i < batch.length; i = next++) {
-        const visit = batch[i]!;
-        // Only ever this origin: the stored value is a path, joined to publicBaseUrl here.
-        const ok = await this.visit(visit, `${base}${visit.path}`, origin, config, reports, doFetch, progress);
-        if (!ok) progress.errors++;
-        this.sql.exec(`UPDATE crawl_queue SET done = 1 WHERE path = ?`, visit.path);
+      for (let i = next++; i < pages.length; i = next++) {
+        await this.markDone(pages[i]!.path);
+        if ((await visit(pages[i]!)) === undefined) progress.errors++;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(crawl.concurrency, batch.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(crawl.concurrency, pages.length) }, worker));
     index.learn(reports, config.tags, now());
     progress.tagged += reports.filter((r) => r.tags.length > 0).length;
     progress.remaining = this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM crawl_queue WHERE done = 0`).one().n;
@@ -104,6 +117,32 @@ export class Crawler {
     return progress.state === 'running' ? now() + crawl.delayMs : undefined;
   }
 
+  /** Sitemaps first, one at a time, within the run's parse budget (SITEMAP_CHARS_PER_RUN); the rest wait for the next run. */
+  private async visitSitemaps(
+    batch: readonly Visit[],
+    visit: (v: Visit) => Promise<number | undefined>,
+    progress: CrawlProgress,
+  ): Promise<void> {
+    let read = 0;
+    for (const v of batch.filter((b) => b.kind === 'sitemap')) {
+      if (read >= SITEMAP_CHARS_PER_RUN) return;
+      await this.markDone(v.path);
+      const chars = await visit(v);
+      if (chars === undefined) progress.errors++;
+      else read += chars;
+    }
+  }
+
+  /**
+   * Marks a URL visited before it is fetched (and, for a sitemap, parsed), durably: a visit that crashes the
+   * object (a sitemap too costly to parse, say) is not tried again by every later alarm.
+   */
+  private async markDone(path: string): Promise<void> {
+    this.sql.exec(`UPDATE crawl_queue SET done = 1 WHERE path = ?`, path);
+    await this.meta.sync?.();
+  }
+
+  /** One URL; the characters of a sitemap read (0 for a page), or undefined when it failed. */
   private async visit(
     visit: Visit,
     url: string,
@@ -112,28 +151,28 @@ export class Crawler {
     reports: { path: string; tags: string[] }[],
     doFetch: typeof fetch,
     progress: CrawlProgress,
-  ): Promise<boolean> {
+  ): Promise<number | undefined> {
     try {
       // redirect: manual, so a redirect can never take the crawler to another host.
       const response = await doFetch(url, { redirect: 'manual', signal: AbortSignal.timeout(CRAWL_TIMEOUT_MS) });
       if (visit.kind === 'page') {
         await response.body?.cancel();
-        if (!response.ok) return false;
+        if (!response.ok) return undefined;
         progress.pages++;
         reports.push({ path: visit.path, tags: readTags(response.headers, config.tags.headers) });
-        return true;
+        return 0;
       }
       const text = response.ok ? await readLimited(response, MAX_SITEMAP_BYTES) : undefined;
       if (text === undefined) {
         await response.body?.cancel().catch(() => undefined);
-        return false;
+        return undefined;
       }
       progress.sitemaps++;
       const links = parseSitemap(text, origin);
       progress.skipped += links.skipped + this.add(links, config.tags.crawl!.maxUrls);
-      return true;
+      return text.length;
     } catch {
-      return false;
+      return undefined;
     }
   }
 

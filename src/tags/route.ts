@@ -1,27 +1,28 @@
 // POST /tags/{distribution}: the origin (or an edge snippet) reports the tags of pages it served, with its own token.
 import { Hono } from '../lib/hono';
-import { misconfigured, notFound } from '../errors';
+import { notFound } from '../errors';
+import { clientKey, recordFailure, waitBeforeTrying } from '../lib/auth-throttle';
 import { bearerAuth } from '../lib/bearer';
 import { readBodyLimited } from '../lib/body';
 import { schedulerFor } from '../purge/scheduler';
 import type { DistributionConfig } from '../rules/schema';
 import { loadConfigOr503 } from '../rules/store';
-import { workerSecret } from '../settings';
+import { requireSecret } from '../settings';
 import { MAX_REPORT_BYTES, parseReport } from './report';
 
 type TagsEnv = { Bindings: Env; Variables: { distribution: DistributionConfig; secret: string } };
 
-/** The distribution named in the path and the token its `tags.reportSecret` names (404 / 500 otherwise). */
+/**
+ * The distribution named in the path and the token its `tags.reportSecret` names; otherwise 404 (one message
+ * for an unknown distribution and one without reporting) or a 500 that names no secret (anyone can ask).
+ */
 async function reportToken(c: Parameters<Parameters<typeof bearerAuth<TagsEnv>>[0]['token']>[0]): Promise<string> {
   const name = c.req.param('distribution') ?? '';
   const loaded = await loadConfigOr503(c.env.CONFIG);
   const distribution = loaded?.config.distributions[name];
-  if (!distribution) throw notFound(`unknown distribution "${name}"`);
-  const secret = distribution.tags.reportSecret;
-  if (!secret) throw notFound(`tag reporting is off for distribution "${name}": set tags.reportSecret`);
-  const expected = workerSecret(c.env, secret);
-  if (expected === undefined)
-    throw misconfigured(`distribution "${name}" names secret ${secret} in tags.reportSecret, which is not set`);
+  const secret = distribution?.tags.reportSecret;
+  if (!distribution || !secret) throw notFound(`no tag reporting for distribution "${name}"`);
+  const expected = requireSecret(c.env, secret, `distribution "${name}" (tags.reportSecret)`);
   c.set('distribution', distribution);
   c.set('secret', secret);
   return expected;
@@ -29,7 +30,14 @@ async function reportToken(c: Parameters<Parameters<typeof bearerAuth<TagsEnv>>[
 
 export const tagRoutes = new Hono<TagsEnv>().post(
   '/:distribution',
-  bearerAuth<TagsEnv>({ realm: 'purge-relay tags', token: reportToken, name: (c) => c.get('secret'), what: 'tag report token' }),
+  bearerAuth<TagsEnv>({
+    realm: 'purge-relay tags',
+    token: reportToken,
+    throttle: {
+      wait: (c) => waitBeforeTrying(clientKey('tags', c.req.raw.headers)),
+      failed: (c) => recordFailure(c.env, clientKey('tags', c.req.raw.headers)),
+    },
+  }),
   async (c) => {
     const distribution = c.get('distribution');
     const reports = parseReport(await readBodyLimited(c.req.raw, MAX_REPORT_BYTES));

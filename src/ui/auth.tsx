@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 import { Hono } from '../lib/hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
+import { clientKey, recordFailure, waitBeforeTrying } from '../lib/auth-throttle';
 import { tokensEqual } from '../lib/crypto';
 import { readAdminSettings } from '../settings';
 import type { ConsoleContext, ConsoleEnv } from './api';
@@ -117,7 +118,23 @@ export const loginRoutes = new Hono<ConsoleEnv>()
     if (!form) return c.text(UNREADABLE, 400);
     const token = readAdminSettings(c.env).ADMIN_TOKEN;
     const next = safeNext(form.next);
+    // The admin API's throttle (lib/auth-throttle.ts): a blocked address is refused before the token is compared.
+    const key = clientKey('admin', c.req.raw.headers);
+    const tooMany = (seconds: number) =>
+      c.html(
+        <LoginPage
+          nonce={c.get('nonce')}
+          next={next}
+          error={`Too many wrong tokens from your address; try again in ${seconds} s.`}
+        />,
+        429,
+        { 'Retry-After': String(seconds) },
+      );
+    const wait = waitBeforeTrying(key);
+    if (wait !== undefined) return tooMany(wait);
     if (typeof form.token !== 'string' || !(await tokensEqual(form.token, token))) {
+      const blocked = await recordFailure(c.env, key);
+      if (blocked !== undefined) return tooMany(blocked);
       return c.html(
         <LoginPage nonce={c.get('nonce')} next={next} error="That token does not match the relay's ADMIN_TOKEN." />,
         401,

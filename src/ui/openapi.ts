@@ -329,17 +329,36 @@ function schedulerPaths() {
     ),
     '/admin/deliveries': {
       get: {
-        summary: 'The recent webhooks of every source (or one), newest first: accepted, duplicate, rejected or failed',
+        summary:
+          'The recent webhooks of every source (or one), newest first: verified deliveries, and apart from them refusals and repeats counted per minute and reason',
         parameters: [
           param('source', 'Only this source.', 'query'),
           param('outcome', 'Only this outcome: accepted, duplicate, rejected or failed.', 'query'),
-          param('event', 'Only the deliveries that carried this event id.', 'query'),
-          param('limit', 'At most this many (1–500, default 100).', 'query'),
+          param('event', 'Only the deliveries (and repeats) that carried this event id.', 'query'),
+          param('limit', 'At most this many of each list (1–500, default 100).', 'query'),
         ],
         responses: {
           200: json(
             object({
-              deliveries: { type: 'array', items: { type: 'object' } },
+              deliveries: {
+                type: 'array',
+                items: { type: 'object' },
+                description: 'Deliveries that passed verification: accepted, or failed after it (503: the platform retries).',
+              },
+              refusals: {
+                type: 'array',
+                items: object({
+                  minute: INTEGER,
+                  source: STRING,
+                  outcome: STRING,
+                  status: INTEGER,
+                  count: INTEGER,
+                  firstAt: INTEGER,
+                  lastAt: INTEGER,
+                }),
+                description:
+                  'Rejected deliveries, failures before verification and repeats, one row per minute, source, outcome, status and message (and event, for a repeat).',
+              },
               unreadable: { type: 'array', items: STRING, description: 'Sources whose log could not be read.' },
             }),
             'The deliveries.',
@@ -436,7 +455,8 @@ function tagPaths() {
           200: json(object({ distribution: STRING, paths: INTEGER, tags: INTEGER, ignored: INTEGER }), 'Recorded.'),
           400: error('Not JSON, or not a report.'),
           401: error('Missing or wrong token (the secret named by tags.reportSecret).'),
-          404: error('Unknown distribution, or reporting is off for it.'),
+          404: error('Unknown distribution, or reporting is off for it (one message for both).'),
+          429: error('Ten wrong tokens from this address in 10 minutes; see Retry-After.'),
           413: error('Body larger than 256 KiB.'),
           422: error('A path not starting with "/", a tag with a space or comma, or more than 500 pages.'),
         },
@@ -454,7 +474,8 @@ export function openApiDocument(): JsonSchema {
     info: {
       title: 'purge-relay admin API',
       version: '1',
-      description: 'Every route needs `Authorization: Bearer <ADMIN_TOKEN>`. Errors are `{"error": "…"}`.',
+      description:
+        'Every route needs `Authorization: Bearer <ADMIN_TOKEN>` (otherwise 401). Ten wrong tokens from one address in 10 minutes: 429 with `Retry-After`, even for the right token, until the window lets it try again. Errors are `{"error": "…"}`.',
     },
     security: [{ bearer: [] }],
     paths: { ...paths(), ...tagPaths() },

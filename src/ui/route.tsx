@@ -3,7 +3,7 @@
 // Mounted on /admin before the admin API.
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from '../lib/hono';
-import { requireAdmin } from '../admin/auth';
+import { requireAdmin, type AdminEnv } from '../admin/auth';
 import { staticDocument } from '../lib/assets';
 import { toBase64 } from '../lib/bytes';
 import type { AdminApi, ConsoleEnv, NavEntry } from './api';
@@ -67,7 +67,7 @@ const sessionOrBearer: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
     return c.redirect(`/admin/ui/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
   }
   // Boundary: requireAdmin is typed for the admin app's context; it reads only the env and the headers.
-  return requireAdmin(c as unknown as Context<{ Bindings: Env }>, next);
+  return requireAdmin(c as unknown as Context<AdminEnv>, next);
 };
 
 const pages = PAGES.reduce(

@@ -1,5 +1,5 @@
 // What a webhook delivery was answered, and its line on the console's Deliveries page (pure).
-import { RelayError } from '../errors';
+import { operatorMessage, RelayError } from '../errors';
 import type { Delivery } from '../providers/event';
 import type { ContentEvent, Handshake } from '../providers/types';
 import type { DeliveryEntry } from '../sources/recent-deliveries';
@@ -34,8 +34,13 @@ const base = (source: string, startedAt: number, event: ContentEvent | undefined
   ...describe(event),
 });
 
-/** The entry of an accepted delivery or a redelivery. */
-export const answeredEntry = (delivery: Delivery, startedAt: number, receipt: Receipt): DeliveryEntry => ({
+/** The entry of an accepted delivery or a redelivery, with the paths the rules refused for safety. */
+export const answeredEntry = (
+  delivery: Delivery,
+  startedAt: number,
+  receipt: Receipt,
+  refused: readonly string[] = [],
+): DeliveryEntry => ({
   ...base(delivery.source, startedAt, delivery.events[0]),
   provider: delivery.provider,
   status: receipt.duplicate ? 200 : 202,
@@ -43,6 +48,7 @@ export const answeredEntry = (delivery: Delivery, startedAt: number, receipt: Re
   eventId: receipt.eventId,
   paths: receipt.paths,
   ...(receipt.events !== 1 && { events: receipt.events }),
+  ...(refused.length > 0 && { refused: [...refused] }),
 });
 
 /** The entry of a platform's control message the relay answered itself (an SNS subscription confirmation). */
@@ -66,6 +72,7 @@ export const handshakeEntry = (
 /** The entry of a delivery refused (4xx) or failed (5xx); `event` is set when it got as far as verified. */
 export function refusedEntry(source: string, startedAt: number, event: ContentEvent | undefined, error: unknown): DeliveryEntry {
   const status = error instanceof RelayError ? error.status : 500;
-  const message = error instanceof RelayError ? error.message : 'internal error';
+  // Only the operator reads this entry: it keeps the internal detail (which secret is not set).
+  const message = error instanceof RelayError ? operatorMessage(error) : 'internal error';
   return { ...base(source, startedAt, event), status, outcome: status >= 500 ? 'failed' : 'rejected', message };
 }

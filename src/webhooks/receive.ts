@@ -11,7 +11,7 @@ import { getProvider } from '../providers/registry';
 import type { ContentEvent, Handshake, WebhookProvider } from '../providers/types';
 import { enqueueWork } from '../purge/enqueue';
 import { memoryKeys, planEvent } from '../purge/event-plan';
-import { matchEvent, type MatchResult, type MemoryItem } from '../rules/matcher';
+import { matchEvent, refusals, type MatchResult, type MemoryItem } from '../rules/matcher';
 import { loadConfigOr503, type LoadedConfig } from '../rules/store';
 import type { Settings } from '../settings';
 import type { DocumentKey } from '../sources/memory';
@@ -117,7 +117,7 @@ export async function queueDelivery(env: Env, loaded: LoadedConfig, delivery: De
   await settleOr503(state, delivery.source, {
     ...(plan.memory.length > 0 && { memory: plan.memory }),
     ...(key !== undefined && { delivery: { key, receipt, keepMs: keepMs(source, delivery.provider) } }),
-    entry: answeredEntry(delivery, startedAt, receipt),
+    entry: answeredEntry(delivery, startedAt, receipt, results.flatMap(refusals)),
   });
   logAccepted(delivery, receipt, results, admission.remembered);
   return receipt;
@@ -166,6 +166,7 @@ function logAccepted(delivery: Delivery, receipt: Receipt, results: readonly Mat
     deliveryId: first?.deliveryId,
     rules: [...new Set(results.flatMap((r) => r.matches.map((m) => m.ruleId)))],
     remembered: remembered.reduce((n, items) => n + items.length, 0),
+    ...(results.some((r) => refusals(r).length > 0) && { refused: results.flatMap(refusals) }),
   });
 }
 

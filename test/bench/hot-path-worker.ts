@@ -11,6 +11,7 @@ import { timeOp } from './tick-timer';
 
 export { PurgeScheduler } from '../../src/purge/scheduler';
 export { SourceState } from '../../src/sources/state';
+export { AuthThrottle } from '../../src/lib/auth-throttle';
 
 interface HotPathRequest {
   /** Source id in the saved config (a Standard Webhooks source signed with `secret`). */

@@ -365,7 +365,7 @@ describe('purge-relay failures', () => {
   it('exits 1 with the relay’s message for a wrong token', async () => {
     const { code, stderr } = await cli(['status'], { token: 'not-the-token' });
     assert.equal(code, 1);
-    assert.equal(stderr, 'purge-relay: GET /admin/status failed (401): admin token does not match\n');
+    assert.equal(stderr, 'purge-relay: GET /admin/status failed (401): token does not match\n');
   });
 
   it('exits 1 saying so when the relay cannot be reached', async () => {

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { TestProject } from 'vitest/node';
 import { startGotipathStandin } from '../../scripts/gotipath-standin/index.mjs';
 import { startTaggedSite } from '../../examples/tagged-site/site.mjs';
+import { startRedirector } from './redirector.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,6 +12,8 @@ declare module 'vitest' {
     signerUrl: string;
     keysUrl: string;
     taggedSiteUrl: string;
+    redirectSiteUrl: string;
+    otherHostUrl: string;
   }
 }
 
@@ -30,6 +33,10 @@ export default async function setup(project: TestProject) {
   // The cache-tags example site: the crawler and http-get warming read its Cache-Tag headers.
   const site = await startTaggedSite();
   project.provide('taggedSiteUrl', site.url);
+  // A public site that redirects every GET to another loopback port, standing for another host.
+  const redirector = await startRedirector();
+  project.provide('redirectSiteUrl', redirector.siteUrl);
+  project.provide('otherHostUrl', redirector.otherUrl);
   project.provide('standinUrl', standin.url);
   project.provide('signerUrl', signer.url);
   // The signer also publishes the public keys (JWKS, PEM keys, SNS certificates) it signs with.
@@ -37,6 +44,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await standin.close();
     await site.close();
+    await redirector.close();
     signer.close();
   };
 }

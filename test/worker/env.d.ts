@@ -7,6 +7,9 @@ declare namespace Cloudflare {
     STANDIN_URL: string;
     /** The cache-tags example site (examples/tagged-site/site.mjs). */
     TAGGED_SITE_URL: string;
+    /** A site that redirects every GET to OTHER_HOST_URL, which stands for another host (test/setup/redirector.ts). */
+    REDIRECT_SITE_URL: string;
+    OTHER_HOST_URL: string;
     FUZZ_RUNS: string;
   }
 }

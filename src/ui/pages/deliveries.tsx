@@ -1,15 +1,16 @@
-// Deliveries: the recent webhooks of every configured source (GET /admin/deliveries), and one event's page:
-// its deliveries and its ledger journey (GET /admin/events/{id}, docs/scheduler.md).
+// Deliveries: the recent webhooks of every configured source (GET /admin/deliveries): verified deliveries, and
+// apart from them refusals and repeats per minute and reason; and one event's page: its deliveries and its
+// ledger journey (GET /admin/events/{id}, docs/scheduler.md).
 import { Hono } from '../../lib/hono';
 import type { PathJourney } from '../../purge/ledger';
-import type { DeliveryEntry } from '../../sources/recent-deliveries';
+import type { DeliveryEntry, RefusalRow } from '../../sources/recent-deliveries';
 import { adminCall, configNames, type ConsoleContext, type ConsoleEnv } from '../api';
 import { Badge, Failure, Notice, Page, Time } from '../layout';
 
 const SHOWN = 100;
 const OUTCOMES = ['accepted', 'duplicate', 'rejected', 'failed'];
 
-type Deliveries = { deliveries: DeliveryEntry[]; unreadable: string[] };
+type Deliveries = { deliveries: DeliveryEntry[]; refusals: RefusalRow[]; unreadable: string[] };
 
 /** Newest first across sources (or one); a source whose log cannot be read is left out and named. */
 async function readLogs(c: ConsoleContext, query: Record<string, string | undefined>) {
@@ -17,8 +18,8 @@ async function readLogs(c: ConsoleContext, query: Record<string, string | undefi
   for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
   const result = await adminCall<Deliveries>(c, 'GET', `/admin/deliveries?${params}`);
   return result.ok
-    ? { entries: result.body.deliveries, failed: result.body.unreadable }
-    : { entries: [], failed: ['all sources'] };
+    ? { entries: result.body.deliveries, refusals: result.body.refusals, failed: result.body.unreadable }
+    : { entries: [], refusals: [], failed: ['all sources'] };
 }
 
 const EventLink = ({ id }: { id: string | undefined }) =>
@@ -27,6 +28,12 @@ const EventLink = ({ id }: { id: string | undefined }) =>
       {id}
     </a>
   ) : null;
+
+/** The Detail cell: the relay's message, the paths refused for safety, or the platform's delivery id. */
+const detailOf = (e: DeliveryEntry) =>
+  [e.message, e.refused && `refused ${e.refused.join('; ')}`, !e.message && e.deliveryId && `delivery ${e.deliveryId}`]
+    .filter(Boolean)
+    .join('; ');
 
 function DeliveryTable({ entries }: { entries: DeliveryEntry[] }) {
   return (
@@ -55,7 +62,44 @@ function DeliveryTable({ entries }: { entries: DeliveryEntry[] }) {
             <td>
               <EventLink id={e.eventId} />
             </td>
-            <td>{e.message ?? (e.deliveryId ? `delivery ${e.deliveryId}` : '')}</td>
+            <td>{detailOf(e)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Refusals and repeats, one row per minute and reason, newest first. */
+function RefusalTable({ rows }: { rows: RefusalRow[] }) {
+  return (
+    <table>
+      <caption class="sr">Refused and repeated webhooks, counted per minute and reason</caption>
+      <thead>
+        <tr>
+          {['Minute', 'Source', 'Result', 'Count', 'Last', 'Event', 'Detail'].map((h) => (
+            <th scope="col">{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr>
+            <td>
+              <Time at={r.minute} />
+            </td>
+            <td>{r.source}</td>
+            <td>
+              <Badge value={r.outcome} /> {r.status}
+            </td>
+            <td>{r.count}</td>
+            <td>
+              <Time at={r.lastAt} />
+            </td>
+            <td>
+              <EventLink id={r.eventId} />
+            </td>
+            <td>{r.message ?? (r.last.deliveryId ? `delivery ${r.last.deliveryId}` : '')}</td>
           </tr>
         ))}
       </tbody>
@@ -108,7 +152,11 @@ export const deliveriesPage = new Hono<ConsoleEnv>()
     const all = await configNames(c, 'sources');
     const source = c.req.query('source');
     const outcome = c.req.query('outcome');
-    const { entries: shown, failed } = await readLogs(c, {
+    const {
+      entries: shown,
+      refusals,
+      failed,
+    } = await readLogs(c, {
       source: source && all.includes(source) ? source : undefined,
       outcome: outcome && OUTCOMES.includes(outcome) ? outcome : undefined,
     });
@@ -136,20 +184,25 @@ export const deliveriesPage = new Hono<ConsoleEnv>()
           <button class="secondary">Filter</button>
         </form>
         {failed.length > 0 && <Notice kind="error">Could not read the log of: {failed.join(', ')}.</Notice>}
+        <h2>Verified</h2>
         {shown.length === 0 ? (
-          <p>No webhooks received yet{all.length === 0 ? ' (no sources are configured)' : ''}.</p>
+          <p>No verified webhooks yet{all.length === 0 ? ' (no sources are configured)' : ''}.</p>
         ) : (
           <DeliveryTable entries={shown} />
         )}
+        <h2>Refused and repeated</h2>
+        {refusals.length === 0 ? <p>None.</p> : <RefusalTable rows={refusals} />}
         <p class="muted">
-          The newest {SHOWN} shown; each source keeps its last 500 webhooks, signatures and bodies never stored.
+          The newest {SHOWN} of each shown. Each source keeps its last 500 verified webhooks and, apart from them, its refusals
+          and repeats counted per minute and reason (500 rows), so a flood of unsigned requests cannot push a verified one out.
+          Signatures and bodies are never stored.
         </p>
       </Page>,
     );
   })
   .get('/events/:id', async (c) => {
     const id = c.req.param('id');
-    const [{ entries }, journey] = await Promise.all([
+    const [{ entries, refusals }, journey] = await Promise.all([
       readLogs(c, { event: id }),
       adminCall<Journey>(c, 'GET', `/admin/events/${encodeURIComponent(id)}`),
     ]);
@@ -161,6 +214,7 @@ export const deliveriesPage = new Hono<ConsoleEnv>()
         ) : (
           <p>No webhook in the recent deliveries carried this event (a manual purge or a schedule has none).</p>
         )}
+        {refusals.length > 0 && <RefusalTable rows={refusals} />}
         <h2>Journey</h2>
         {journey.ok ? (
           <JourneyTable journey={journey.body} />

@@ -128,17 +128,18 @@ describe('config history, event journeys and dead letters on their admin routes'
 });
 
 describe('deliveries', () => {
-  it('lists accepted and refused webhooks of configured sources, newest first, with their event page', async () => {
+  it('lists verified webhooks, and refused ones apart, of configured sources, newest first, with their event page', async () => {
     const body = JSON.stringify({ event: 'entry.publish', model: 'article', entry: { id: 7, slug: 'seen-in-console' } });
     const accepted = await postWebhook('strapi', body, { authorization: `Bearer ${secret('STRAPI_TOKEN')}` });
     const { eventId } = await accepted.json<{ eventId: string }>();
     await postWebhook('strapi', body, { authorization: 'Bearer wrong' });
-    const entries = await sourceStateFor(env, 'strapi').recentDeliveries(10);
-    expect(entries.map((e) => [e.outcome, e.status, e.message])).toEqual([
-      ['rejected', 401, 'token does not match'],
-      ['accepted', 202, undefined],
+    const { deliveries: entries, refusals } = await sourceStateFor(env, 'strapi').deliveryLog(10);
+    expect(entries.map((e) => [e.outcome, e.status, e.message])).toEqual([['accepted', 202, undefined]]);
+    // Refusals are counted apart, per minute and reason (issue 14, F10).
+    expect(refusals.map((r) => [r.outcome, r.status, r.message, r.count])).toEqual([
+      ['rejected', 401, 'token does not match', 1],
     ]);
-    expect(entries[1]).toMatchObject({
+    expect(entries[0]).toMatchObject({
       source: 'strapi',
       provider: 'strapi',
       action: 'publish',

@@ -5,6 +5,8 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeUtf8, fromBase64, toBase64Url, utf8 } from '../../../src/lib/bytes';
+import { createGotipathClient } from '../../../src/purge/gotipath';
+import { DEFAULT_GOTIPATH_API } from '../../../src/rules/schema';
 import { schedulerFor } from '../../../src/purge/scheduler';
 import { postWebhook, putConfig } from '../support/helpers';
 import { caseFor, casesConfig, delivery } from '../support/provider-cases';
@@ -20,8 +22,18 @@ const CONFIG = casesConfig({
       match: { sources: ['generic'] },
       purge: [{ path: '{+fields.url}', prefetch: true }, '/x{+fields.url}'],
     },
+    {
+      id: 'warm-through-redirects',
+      distribution: 'redirecting',
+      match: { sources: ['generic'], contentTypes: ['redirected'] },
+      purge: [
+        { path: '/found/{id}', prefetch: true },
+        { path: '/moved/{id}', prefetch: true },
+      ],
+    },
   ],
 });
+const REDIRECT_DIST = 'dist-warm-redirects';
 Object.assign(CONFIG.distributions, {
   // Calls enough that a refused path meets the evidence (an accepted call without it) within the alarms run below.
   warm: {
@@ -30,6 +42,13 @@ Object.assign(CONFIG.distributions, {
     publicBaseUrl: env.STANDIN_URL,
     warming: { mode: 'http-get', delayMs: 0 },
     limits: { url: { calls: 20, paths: 100 } },
+  },
+  // Its public site answers every GET with a redirect to another loopback port, standing for another host.
+  redirecting: {
+    id: REDIRECT_DIST,
+    coalesceMs: 0,
+    publicBaseUrl: env.REDIRECT_SITE_URL,
+    warming: { mode: 'http-get', delayMs: 0 },
   },
 });
 
@@ -43,7 +62,12 @@ function configuredUrls() {
 function allowed(url: string): boolean {
   const { exact, snsPattern } = configuredUrls();
   // The Gotipath API base and the warming distribution's publicBaseUrl are both the stand-in.
-  return exact.includes(url) || snsPattern.test(url) || url.startsWith(`${env.STANDIN_URL}/`);
+  return (
+    exact.includes(url) ||
+    snsPattern.test(url) ||
+    url.startsWith(`${env.STANDIN_URL}/`) ||
+    url.startsWith(`${env.REDIRECT_SITE_URL}/`)
+  );
 }
 
 const json = (part: string) => JSON.parse(decodeUtf8(fromBase64(part)!)) as Record<string, unknown>;
@@ -160,5 +184,58 @@ describe('outbound requests', () => {
     const warming = urls.filter((u) => !u.includes('/v1/') && u.startsWith(env.STANDIN_URL));
     expect(warming.length).toBeGreaterThan(0);
     for (const url of warming) expect(new URL(url).origin).toBe(new URL(env.STANDIN_URL).origin);
+  });
+});
+
+describe('warming GETs answered with a redirect (F8)', () => {
+  const requests = async (base: string) => (await (await fetch(`${base}/__requests`)).json<string[]>()).filter((p) => p !== '/');
+
+  it('never follow it, so the host it names (not in the config) gets no request; the 3xx counts as warmed', async () => {
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const body = JSON.stringify({ event: 'item.published', data: { kind: 'redirected', id: 'r1', locale: 'ja' } });
+    const response = await postWebhook('generic', body, (await delivery(caseFor('generic'), { body })).headers);
+    expect(response.status).toBe(202);
+    const scheduler = schedulerFor(env, REDIRECT_DIST);
+    // Alarms until both pages were asked for (a few: the purge, then the prefetches after it).
+    for (let i = 0; i < 40 && (await requests(env.REDIRECT_SITE_URL)).length < 2; i++) {
+      if (!(await runDurableObjectAlarm(scheduler))) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const calls = [...fetchSpy.mock.calls];
+
+    // The public site was asked for both pages (302 and 301); the other host, for nothing.
+    expect((await requests(env.REDIRECT_SITE_URL)).sort()).toEqual(['/found/r1', '/moved/r1']);
+    expect(await requests(env.OTHER_HOST_URL)).toEqual([]);
+    // Every fetch the relay made asked not to follow redirects, and none named the other host.
+    // (The test's own look at the site's request log goes through fetch too: left out.)
+    const warming = calls.filter(
+      ([input]) => String(input).startsWith(env.REDIRECT_SITE_URL) && !String(input).endsWith('/__requests'),
+    );
+    expect(warming.length).toBe(2);
+    for (const [, init] of warming) expect(init?.redirect).toBe('manual');
+    for (const [input] of calls) expect(String(input)).not.toContain(env.OTHER_HOST_URL);
+    // Warmed: the prefetch rows are done, with the redirect's status in the ledger.
+    const journey = await scheduler.journey(JSON.parse(await response.text()).eventId);
+    const prefetches = journey.filter((j) => j.kind === 'prefetch');
+    expect(prefetches.map((p) => p.steps.at(-1)).map((s) => [s?.step, s?.status])).toEqual([
+      ['call', 302],
+      ['call', 301],
+    ]);
+  });
+});
+
+describe('a Gotipath API base that redirects', () => {
+  it('is a failed call, and the host it names never sees the X-Auth headers', async () => {
+    const before = (await (await fetch(`${env.OTHER_HOST_URL}/__requests`)).json<string[]>()).length;
+    const client = createGotipathClient({
+      baseUrl: env.REDIRECT_SITE_URL,
+      clientId: 'c',
+      libraryId: 'l',
+      apiKey: 'a-key-that-must-stay-home',
+      api: DEFAULT_GOTIPATH_API,
+    });
+    expect(await client.purge('d', 'url', ['/a'])).toMatchObject({ ok: false, status: 302 });
+    expect(await client.purge('d', 'url', ['/a'])).toMatchObject({ ok: false, status: 302 });
+    const after = (await (await fetch(`${env.OTHER_HOST_URL}/__requests`)).json<string[]>()).length;
+    expect(after).toBe(before);
   });
 });

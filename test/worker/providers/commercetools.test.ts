@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import slugChanged from '../../fixtures/commercetools/product-slug-changed.json?raw';
 import awsConfirmation from '../../fixtures/commercetools/sns-subscription-confirmation.json';
 import { allowSubscribeUrlsForTests, isSubscribeUrl, SUBSCRIBE_URL } from '../../../src/providers/sns-subscription';
+import { parseConfig } from '../../../src/rules/schema';
+import { saveConfig } from '../../../src/rules/store';
 import { admin, postWebhook, putConfig, sign } from '../support/helpers';
 import { PUBSUB_OPTIONS, SNS_TOPIC, pubsubBody } from '../support/cases/keyed';
 import { casesConfig } from '../support/provider-cases';
@@ -226,6 +228,28 @@ describe('commercetools over Pub/Sub push', () => {
     });
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toBe('token was not issued to the configured service account');
+  });
+
+  it('refuses a Pub/Sub source stored before its service account was required: its deliveries are a setup error (500)', async () => {
+    const config = casesConfig({
+      sources: {
+        'ct-legacy': {
+          provider: 'commercetools',
+          options: { ...PUBSUB_OPTIONS, serviceAccount: undefined, jwksUrl: `${env.KEYS_URL}/jwks.json` },
+        },
+      },
+    });
+    expect(parseConfig(config).ok).toBe(false); // the API refuses it today
+    const stored = parseConfig(config, { stored: true });
+    if (!stored.ok) throw new Error(JSON.stringify(stored.issues));
+    await saveConfig(env.CONFIG, config, Date.now(), { config: stored.config });
+    try {
+      const response = await postWebhook('ct-legacy', message, { authorization: await pubsubToken({}) });
+      expect(response.status).toBe(500);
+      expect((await admin('/status')).status).toBe(200); // the rest of the relay still works
+    } finally {
+      await putConfig(casesConfig());
+    }
   });
 
   it('rejects a token of the configured service account whose email is not verified', async () => {

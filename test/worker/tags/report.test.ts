@@ -42,22 +42,22 @@ describe('POST /tags/{distribution}', () => {
     expect(await batch.json()).toEqual({ distribution: 'main', paths: 2, tags: 4, ignored: 0 });
   });
 
-  it('refuses a missing or wrong token with 401, compared in constant time, naming no secret value', async () => {
+  it('refuses a missing or wrong token with 401, compared in constant time, naming no secret (value or name)', async () => {
     const missing = await report({ path: '/a', tags: [] }, {});
     expect(missing.status).toBe(401);
-    expect(await error(missing)).toBe('missing Authorization: Bearer <TAGS_TOKEN> header');
+    expect(await error(missing)).toBe('missing Authorization: Bearer <token> header');
     const wrong = await report({ path: '/a', tags: [] }, { authorization: 'Bearer nope' });
     expect(wrong.status).toBe(401);
-    expect(await error(wrong)).toBe('tag report token does not match');
+    expect(await error(wrong)).toBe('token does not match');
     // The admin token is not the report token.
     expect((await report({ path: '/a', tags: [] }, { authorization: `Bearer ${secret('ADMIN_TOKEN')}` })).status).toBe(401);
   });
 
-  it('answers 404 for an unknown distribution and for one with reporting off', async () => {
-    expect(await error(await report({ path: '/a', tags: [] }, TOKEN, 'nope'))).toBe('unknown distribution "nope"');
+  it('answers 404 for an unknown distribution and for one with reporting off, with one message that names no setting', async () => {
+    expect(await error(await report({ path: '/a', tags: [] }, TOKEN, 'nope'))).toBe('no tag reporting for distribution "nope"');
     const off = await report({ path: '/a', tags: [] }, TOKEN, 'quiet');
     expect(off.status).toBe(404);
-    expect(await error(off)).toBe('tag reporting is off for distribution "quiet": set tags.reportSecret');
+    expect(await error(off)).toBe('no tag reporting for distribution "quiet"');
   });
 
   it('answers 400 for a body that is not JSON or not a report', async () => {

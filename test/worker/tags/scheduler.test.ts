@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import worker from '../../../src/index';
 import { pagesShowing } from '../../../examples/tagged-site/site.mjs';
 import { putConfig } from '../support/helpers';
-import { Crawler, MAX_SITEMAP_BYTES, type CrawlProgress } from '../../../src/tags/crawler';
+import { Crawler, MAX_SITEMAP_BYTES, SITEMAP_CHARS_PER_RUN, type CrawlProgress } from '../../../src/tags/crawler';
 import { TagIndex } from '../../../src/tags/tag-index';
 import { accepted, items, parseDistribution, scheduler, sentCounts, testDistribution } from '../support/scheduler-harness';
 
@@ -27,7 +27,9 @@ describe('a tag in the queue', () => {
       { path: '/posts/2', tags: ['post-2', 'post-3'] },
       { path: '/blog?page=2', tags: ['blog', 'post-2', 'post-1'] },
     ]);
-    await tagged.stub.enqueue({ name: 'tagged', config: tagged.config }, 'evt_tag', items('url', ['/posts/2']), [
+    // A second of coalescing, so the real alarm cannot send before the tag below is learned.
+    const coalescing = { name: 'tagged', config: { ...tagged.config, coalesceMs: 1_000 } };
+    await tagged.stub.enqueue(coalescing, 'evt_tag', items('url', ['/posts/2']), [
       { tag: 'post-2', priority: 1, ruleId: 'post' },
     ]);
     // Learned after the event was queued, before it is sent: a tag is expanded at send time.
@@ -214,5 +216,63 @@ describe('a sitemap past the size limit', () => {
     // The reader stopped just past the limit (a few chunks of slack for the stream's own buffering).
     expect(pulled * CHUNK).toBeGreaterThan(MAX_SITEMAP_BYTES);
     expect(pulled).toBeLessThanOrEqual(MAX_SITEMAP_BYTES / CHUNK + 3);
+  });
+});
+
+describe('a crawl run and hostile sitemaps (F6)', () => {
+  const config = parseDistribution(
+    testDistribution('sched-tags-hostile', {
+      publicBaseUrl: 'https://site.example',
+      tags: { crawl: { cron: '0 3 * * *', delayMs: 0, requestsPerRun: 10, concurrency: 4 } },
+    }),
+  );
+  const stub = () => env.PURGE_SCHEDULER.get(env.PURGE_SCHEDULER.idFromName('sched-tags-hostile'));
+
+  it('marks a sitemap visited, durably, before fetching and parsing it: a crash in the parse cannot loop', async () => {
+    await runInDurableObject(stub(), async (_instance, state) => {
+      let progress: CrawlProgress | undefined;
+      let synced = 0;
+      const crawler = new Crawler(state.storage.sql, {
+        get: () => progress,
+        set: (p) => (progress = p),
+        sync: async () => void synced++,
+      });
+      crawler.start('/sitemap.xml', Date.now());
+      const seen: number[] = [];
+      await crawler.step(config, new TagIndex(state.storage.sql), Date.now, async () => {
+        seen.push(
+          state.storage.sql.exec<{ done: number }>(`SELECT done FROM crawl_queue WHERE path = '/sitemap.xml'`).one().done,
+        );
+        seen.push(synced);
+        return new Response('<urlset><url><loc>https://site.example/a</loc></url></urlset>');
+      });
+      expect(seen).toEqual([1, 1]);
+    });
+  });
+
+  it('parses at most SITEMAP_CHARS_PER_RUN (plus the sitemap that crosses it) in one run; the rest wait', async () => {
+    const children = ['/s1.xml', '/s2.xml', '/s3.xml', '/s4.xml'];
+    const big = `<urlset>${' '.repeat(SITEMAP_CHARS_PER_RUN / 2)}<url><loc>https://site.example/p</loc></url></urlset>`;
+    const index = `<sitemapindex>${children.map((c) => `<sitemap><loc>https://site.example${c}</loc></sitemap>`).join('')}</sitemapindex>`;
+    await runInDurableObject(stub(), async (_instance, state) => {
+      let progress: CrawlProgress | undefined;
+      const crawler = new Crawler(state.storage.sql, { get: () => progress, set: (p) => (progress = p) });
+      crawler.start('/index.xml', Date.now());
+      const fetched: string[] = [];
+      const doFetch = async (url: RequestInfo | URL) => {
+        const path = new URL(String(url)).pathname;
+        fetched.push(path);
+        return new Response(path === '/index.xml' ? index : path === '/p' ? '' : big);
+      };
+      const tags = new TagIndex(state.storage.sql);
+      await crawler.step(config, tags, Date.now, doFetch);
+      expect(fetched).toEqual(['/index.xml']);
+      await crawler.step(config, tags, Date.now, doFetch);
+      // s1 and s2 fill the budget (half of it each, and a little more): s3 and s4 wait for the next run.
+      expect(fetched.slice(1)).toEqual(['/s1.xml', '/s2.xml']);
+      expect(progress).toMatchObject({ state: 'running', sitemaps: 3 });
+      await crawler.step(config, tags, Date.now, doFetch);
+      expect(fetched.slice(3, 5)).toEqual(['/s3.xml', '/s4.xml']);
+    });
   });
 });

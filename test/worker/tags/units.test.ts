@@ -5,7 +5,7 @@ import { compileConfig, matchEvent } from '../../../src/rules/matcher';
 import { parseConfig } from '../../../src/rules/schema';
 import { planTag } from '../../../src/purge/tag-plan';
 import { readTags, splitTags } from '../../../src/tags/headers';
-import { decodeXml, parseSitemap, sameOriginPath } from '../../../src/tags/sitemap';
+import { decodeXml, MAX_LOC_LENGTH, parseSitemap, sameOriginPath } from '../../../src/tags/sitemap';
 
 describe('tag headers', () => {
   it('reads Cache-Tag commas and Surrogate-Key spaces, in any header, without duplicates', () => {
@@ -46,6 +46,56 @@ describe('sitemaps', () => {
     expect(parseSitemap(`<urlset>${xml}</urlset>`, origin)).toEqual({ sitemaps: [], pages: [], skipped: 5 });
     expect(sameOriginPath('/relative', origin)).toBe('/relative');
     expect(decodeXml('&lt;&#65;&#x42;&unknown;')).toBe('<AB&unknown;');
+  });
+
+  it('skips a <loc> longer than 2,048 characters, one never closed, and one with a tag inside', () => {
+    const long = `${origin}/${'a'.repeat(MAX_LOC_LENGTH)}`;
+    const fits = `${origin}/${'a'.repeat(MAX_LOC_LENGTH - origin.length - 1)}`;
+    const xml = `<urlset><url><loc>${long}</loc></url><url><loc>${fits}</loc></url><url><loc>${origin}/x<b/></loc></url><url><loc>${origin}/y`;
+    expect(parseSitemap(xml, origin)).toEqual({ sitemaps: [], pages: [new URL(fits).pathname], skipped: 3 });
+  });
+
+  it('reads namespaced tags, skips comments and declarations, and decides index or urlset by the root element', () => {
+    const xml = `<?xml version="1.0"?><!-- <loc>${origin}/commented</loc> --><!DOCTYPE x><sm:sitemapindex xmlns:sm="x">
+      <sm:sitemap><sm:loc>${origin}/s.xml</sm:loc></sm:sitemap></sm:sitemapindex>`;
+    expect(parseSitemap(xml, origin)).toEqual({ sitemaps: ['/s.xml'], pages: [], skipped: 0 });
+  });
+});
+
+describe('a hostile sitemap (F6: the old <loc> pattern took 8.7 s on 3,000 spaces)', () => {
+  const origin = 'https://www.example.com';
+  const MIB = 1024 * 1024;
+  /** Documents of about `size` characters built to make a backtracking pattern explode. */
+  const HOSTILE: Record<string, (size: number) => string> = {
+    '<loc> then spaces, no </loc>': (n) => `<urlset><url><loc>${' '.repeat(n)}`,
+    '<loc> then spaces and a stray </': (n) => `<urlset><url><loc>${' '.repeat(n)}</`,
+    'an open CDATA section': (n) => `<urlset><url><loc><![CDATA[${' '.repeat(n)}`,
+    '<loc> repeated': (n) => `<urlset>${'<loc>'.repeat(n / 5)}`,
+    'a tag name without end': (n) => `<${'a'.repeat(n)}`,
+    'unterminated escapes': (n) => `<urlset><url><loc>${'&#x1'.repeat(n / 4)}</loc></url></urlset>`,
+    'overlong <loc>s': (n) => `<urlset>${`<url><loc>${origin}/${'p'.repeat(3000)}</loc></url>`.repeat(n / 3040)}</urlset>`,
+  };
+  /** Milliseconds one parse takes; the clock moves on across an await, so a timer tick reads it. */
+  async function timed(xml: string): Promise<number> {
+    await new Promise((r) => setTimeout(r, 0));
+    const start = Date.now();
+    parseSitemap(xml, origin);
+    await new Promise((r) => setTimeout(r, 0));
+    return Date.now() - start;
+  }
+
+  it('parses 3,000 spaces after <loc> at once', async () => {
+    expect(await timed(HOSTILE['<loc> then spaces, no </loc>']!(3000))).toBeLessThan(500);
+  });
+
+  // A generous bound (the benchmark prints the real figure: npm run bench -- sitemap): linear parsing takes
+  // tens of milliseconds for 10 MiB; anything quadratic takes hours.
+  it.each(Object.keys(HOSTILE))('parses 10 MiB of %s in linear time', async (name) => {
+    const xml = HOSTILE[name]!(10 * MIB);
+    expect(xml.length).toBeGreaterThanOrEqual(10 * MIB - 4096);
+    expect(await timed(xml)).toBeLessThan(5_000);
+    const links = parseSitemap(xml, origin);
+    expect(links.pages.every((p) => p.length <= MAX_LOC_LENGTH)).toBe(true);
   });
 });
 
