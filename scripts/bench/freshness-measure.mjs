@@ -29,3 +29,18 @@ export function liveTimes(events, evictions, pathsOf) {
  */
 export const stalePages = (entries, originPages) =>
   entries.filter((e) => originPages.has(e.path) && originPages.get(e.path)?.etag !== e.etag).length;
+
+/**
+ * The soonest each page of the best schedule can be verified live: its purge is in effect `evictMs` after it is sent,
+ * its first check comes `firstCheckMs` after it is sent, and checks start at most `ratePerSecond` (the origin's pace),
+ * in the order the pages become due. Milliseconds from each acknowledgement.
+ * @param {{ ackAt: number, sentAt: number }[]} sends @param {{ evictMs: number, firstCheckMs: number, ratePerSecond: number }} pace
+ */
+export function verifiedBound(sends, { evictMs, firstCheckMs, ratePerSecond }) {
+  const due = sends.map((s) => ({ ackAt: s.ackAt, at: s.sentAt + Math.max(evictMs, firstCheckMs) })).sort((a, b) => a.at - b.at);
+  let next = -Infinity;
+  return due.map(({ ackAt, at }) => {
+    next = Math.max(at, next + 1000 / ratePerSecond);
+    return next - ackAt;
+  });
+}

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { startExampleOrigin } from '../../examples/origin/server.mjs';
 import { startGotipathStandin } from '../gotipath-standin/index.mjs';
 import { putConfig } from '../local-relay.mjs';
-import { liveTimes, stalePages } from './freshness-measure.mjs';
+import { liveTimes, stalePages, verifiedBound } from './freshness-measure.mjs';
 import { BENCH_SECRETS, buildWorker, fmt, quantile, row, runAsScript, signStandard, sleep, startMiniflare } from './lib.mjs';
 import { bestSchedule, eventPaths } from './schedule.mjs';
 /** @import { Row } from './lib.mjs' */
@@ -82,7 +82,7 @@ async function distributionStatus(url) {
 }
 
 /** @param {Scenario} scenario @param {string} dir the built relay @returns {Promise<Outcome>} */
-export async function runScenario(scenario, dir) {
+async function runScenario(scenario, dir) {
   const pages = Array.from({ length: EVENTS }, (_, i) => eventPaths(i)).flat();
   const origin = await startExampleOrigin({ pages: Object.fromEntries(pages.map((p) => [p, { title: `${p} v1` }])) });
   const standin = await startGotipathStandin({
@@ -173,6 +173,11 @@ export async function benchFreshness() {
     const lossy = await runScenario({ lostEvictions: 0.2, verify: true }, dir);
     const blind = await runScenario({ lostEvictions: 0.2, verify: false }, dir);
     const best = bestSchedule(clean.events, LIMITS);
+    const bestLive = best.sends.map((s) => s.sentAt + EVICT_AFTER_MS - s.ackAt);
+    const pace = { evictMs: EVICT_AFTER_MS, firstCheckMs: FIRST_CHECK_MS, ratePerSecond: VERIFY.originRatePerSecond };
+    const bestVerified = verifiedBound(best.sends, pace);
+    /** @param {number[]} ms */
+    const p50p95 = (ms) => `${seconds(quantile(ms, 0.5))} / ${seconds(quantile(ms, 0.95))}`;
     const f = clean.status?.freshness ?? {};
     const lf = lossy.status?.freshness ?? {};
     const live = clean.live.filter(Number.isFinite);
@@ -181,14 +186,19 @@ export async function benchFreshness() {
       row(
         'freshness',
         `publish → verified live p50 / p95 (burst of ${EVENTS} publishes, ${clean.pages} pages, edge evicts ${EVICT_AFTER_MS / 1000} s after the 200)`,
-        `${seconds(f.liveP50Ms)} / ${seconds(f.liveP95Ms)}; live at the edge ${seconds(quantile(live, 0.5))} / ${seconds(quantile(live, 0.95))}`,
-        `within ${(WINDOW_MS + FIRST_CHECK_MS) / 1000} s of best`,
-        (f.liveP95Ms ?? Infinity) - (best.p95 + FIRST_CHECK_MS + EVICT_AFTER_MS) <= WINDOW_MS,
+        `${seconds(f.liveP50Ms)} / ${seconds(f.liveP95Ms)}`,
+        `p95 within ${WINDOW_MS / 1000} s of best`,
+        (f.liveP95Ms ?? Infinity) - quantile(bestVerified, 0.95) <= WINDOW_MS,
       ),
       row(
         'freshness',
-        'best schedule the limits allow: publish → purged p95, + eviction, + first check',
-        `${seconds(best.p95)}; live ${seconds(best.p95 + EVICT_AFTER_MS)}; verified ${seconds(best.p95 + Math.max(EVICT_AFTER_MS, FIRST_CHECK_MS))}`,
+        `best schedule the limits allow (${LIMITS.calls} URL calls of ${LIMITS.paths} per ${WINDOW_MS / 1000} s, checks ${FIRST_CHECK_MS / 1000} s after, ${VERIFY.originRatePerSecond}/s): verified p50 / p95`,
+        p50p95(bestVerified),
+      ),
+      row(
+        'freshness',
+        'publish → live at the edge (evicted) p50 / p95: with verification; without (lossy run, evicted pages); best schedule',
+        `${p50p95(live)}; ${p50p95(blind.live.filter(Number.isFinite))}; ${p50p95(bestLive)}`,
       ),
       row(
         'freshness',
