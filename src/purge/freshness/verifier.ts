@@ -53,10 +53,18 @@ export class Verifier {
     this.checks.schedule([...pages, ...repurged], at, at + delaysMs[0]!);
   }
 
-  /** Runs the checks due now; returns when to wake for the next ones, and whether pages were purged again. */
-  async run(env: object, name: string, config: DistributionConfig): Promise<{ wakeAt?: number; repurged: number }> {
+  /**
+   * Runs the checks due now, starting none after `deadline` (when the next purge may go); returns when to wake for
+   * the next ones, and whether pages were purged again.
+   */
+  async run(
+    env: object,
+    name: string,
+    config: DistributionConfig,
+    deadline?: number,
+  ): Promise<{ wakeAt?: number; repurged: number }> {
     if (!verifyOn(config)) return { repurged: 0 };
-    const { repurged } = await runDueChecks(this.context(env, name, config));
+    const { repurged } = await runDueChecks(this.context(env, name, config), deadline);
     this.checks.prune(Date.now());
     return { wakeAt: this.checks.nextDue(), repurged };
   }

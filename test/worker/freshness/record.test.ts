@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckStore } from '../../../src/purge/freshness/checks';
 import { OriginPacer } from '../../../src/purge/freshness/policy';
 import type { PageCheck } from '../../../src/purge/freshness/probe';
-import { record, type VerifyRun } from '../../../src/purge/freshness/run';
+import { record, runDueChecks, type VerifyRun } from '../../../src/purge/freshness/run';
 import { QueueStore } from '../../../src/purge/queue-store';
 import { schedulerFor } from '../../../src/purge/scheduler';
 import { parseDistribution } from '../support/scheduler-harness';
@@ -99,6 +99,63 @@ describe('record', () => {
         evidence: fresh.evidence,
         event: 'evt_1',
       });
+    });
+  });
+});
+
+describe('runDueChecks', () => {
+  const page = async () => new Response('same page', { headers: { etag: '"v1"' } });
+
+  it('starts no check after the deadline (the next send), but always the first', async () => {
+    await runInDurableObject(schedulerFor(env, 'record-deadline'), async (_instance, state) => {
+      const sql = state.storage.sql;
+      const store = new QueueStore(sql);
+      const checks = new CheckStore(sql);
+      const pages = ['/1', '/2', '/3', '/4'].map((path) => ({ path, event: 'evt', marker: null, queuedAt: 1 }));
+      checks.schedule(pages, 0, 0);
+      const run: VerifyRun = { store, checks, config, pacer: new OriginPacer(), originHeaders: {}, now: Date.now, fetch: page };
+      expect(await runDueChecks(run, Date.now() - 1)).toEqual({ checked: 1, repurged: 0 });
+      expect(checks.pending().due).toBe(3);
+      expect(await runDueChecks(run)).toEqual({ checked: 3, repurged: 0 });
+      expect(checks.pending().due).toBe(0);
+    });
+  });
+
+  it('runs at most perAlarm checks, at most concurrency at once', async () => {
+    await runInDurableObject(schedulerFor(env, 'record-bounds'), async (_instance, state) => {
+      const sql = state.storage.sql;
+      const bounded = parseDistribution({
+        id: 'record-bounds',
+        publicBaseUrl: 'https://www.example.com',
+        verify: { originBaseUrl: 'https://origin.example.com', perAlarm: 5, concurrency: 2, originRatePerSecond: 100 },
+      });
+      const checks = new CheckStore(sql);
+      checks.schedule(
+        Array.from({ length: 8 }, (_, i) => ({ path: `/p${i}`, event: 'evt', marker: null, queuedAt: 1 })),
+        0,
+        0,
+      );
+      let inFlight = 0;
+      let most = 0;
+      const slow = async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        inFlight--;
+        return page();
+      };
+      const run: VerifyRun = {
+        store: new QueueStore(sql),
+        checks,
+        config: bounded,
+        pacer: new OriginPacer(),
+        originHeaders: {},
+        now: Date.now,
+        fetch: slow,
+      };
+      expect(await runDueChecks(run)).toEqual({ checked: 5, repurged: 0 });
+      // Each check is two requests at once (origin and edge): two checks in flight are four requests.
+      expect(most).toBe(4);
+      expect(checks.pending().due).toBe(3);
     });
   });
 });
