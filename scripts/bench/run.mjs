@@ -1,6 +1,7 @@
 // @ts-check
 // `npm run bench [-- part ...]`: runs the benchmark parts (all by default, in this order) and prints one table.
 import { benchBundle } from './bundle.mjs';
+import { benchFreshness } from './freshness.mjs';
 import { benchHotPath } from './hot-path.mjs';
 import { printTable } from './lib.mjs';
 import { benchOrigin } from './origin.mjs';
@@ -13,6 +14,7 @@ const PARTS = {
   throughput: benchThroughput,
   upstream: benchUpstream,
   bundle: benchBundle,
+  freshness: benchFreshness,
   sitemap: benchSitemap,
   origin: benchOrigin,
 };

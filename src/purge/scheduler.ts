@@ -220,11 +220,14 @@ export class PurgeScheduler extends DurableObject<Env> {
     return { config, api: loaded?.config.gotipath ?? DEFAULT_GOTIPATH_API };
   }
 
-  /** Runs the freshness checks due now; a page purged again wakes the scheduler at once to send it. */
-  private async verify(snapshot: DistributionSnapshot): Promise<number | undefined> {
+  /**
+   * Runs the freshness checks due now, none started after `purgeAt` (checks never hold up a send); a page purged
+   * again wakes the scheduler at once to send it.
+   */
+  private async verify(snapshot: DistributionSnapshot, purgeAt: number | undefined): Promise<number | undefined> {
     try {
       const { config } = await this.live(snapshot);
-      const { wakeAt, repurged } = await this.verifier.run(this.env, snapshot.name, config);
+      const { wakeAt, repurged } = await this.verifier.run(this.env, snapshot.name, config, purgeAt);
       return repurged > 0 ? Date.now() : wakeAt;
     } catch (error) {
       log('error', 'verification run failed', { distributionId: snapshot.config.id, error: String(error) });
@@ -260,7 +263,7 @@ export class PurgeScheduler extends DurableObject<Env> {
       log('error', 'crawl run failed', { distributionId: snapshot.config.id, error: String(error) });
       crawlAt = Date.now() + RETRY_AFTER_ERROR_MS;
     }
-    const checkAt = await this.verify(snapshot);
+    const checkAt = await this.verify(snapshot, purgeAt);
     const next = [originAt, purgeAt, crawlAt, checkAt].filter((t): t is number => t !== undefined);
     if (next.length > 0) await this.ctx.storage.setAlarm(Math.max(Math.min(...next), Date.now() + 50));
   }

@@ -62,32 +62,46 @@ export function record(run: VerifyRun, pending: PendingCheck, result: PageCheck)
   if (next.action === 'again') return checks.again(pending.path, next.attempt, next.due);
   if (next.action === 'done') return checks.remove(pending.path);
   if (next.action === 'stuck') {
-    ledger.note({ ...row, at: now, step: 'stuck', detail: `still stale after ${pending.repurges} re-purges` });
+    ledger.note({
+      ...row,
+      at: now,
+      step: 'stuck',
+      detail: `still stale after ${pending.repurges} re-purge${pending.repurges === 1 ? '' : 's'}`,
+    });
     return checks.remove(pending.path);
   }
-  // Top priority, within the same limits as every purge (the planner decides when it goes).
-  const item = {
-    kind: 'url' as const,
-    path: pending.path,
-    priority: 0,
-    ruleId: REPURGE_RULE,
-    marker: pending.marker ?? undefined,
-  };
-  store.enqueue([item], pending.event ?? REPURGE_RULE, now, `stale after ${pending.attempt + 1} checks`, 'repurged');
+  const detail = `stale after ${pending.attempt + 1} checks`;
+  if (store.isQueued('url', pending.path)) {
+    // A newer event queued the page meanwhile: its purge is the re-purge (and keeps its own marker).
+    ledger.note({ ...row, at: now, step: 'repurged', rule: REPURGE_RULE, detail: `${detail}; already queued` });
+  } else {
+    // Top priority, within the same limits as every purge (the planner decides when it goes).
+    const item = {
+      kind: 'url' as const,
+      path: pending.path,
+      priority: 0,
+      ruleId: REPURGE_RULE,
+      marker: pending.marker ?? undefined,
+    };
+    store.enqueue([item], pending.event ?? REPURGE_RULE, now, detail, 'repurged');
+  }
   checks.repurging(pending.path, next.repurges);
 }
 
 /**
- * Runs the checks due now, at most `perAlarm`, `concurrency` at a time; returns how many pages were purged
+ * Runs the checks due now, at most `perAlarm`, `concurrency` at a time, starting none after `deadline` (the next
+ * purge's send time: checks never hold up a purge); returns how many were made and how many pages were purged
  * again (the caller wakes the scheduler to send them).
  */
-export async function runDueChecks(run: VerifyRun): Promise<{ checked: number; repurged: number }> {
+export async function runDueChecks(run: VerifyRun, deadline = Infinity): Promise<{ checked: number; repurged: number }> {
   const { verify } = run.config;
   const due = run.checks.due(run.now(), verify.perAlarm);
   let next = 0;
+  let checked = 0;
   let repurged = 0;
   const worker = async () => {
-    for (let i = next++; i < due.length; i = next++) {
+    // The first check always runs: a scheduler always behind on its sends still makes progress on its checks.
+    for (let i = next++; i < due.length && (i === 0 || run.now() < deadline); i = next++, checked++) {
       const pending = due[i]!;
       const result = await checkOne(run, pending.path, pending.marker);
       record(run, pending, result);
@@ -95,5 +109,5 @@ export async function runDueChecks(run: VerifyRun): Promise<{ checked: number; r
     }
   };
   await Promise.all(Array.from({ length: Math.min(verify.concurrency, due.length) }, worker));
-  return { checked: due.length, repurged };
+  return { checked, repurged };
 }

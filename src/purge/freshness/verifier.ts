@@ -45,13 +45,26 @@ export class Verifier {
       recentlyPurged: (prefix, limit) => this.store.ledger.recentlyPurged(prefix, at - LEDGER_KEEP_MS, limit),
       indexed: (prefix, limit) => this.tags.pathsUnder(prefix, limit),
     });
-    this.checks.schedule(pages, at, at + delaysMs[0]!);
+    // A page being purged again that a pattern or purge-all covered is checked whether sampled or not.
+    const chosen = new Set(pages.map((p) => p.path));
+    const repurged = covered.filter(
+      (c) => c.kind === 'url' && !chosen.has(c.path) && this.checks.get(c.path)?.state === 'repurging',
+    );
+    this.checks.schedule([...pages, ...repurged], at, at + delaysMs[0]!);
   }
 
-  /** Runs the checks due now; returns when to wake for the next ones, and whether pages were purged again. */
-  async run(env: object, name: string, config: DistributionConfig): Promise<{ wakeAt?: number; repurged: number }> {
+  /**
+   * Runs the checks due now, starting none after `deadline` (when the next purge may go); returns when to wake for
+   * the next ones, and whether pages were purged again.
+   */
+  async run(
+    env: object,
+    name: string,
+    config: DistributionConfig,
+    deadline?: number,
+  ): Promise<{ wakeAt?: number; repurged: number }> {
     if (!verifyOn(config)) return { repurged: 0 };
-    const { repurged } = await runDueChecks(this.context(env, name, config));
+    const { repurged } = await runDueChecks(this.context(env, name, config), deadline);
     this.checks.prune(Date.now());
     return { wakeAt: this.checks.nextDue(), repurged };
   }

@@ -26,6 +26,10 @@ export interface GateRun {
   now: () => number;
 }
 
+/** Polls per alarm at most, and the time they may take: the purge pass that follows must not wait on the origin. */
+const POLLS_PER_ALARM = 20;
+const POLL_BUDGET_MS = 1_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const itemsOf = (page: GatedPage): EnqueueItem[] => (page.prefetch ? [page.item, page.prefetch] : [page.item]);
 
@@ -88,16 +92,21 @@ export function releaseAll(run: GateRun): void {
   }
 }
 
-/** Polls the pages due now, at most `verify.perAlarm`, `verify.concurrency` at once, at the origin's pace. */
+/**
+ * Polls the pages due now: at most POLLS_PER_ALARM (and `verify.perAlarm`), `verify.concurrency` at once, at the
+ * origin's pace (`verify.originRatePerSecond`), none starting after POLL_BUDGET_MS; the rest stay due.
+ */
 export async function runGate(run: GateRun): Promise<number> {
   const { verify } = run.config;
-  const due = run.db.duePages(run.now(), verify.perAlarm);
+  const deadline = run.now() + POLL_BUDGET_MS;
+  const due = run.db.duePages(run.now(), Math.min(verify.perAlarm, POLLS_PER_ALARM));
   let next = 0;
   let polled = 0;
   const worker = async () => {
     for (let i = next++; i < due.length; i = next++) {
       const page = due[i]!;
       const slot = run.pacer.reserve(run.now(), verify.originRatePerSecond);
+      if (slot > deadline) return;
       if (slot > run.now()) await sleep(slot - run.now());
       decide(run, page, await poll(run, page));
       polled++;
