@@ -48,7 +48,7 @@ function decide(run: GateRun, page: GatedPage, seen: Seen): void {
   const gate = config.origin.gate;
   const now = run.now();
   const version = versionOf(seen);
-  if (version) db.see(page.path, version, now);
+  if (version) db.seen.record(page.path, version, now);
   const verdict = gateVerdict(seen, page.baseline ?? undefined, page.item.marker);
   const step = gateStep(gate, page, verdict, now);
   switch (step.do) {

@@ -1,7 +1,8 @@
-// Origin work held in the scheduler's SQLite: jobs running their steps, pages at the gate, versions last seen.
+// Origin work held in the scheduler's SQLite: jobs running their steps and pages at the gate (seen.ts: versions).
 import type { EnqueueItem } from '../queue-store';
 import type { TagItem } from '../tag-queue';
 import type { GatePhase, OriginVersion } from './plan';
+import { SeenVersions } from './seen';
 
 /** One event's held work: its origin steps run in order, then its paths go on (to the gate or the CDN queue). */
 export interface OriginJob {
@@ -32,10 +33,6 @@ export interface GatedPage {
   baseline: OriginVersion | null;
 }
 
-/** Versions last seen are kept this long (30 days) and for this many pages at most. */
-const SEEN_KEEP_MS = 30 * 86_400_000;
-const SEEN_MAX_ROWS = 50_000;
-
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS origin_jobs (
   id INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL, created_at INTEGER NOT NULL, step INTEGER NOT NULL DEFAULT 0,
@@ -46,7 +43,6 @@ CREATE TABLE IF NOT EXISTS origin_gate (
   path TEXT PRIMARY KEY, event TEXT NOT NULL, item TEXT NOT NULL, prefetch TEXT, phase TEXT NOT NULL,
   since INTEGER NOT NULL, polls INTEGER NOT NULL, next_at INTEGER NOT NULL, baseline TEXT
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS origin_seen (path TEXT PRIMARY KEY, version TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
 type JobRow = {
@@ -100,8 +96,12 @@ const gated = (r: GateRow): GatedPage => ({
 });
 
 export class OriginStore {
+  /** The version last seen at the origin per path (what the gate compares with). */
+  readonly seen: SeenVersions;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
+    this.seen = new SeenVersions(sql);
   }
 
   addJob(event: string, items: readonly EnqueueItem[], tags: readonly TagItem[], now: number): void {
@@ -186,40 +186,6 @@ export class OriginStore {
 
   deletePage(path: string): void {
     this.sql.exec(`DELETE FROM origin_gate WHERE path = ?`, path);
-  }
-
-  /** The version last seen at the origin for a path: the gate's own polls, or a verification check's evidence. */
-  lastSeen(path: string): OriginVersion | undefined {
-    const own = this.sql
-      .exec<{ version: string; at: number }>(`SELECT version, at FROM origin_seen WHERE path = ?`, path)
-      .toArray()[0];
-    const checked = this.sql
-      .exec<{ evidence: string; at: number }>(
-        `SELECT evidence, at FROM ledger WHERE kind = 'url' AND path = ? AND step = 'checked' AND evidence IS NOT NULL
-         ORDER BY at DESC LIMIT 1`,
-        path,
-      )
-      .toArray()[0];
-    const fromCheck = checked
-      ? (JSON.parse(checked.evidence) as { origin?: OriginVersion & { error?: string } }).origin
-      : undefined;
-    const usable = fromCheck && fromCheck.status > 0 && fromCheck.error === undefined ? fromCheck : undefined;
-    if (own && (!usable || own.at >= checked!.at)) return JSON.parse(own.version) as OriginVersion;
-    if (!usable) return undefined;
-    const { status, etag, lastModified, digest } = usable;
-    return { status, ...(etag && { etag }), ...(lastModified && { lastModified }), ...(digest && { digest }) };
-  }
-
-  see(path: string, version: OriginVersion, now: number): void {
-    this.sql.exec(`INSERT OR REPLACE INTO origin_seen (path, version, at) VALUES (?, ?, ?)`, path, JSON.stringify(version), now);
-  }
-
-  prune(now: number): void {
-    this.sql.exec(`DELETE FROM origin_seen WHERE at < ?`, now - SEEN_KEEP_MS);
-    this.sql.exec(
-      `DELETE FROM origin_seen WHERE path IN (SELECT path FROM origin_seen ORDER BY at DESC LIMIT -1 OFFSET ?)`,
-      SEEN_MAX_ROWS,
-    );
   }
 
   /** When something is next due (a job's retry or a page's poll), or undefined. */

@@ -50,7 +50,7 @@ export class OriginWork {
     const gate: GateRun = { db: this.db, queue: this.queue, pacer: this.pacer, env, name, config, now };
     if (!config.origin.gate.enabled) releaseAll(gate);
     else await runGate(gate);
-    this.db.prune(now());
+    this.db.seen.prune(now());
     return this.db.nextDue();
   }
 
@@ -172,7 +172,7 @@ export class OriginWork {
     for (const item of gated) {
       const prefetch = items.find((i) => i.kind === 'prefetch' && i.path === item.path) ?? null;
       if (step === 'queued') this.note(item, event, now, 'queued');
-      this.db.gate(item, prefetch, event, this.db.lastSeen(item.path), now);
+      this.db.gate(item, prefetch, event, this.db.seen.last(item.path), now);
       this.note(item, event, now, 'gated', `waiting for the origin's new version (at most ${waitS} s)`);
     }
   }
