@@ -6,7 +6,7 @@ import { startGotipathStandin } from '../../scripts/gotipath-standin/index.mjs';
 import { startTaggedSite } from '../../examples/tagged-site/site.mjs';
 import { startExampleOrigin } from '../../examples/origin/server.mjs';
 import { startRedirector } from './redirector.ts';
-import { startRevalidator } from './revalidator.ts';
+import { startNextjsApp } from '../../examples/nextjs-app/server.mjs';
 import { TEST_BINDINGS } from './bindings.ts';
 
 declare module 'vitest' {
@@ -46,7 +46,7 @@ export default async function setup(project: TestProject) {
   project.provide('originUrl', origin.url);
   project.provide('edgeUrl', standin.edgeUrl);
   // A Next.js-style app in front of the example origin: revalidation (secret checked) applies staged pages late.
-  const revalidator = await startRevalidator({ originUrl: origin.url, secret: TEST_BINDINGS.REVALIDATE_SECRET });
+  const revalidator = await startNextjsApp({ originUrl: origin.url, secret: TEST_BINDINGS.REVALIDATE_SECRET });
   project.provide('revalidatorUrl', revalidator.url);
   const signer = await startSigner();
   // The cache-tags example site: the crawler and http-get warming read its Cache-Tag headers.

@@ -14,7 +14,7 @@ declare namespace Cloudflare {
     ORIGIN_URL: string;
     /** The stand-in's caching edge in front of ORIGIN_URL: every distribution's accepted purges evict from it. */
     EDGE_URL: string;
-    /** A Next.js-style app in front of ORIGIN_URL (test/setup/revalidator.ts): revalidation applies staged pages. */
+    /** A Next.js-style app in front of ORIGIN_URL (examples/nextjs-app/server.mjs): revalidation applies staged pages. */
     REVALIDATOR_URL: string;
     FUZZ_RUNS: string;
   }

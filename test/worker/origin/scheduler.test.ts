@@ -5,7 +5,7 @@ import type { PathJourney } from '../../../src/purge/ledger';
 import type { EnqueueItem } from '../../../src/purge/queue-store';
 import { accepted, scheduler, testDistribution } from '../support/scheduler-harness';
 
-/** One call the Next.js-style app logged (test/setup/revalidator.ts; `APPLIED`: a staged page reached the origin). */
+/** One call the Next.js-style app logged (examples/nextjs-app/server.mjs; `APPLIED`: a staged page reached the origin). */
 interface RevalidatorCall {
   at: number;
   method: string;
