@@ -1,6 +1,7 @@
 // The distribution's `origin` block: defaults, and bad settings refused at their exact field with a useful message.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/rules/schema';
+import { baseConfig, putConfig } from '../support/helpers';
 
 const NEXT = { type: 'nextjs', url: 'https://www.example.com/api/revalidate', secret: 'REVALIDATE_SECRET' };
 const parse = (origin: unknown, distribution: Record<string, unknown> = {}) =>
@@ -101,5 +102,23 @@ describe('the origin block', () => {
     expect(issues({ gate: { enabled: true, pollMs: 5_000, pollMaxMs: 1_000 } }, verify)).toEqual([
       { path: 'distributions.www.origin.gate.pollMaxMs', message: 'origin.gate.pollMaxMs must be at least origin.gate.pollMs' },
     ]);
+  });
+});
+
+describe('saving a config with origin steps', () => {
+  it('warns about an origin secret the Worker does not have, and saves the document', async () => {
+    const steps = [
+      { ...NEXT, secret: 'REVALIDATE_SECRET' },
+      {
+        type: 'http',
+        url: 'https://h.example.com/hook',
+        secretHeaders: { authorization: { secret: 'HOOK_NOT_SET', prefix: 'Bearer ' } },
+      },
+    ];
+    const config = baseConfig({ distributions: { main: { id: 'dist-main', coalesceMs: 0, origin: { steps } } } });
+    const saved = await putConfig(config);
+    expect(saved.status).toBe(200);
+    const { warnings } = await saved.json<{ warnings: string[] }>();
+    expect(warnings).toEqual(['distribution "main": Worker secret HOOK_NOT_SET (origin.steps[1]) is not set']);
   });
 });
