@@ -6,9 +6,6 @@ const intBetween = (min: number, max: number, fallback: number) =>
   z._default(z.number().check(z.int(), z.gte(min), z.lte(max)), fallback);
 const HEADER_NAME = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'a lowercase header name, e.g. "x-origin-key"'));
 const SECRET_NAME = z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/, 'a Worker secret name in SCREAMING_SNAKE_CASE'));
-const HOST = z
-  .string()
-  .check(z.regex(/^[a-z0-9.-]{1,253}(:[0-9]{1,5})?$/, 'a host name (with an optional port), e.g. "origin.example.com"'));
 
 /** Waits between checks when the config names none: seconds, then tens of seconds, then minutes. */
 export const DEFAULT_CHECK_DELAYS_MS = [5_000, 30_000, 120_000, 600_000];
@@ -30,12 +27,13 @@ const MARKER = z.string().check(
 export const Verify = z.strictObject({
   /** Default: on when both `publicBaseUrl` and `verify.originBaseUrl` are set (without them there is nothing to fetch). */
   enabled: z.optional(z.boolean()),
-  /** Where the origin answers without the CDN, e.g. `https://origin.example.com`. */
+  /**
+   * Where the origin answers without the CDN, e.g. `https://origin.example.com`: its host is the host asked for (a
+   * Worker cannot send a Host header other than its URL's, so there is no separate Host setting).
+   */
   originBaseUrl: z.optional(z.url({ protocol: /^https?$/ })),
   /** A header sent to the origin only, its value from a Worker secret (an origin that admits only the relay). */
   originHeader: z.optional(z.strictObject({ name: HEADER_NAME, secret: SECRET_NAME })),
-  /** A Host header sent to the origin (an origin that serves several sites on one address). */
-  originHost: z.optional(HOST),
   /** What is compared: `auto` = ETag, then Last-Modified, then a digest of the body; or one of them. */
   validator: z._default(z.enum(['auto', 'etag', 'last-modified', 'digest']), 'auto'),
   /** A text from the event that the new version carries in a header or its body, e.g. `{fields.updatedAt}`. */

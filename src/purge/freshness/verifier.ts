@@ -1,4 +1,5 @@
 // Verification for one scheduler: checks scheduled when a purge is accepted, run on its alarms, and checkNow.
+import { RelayError } from '../../errors';
 import { requireSecret } from '../../settings';
 import type { DistributionConfig } from '../../rules/schema';
 import { verifyOn } from '../../rules/verify-schema';
@@ -12,18 +13,14 @@ import type { PageCheck } from './probe';
 import { checkOne, runDueChecks, type VerifyRun } from './run';
 import { freshnessStatus, type FreshnessStatus } from './stats';
 
-/** What the origin is sent: the configured header (its value from a Worker secret) and Host; or why not. */
+/** What the origin is sent: the configured header, its value from a Worker secret; or why it cannot be. */
 export function originHeaders(env: object, name: string, config: DistributionConfig): Record<string, string> | string {
-  const { originHeader, originHost } = config.verify;
+  const { originHeader } = config.verify;
+  if (!originHeader) return {};
   try {
-    return {
-      ...(originHeader && {
-        [originHeader.name]: requireSecret(env, originHeader.secret, `distribution "${name}" verify.originHeader`),
-      }),
-      ...(originHost && { host: originHost }),
-    };
+    return { [originHeader.name]: requireSecret(env, originHeader.secret, `distribution "${name}" verify.originHeader`) };
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return error instanceof RelayError ? (error.internal ?? error.message) : String(error);
   }
 }
 
@@ -48,7 +45,12 @@ export class Verifier {
       recentlyPurged: (prefix, limit) => this.store.ledger.recentlyPurged(prefix, at - LEDGER_KEEP_MS, limit),
       indexed: (prefix, limit) => this.tags.pathsUnder(prefix, limit),
     });
-    this.checks.schedule(pages, at, at + delaysMs[0]!);
+    // A page being purged again that a pattern or purge-all covered is checked whether sampled or not.
+    const chosen = new Set(pages.map((p) => p.path));
+    const repurged = covered.filter(
+      (c) => c.kind === 'url' && !chosen.has(c.path) && this.checks.get(c.path)?.state === 'repurging',
+    );
+    this.checks.schedule([...pages, ...repurged], at, at + delaysMs[0]!);
   }
 
   /** Runs the checks due now; returns when to wake for the next ones, and whether pages were purged again. */
