@@ -78,7 +78,7 @@ export function Page(props: PropsWithChildren<{ c: ConsoleContext; title: string
 
 export const CsrfField = ({ c }: { c: ConsoleContext }) => <input type="hidden" name="_csrf" value={c.get('session').csrf} />;
 
-export const Notice = (props: PropsWithChildren<{ kind: 'error' | 'ok' | 'info' }>) => (
+export const Notice = (props: PropsWithChildren<{ kind: 'error' | 'ok' | 'info' | 'warn' }>) => (
   <div class={`notice ${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'}>
     {props.children}
   </div>
