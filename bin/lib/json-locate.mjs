@@ -20,13 +20,13 @@ export function locateJson(text) {
     let high = lineStarts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (lineStarts[mid] <= offset) low = mid;
+      if ((lineStarts[mid] ?? 0) <= offset) low = mid;
       else high = mid - 1;
     }
-    return { line: low + 1, column: offset - lineStarts[low] + 1 };
+    return { line: low + 1, column: offset - (lineStarts[low] ?? 0) + 1 };
   };
   const skipSpace = () => {
-    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
+    while (i < text.length && ' \t\r\n'.includes(text.charAt(i))) i++;
   };
   const readString = () => {
     const start = i;
@@ -66,7 +66,7 @@ export function locateJson(text) {
       }
       i++;
     } else if (c === '"') readString();
-    else while (i < text.length && !',}] \t\r\n'.includes(text[i])) i++;
+    else while (i < text.length && !',}] \t\r\n'.includes(text.charAt(i))) i++;
   };
   value('(root)', -1);
   return found;
