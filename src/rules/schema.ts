@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { PROVIDER_NAMES } from '../providers/registry';
 import { crossCheck } from './cross-check';
 import { flattenIssue, type ConfigIssue } from './issues';
+import { didYouMean } from './suggest';
 import { LOCALE_PREFIX, Rule, id } from './rule-schema';
 import { Tags } from './tags-schema';
 
@@ -175,5 +176,5 @@ export function parseConfig(input: unknown, options: { stored?: boolean } = {}):
       config: { ...result.data, distributions: bare(distributions), sources: bare(sources), locales: bare(locales) },
     };
   }
-  return { ok: false, issues: result.error.issues.flatMap((issue) => flattenIssue(issue)) };
+  return { ok: false, issues: result.error.issues.flatMap((issue) => flattenIssue(issue, [], didYouMean)) };
 }

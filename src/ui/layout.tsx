@@ -25,7 +25,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.4r
 ol.code{background:#fff;border:1px solid #dde1e6;padding:.4rem .4rem .4rem 3.5rem;margin:.5rem 0;max-height:36rem;overflow:auto}
 ol.code li{white-space:pre-wrap}ol.code li.bad{background:#fce8e6}ol.code .msg{display:block;color:#b3261e;font-family:system-ui,sans-serif;font-weight:600}
 .add{background:#e6f4ea}.del{background:#fce8e6}.muted{color:#5f6368}svg{background:#fff;border:1px solid #dde1e6;max-width:100%}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}.scroll{overflow-x:auto}
 `;
 
 // Asks before dangerous submits, and jumps from a config problem to its line in the editor.
@@ -78,7 +78,7 @@ export function Page(props: PropsWithChildren<{ c: ConsoleContext; title: string
 
 export const CsrfField = ({ c }: { c: ConsoleContext }) => <input type="hidden" name="_csrf" value={c.get('session').csrf} />;
 
-export const Notice = (props: PropsWithChildren<{ kind: 'error' | 'ok' | 'info' }>) => (
+export const Notice = (props: PropsWithChildren<{ kind: 'error' | 'ok' | 'info' | 'warn' }>) => (
   <div class={`notice ${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'}>
     {props.children}
   </div>
