@@ -25,15 +25,23 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.4r
 ol.code{background:#fff;border:1px solid #dde1e6;padding:.4rem .4rem .4rem 3.5rem;margin:.5rem 0;max-height:36rem;overflow:auto}
 ol.code li{white-space:pre-wrap}ol.code li.bad{background:#fce8e6}ol.code .msg{display:block;color:#b3261e;font-family:system-ui,sans-serif;font-weight:600}
 .add{background:#e6f4ea}.del{background:#fce8e6}.muted{color:#5f6368}svg{background:#fff;border:1px solid #dde1e6;max-width:100%}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}.scroll{overflow-x:auto}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}output.check{display:block;color:#b3261e;font-weight:600;min-height:1.2em}fieldset{border:1px solid #dde1e6;border-radius:4px;margin:.7rem 0}.scroll{overflow-x:auto}
 `;
 
-// Asks before dangerous submits, and jumps from a config problem to its line in the editor.
+// Asks before dangerous submits, jumps from a config problem to its line in the editor, and checks manual purge paths
+// as they are typed (a mirror of src/admin/manual-paths.ts; the server checks again on submit).
 const SCRIPT = `
 document.addEventListener('submit',e=>{const m=e.submitter?.dataset.confirm||e.target.dataset.confirm;if(m&&!confirm(m))e.preventDefault()});
 document.addEventListener('click',e=>{const a=e.target.closest('[data-line]');const t=document.getElementById('doc');if(!a||!t)return;
 e.preventDefault();const n=+a.dataset.line,l=t.value.split('\\n');let s=0;for(let i=1;i<n;i++)s+=l[i-1].length+1;
 t.focus();t.setSelectionRange(s,s+(l[n-1]||'').length);t.scrollTop=Math.max(0,(n-5)*t.scrollHeight/l.length)});
+function checkPaths(t){const f=t.form,h=JSON.parse(f.dataset.homes||'{}')[f.distribution?.value]||'',o=document.getElementById(t.id+'-check'),p=[];
+t.value.split(/\r?\n/).forEach((r,i)=>{let v=r.trim();if(!v)return;if(/^[a-z][a-z0-9+.-]*:\/\//i.test(v)){let u;try{u=new URL(v)}catch{p.push(i+1+': not a valid URL');return}
+if(!h||u.origin!==h){p.push(i+1+': not on '+(h||"this distribution's public host (no publicBaseUrl)"));return}v=v.slice(u.origin.length)||'/'}
+if(v[0]!=='/')p.push(i+1+': a path must start with "/"');else if(/[\s\x00-\x1f\x7f]/.test(v))p.push(i+1+': has a space or control character (write %20)')});
+o.textContent=p.length?'Line '+p.join('; line '):'';t.setAttribute('aria-invalid',p.length?'true':'false')}
+document.addEventListener('input',e=>{if(e.target.matches?.('textarea[data-paths]'))checkPaths(e.target)});
+document.addEventListener('change',e=>{if(e.target.id==='distribution')document.querySelectorAll('textarea[data-paths]').forEach(checkPaths)});
 `;
 
 /** The frame of every page after login (the navigation comes from the page list in route.tsx); `active` is the slug to mark as current. */

@@ -251,7 +251,12 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
 
   it('queues a manual purge that the stand-in then receives, and charts it on the overview', async (t) => {
     await page.getByRole('link', { name: 'Purge', exact: true }).click();
+    // Checked as typed: a space is flagged before anything is submitted.
+    await page.getByLabel(/^Paths to purge/).fill('/manual/one\n/manual two');
+    assert.match(await page.locator('#paths-check').innerText(), /^Line 2: has a space or control character/);
+    await shot(t, 'purge-typed-check');
     await page.getByLabel(/^Paths to purge/).fill('/manual/one\n/manual/two');
+    assert.equal(await page.locator('#paths-check').innerText(), '');
     await page.getByRole('button', { name: 'Purge' }).click();
     assert.match(await page.locator('.notice.ok').innerText(), /Queued 2 path\(s\) as event man_\w+/);
     await shot(t, 'purge');
