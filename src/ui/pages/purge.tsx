@@ -31,7 +31,14 @@ function PathField(props: { id: keyof Input; label: unknown; rows: number; value
   return (
     <>
       <label for={props.id}>{props.label}</label>
-      <textarea id={props.id} name={props.id} rows={props.rows} spellcheck={false} data-paths aria-describedby={`${props.id}-check`}>
+      <textarea
+        id={props.id}
+        name={props.id}
+        rows={props.rows}
+        spellcheck={false}
+        data-paths
+        aria-describedby={`${props.id}-check`}
+      >
         {props.value}
       </textarea>
       <output id={`${props.id}-check`} class="check" aria-live="polite" />
