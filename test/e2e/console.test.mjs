@@ -290,6 +290,33 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     await shot(t, 'docs');
   });
 
+  it('fits a 390 px wide phone: no page scrolls sideways, tables scroll inside their box', async (t) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const events = await api('/admin/deliveries?limit=1');
+      const eventId = events.deliveries.find((/** @type {{ eventId?: string }} */ d) => d.eventId)?.eventId;
+      const pages = [
+        ['', 'overview'],
+        ['/deliveries', 'deliveries'],
+        ['/purge', 'purge'],
+        ['/config', 'config'],
+        ['/dead-letters', 'dead-letters'],
+        ...(eventId ? [[`/events/${eventId}`, 'event']] : []),
+      ];
+      for (const [path, name] of pages) {
+        await page.goto(`${relay.url}/admin/ui${path}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 390, `${name} is ${width} px wide at 390 px`);
+        await shot(t, `mobile-${name}`);
+      }
+      // The icon is served to the login page too (no session needed).
+      const icon = await page.request.get(`${relay.url}/admin/ui/favicon.svg`);
+      assert.equal(icon.headers()['content-type'], 'image/svg+xml');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('loaded nothing from another host and broke no Content-Security-Policy rule', () => {
     assert.deepEqual(
       requests.filter((url) => !url.startsWith(relay.url)),
