@@ -8,7 +8,7 @@ const CSS = `
 a{color:#0b57d0}header{display:flex;flex-wrap:wrap;gap:.2rem 1rem;align-items:center;padding:.5rem 1rem;background:#1d232a}
 header a,header button{color:#fff;text-decoration:none;padding:.3rem .2rem}header a[aria-current]{border-bottom:2px solid #8ab4f8}
 header form{margin-left:auto}header strong{color:#fff;margin-right:1rem}
-main{max-width:72rem;margin:0 auto;padding:1rem;overflow-wrap:anywhere}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}
+main{max-width:72rem;margin:0 auto;padding:1rem;overflow-wrap:break-word}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}
 table{border-collapse:collapse;width:100%;background:#fff;margin:.5rem 0}@media (max-width:48rem){table{display:block;overflow-x:auto}}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #dde1e6;vertical-align:top}
 th{background:#eef0f3;font-weight:600}code,pre,textarea,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}
 pre{background:#fff;border:1px solid #dde1e6;padding:.6rem;overflow:auto;max-height:30rem}
