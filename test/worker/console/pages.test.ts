@@ -155,6 +155,17 @@ describe('deliveries', () => {
     expect(event).toContain('<span class="badge b-accepted">accepted</span> 202');
   });
 
+  it('explains a refused signature: the secret names tried and the usual causes', async () => {
+    const body = JSON.stringify({ event: 'entry.publish', model: 'article', entry: { id: 8, slug: 'x' } });
+    expect((await postWebhook('strapi', body, { authorization: 'Bearer also-wrong' })).status).toBe(401);
+    const html = await text(await browser.get('/admin/ui/deliveries?source=strapi&outcome=rejected'));
+    const help = html.match(/<details class="help"><summary>Why, and what to try<\/summary>(.*?)<\/details>/s)?.[1];
+    expect(help).toContain('<code>STRAPI_TOKEN, STRAPI_TOKEN_OLD</code> in turn (the second one is for rotation)');
+    expect(help).toContain('the secret pasted in strapi is not the value of the Worker secret');
+    expect(help).toContain('<code>wrangler secret put STRAPI_TOKEN</code>');
+    expect(help).toContain('a proxy or middleware in front of the relay changed the body');
+  });
+
   it('filters by result', async () => {
     const html = await text(await browser.get('/admin/ui/deliveries?outcome=rejected'));
     expect(html).toContain('b-rejected');
