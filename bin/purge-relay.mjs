@@ -10,6 +10,7 @@ import { previewCommand, resumeCommand, sendSampleCommand, statusCommand } from 
 import { purgeCommand } from './lib/purge-command.mjs';
 import { CliError, DEFAULT_URL, createProgress, createRelay } from './lib/relay.mjs';
 import { tagsCommand } from './lib/tags-command.mjs';
+import { tailCommand } from './lib/tail-command.mjs';
 /** @import { ParseArgsConfig } from 'node:util' */
 
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -27,6 +28,9 @@ Commands
                                            real URL purge of that path), public URLs, key URLs.
                                            Exit 0 all ok, 1 warnings, 2 errors
   status                                   each distribution: health, pending paths, calls left, last hour
+  tail [--source <id>] [--distribution <name>] [--timeout <s>]
+                                           follow the relay live: each webhook as answered (verified and
+                                           refused) and each Gotipath call with its paths and events
   resume --distribution <name>             lift a hold (after fixing credentials or the config) and send now
   config validate <file> [--strict]        check a config file with the relay's validator (each problem as
                                            file:line:column); nothing is saved; --strict fails on warnings
@@ -94,6 +98,7 @@ const COMMANDS = {
   preview: previewCommand,
   purge: purgeCommand,
   tags: tagsCommand,
+  tail: tailCommand,
   'send-sample': sendSampleCommand,
 };
 

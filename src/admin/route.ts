@@ -1,6 +1,7 @@
 // The admin API under /admin, every route behind the bearer token.
 import { Hono } from '../lib/hono';
 import { requireAdmin, type AdminEnv } from './auth';
+import { activityRoutes } from './activity';
 import { configRoutes } from './config';
 import { versionRoutes } from './config-versions';
 import { deliveryRoutes } from './deliveries';
@@ -20,5 +21,6 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/', schedulerRoutes)
   .route('/', tagRoutes)
   .route('/', deliveryRoutes)
+  .route('/', activityRoutes)
   .route('/', sourceRoutes)
   .route('/', doctorRoutes);

@@ -12,6 +12,7 @@ import { initialState, resumeState, type SchedulerState } from './outcome';
 import { QueueStore, type EnqueueItem } from './queue-store';
 import { describeStatus, type SchedulerStatus } from './status';
 import type { Timeline } from './call-log';
+import type { CallQuery } from './ledger';
 import { Crawler, type CrawlProgress } from '../tags/crawler';
 import { readTags } from '../tags/headers';
 import { TagIndex } from '../tags/tag-index';
@@ -111,6 +112,11 @@ export class PurgeScheduler extends DurableObject<Env> {
   /** Calls and purged paths per minute over the last hour (the console's chart). */
   async timeline(bucketMs = 60_000): Promise<Timeline> {
     return this.store.callLog.timeline(Date.now(), bucketMs);
+  }
+
+  /** The latest calls with their paths and events (GET /admin/activity). */
+  async calls(query: CallQuery) {
+    return this.store.ledger.calls(query);
   }
 
   async journey(eventId: string) {

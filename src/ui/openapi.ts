@@ -398,6 +398,43 @@ function schedulerPaths() {
         },
       },
     },
+    '/admin/activity': {
+      get: {
+        summary:
+          'The latest Gotipath calls of every distribution (or one), newest first, each with all its paths, its answer and the events behind it',
+        parameters: [
+          param('distribution', 'Only this distribution.', 'query'),
+          param('status', 'Only calls answered 2xx (`ok`) or not (`failed`).', 'query'),
+          param('path', 'Only calls that carried a path containing this text.', 'query'),
+          param('since', 'Only calls after this time (ms since the epoch; default: the last hour).', 'query'),
+          param('limit', 'At most this many calls (1–200, default 50).', 'query'),
+        ],
+        responses: {
+          200: json(
+            object({
+              calls: {
+                type: 'array',
+                items: object({
+                  distribution: STRING,
+                  batch: INTEGER,
+                  at: INTEGER,
+                  kind: STRING,
+                  status: INTEGER,
+                  attempt: INTEGER,
+                  detail: STRING,
+                  paths: { type: 'array', items: STRING },
+                  events: { type: 'array', items: STRING },
+                }),
+              },
+              unreadable: { type: 'array', items: STRING, description: 'Distributions whose ledger could not be read.' },
+            }),
+            'The calls.',
+          ),
+          400: error('A bad status, path, since or limit.'),
+          404: error('Unknown distribution, or no config saved yet.'),
+        },
+      },
+    },
     '/admin/distributions/{name}/resume': {
       post: {
         summary: 'Lift every hold and backoff and send now',

@@ -12,6 +12,7 @@ import { DocsPage } from './docs-page';
 import { limitFormBody } from './form-limit';
 import type { JsonSchema } from './openapi';
 import { Page } from './layout';
+import { activityPage } from './pages/activity';
 import { configPage } from './pages/config';
 import { versionsPage } from './pages/config-versions';
 import { deadLettersPage } from './pages/dead-letters';
@@ -27,6 +28,7 @@ import { tagsPage } from './pages/tags';
  */
 const PAGES: { nav?: NavEntry; routes: Hono<ConsoleEnv> }[] = [
   { nav: { slug: '', title: 'Overview' }, routes: overviewPage },
+  { nav: { slug: 'activity', title: 'Activity' }, routes: activityPage },
   { nav: { slug: 'deliveries', title: 'Deliveries' }, routes: deliveriesPage },
   { nav: { slug: 'playground', title: 'Playground' }, routes: playgroundPage },
   { nav: { slug: 'config', title: 'Config' }, routes: configPage },

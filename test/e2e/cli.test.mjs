@@ -385,6 +385,33 @@ describe('purge-relay send-sample', () => {
   });
 });
 
+describe('purge-relay tail', () => {
+  it('follows webhooks as they are answered and the Gotipath calls they cause, with their paths', async () => {
+    const following = cli(['tail', '--timeout', '7']);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const sent = await cli(['send-sample', 'contentful'], {
+      env: { CONTENTFUL_WEBHOOK_SECRET: SECRETS.CONTENTFUL_WEBHOOK_SECRET },
+    });
+    assert.equal(sent.code, 0, sent.stderr);
+    const eventId = /"eventId":"(evt_\w+)"/.exec(sent.stdout)?.[1];
+    const refused = await fetch(`${relay.url}/webhooks/contentful`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(refused.status, 401);
+    const { code, stdout, stderr } = await following;
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /^following http:\/\/127\.0\.0\.1:\d+ \(webhooks and Gotipath calls\); Ctrl-C to stop$/m);
+    assert.match(
+      stdout,
+      new RegExp(`^\\d\\d:\\d\\d:\\d\\d  webhook  contentful  202 accepted  publish .* → ${eventId} \\(\\d+ paths?\\)$`, 'm'),
+    );
+    assert.match(stdout, /^\d\d:\d\d:\d\d  webhook  contentful  401 rejected  /m);
+    assert.match(stdout, new RegExp(`^\\d\\d:\\d\\d:\\d\\d  call     main  url 200  \\d+ paths?: /blog.* ← .*${eventId}`, 'm'));
+  });
+});
+
 describe('purge-relay failures', () => {
   it('exits 1 with the relay’s message for a wrong token', async () => {
     const { code, stderr } = await cli(['status'], { token: 'not-the-token' });
