@@ -37,7 +37,9 @@ describe('the Tags page', () => {
     expect(html).toMatch(/<dt>State<\/dt><dd>idle<\/dd>/);
     expect(html).toContain('<button>Crawl the sitemap now</button>');
     // The largest tags as a table, each linking to its pages.
-    expect(html).toContain('<td class="mono"><a href="/admin/ui/tags?distribution=site&amp;tag=post-1">post-1</a></td><td>2</td>');
+    expect(html).toContain(
+      '<td class="mono"><a href="/admin/ui/tags?distribution=site&amp;tag=post-1">post-1</a></td><td>2</td>',
+    );
     expect(html).toContain('No tag has been purged yet');
   });
 
