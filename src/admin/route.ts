@@ -6,6 +6,7 @@ import { versionRoutes } from './config-versions';
 import { deliveryRoutes } from './deliveries';
 import { doctorRoutes } from './doctor';
 import { memoryRoutes } from './memory';
+import { pathRoutes } from './paths';
 import { previewRoutes } from './preview';
 import { schedulerRoutes } from './scheduler';
 import { tagRoutes } from './tags';
@@ -18,5 +19,6 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/', previewRoutes)
   .route('/', schedulerRoutes)
   .route('/', tagRoutes)
+  .route('/', pathRoutes)
   .route('/', deliveryRoutes)
   .route('/', doctorRoutes);

@@ -35,9 +35,10 @@ export const schedulerRoutes = new Hono<{ Bindings: Env }>()
     ];
     if (work.length === 0) throw badRequest('give paths, patterns, prefetch paths or "all": true');
     const eventId = newId('man');
-    await enqueueWork(c.env, loaded.config, [{ distribution: input.distribution, items: work }], eventId);
+    const estimate = await enqueueWork(c.env, loaded.config, [{ distribution: input.distribution, items: work }], eventId);
     const { paths, patterns, prefetch } = input;
-    return c.json({ eventId, paths: paths.length, patterns: patterns.length, prefetch: prefetch.length, all: input.all }, 202);
+    const counts = { paths: paths.length, patterns: patterns.length, prefetch: prefetch.length, all: input.all };
+    return c.json({ eventId, ...counts, ...estimate }, 202);
   })
   .get('/events/:id', async (c) => {
     const loaded = await requireConfig(c.env);
