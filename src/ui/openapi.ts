@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import { DeadLetterBody, PreviewBody, PurgeBody } from '../admin/bodies';
 import { ConfigSchema } from '../rules/schema';
+import { ETA_PROPERTIES, whyPaths, whySchemas } from './openapi-why';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -100,7 +101,10 @@ function schemas(): Record<string, JsonSchema> {
         },
       },
     }),
-    Queued: object({ eventId: STRING, paths: INTEGER, patterns: INTEGER, prefetch: INTEGER, all: { type: 'boolean' } }),
+    Queued: object(
+      { eventId: STRING, paths: INTEGER, patterns: INTEGER, prefetch: INTEGER, all: { type: 'boolean' }, ...ETA_PROPERTIES },
+      ['eventId', 'paths', 'patterns', 'prefetch', 'all', 'etaSeconds'],
+    ),
     DeadLetterRequest: fromZod(DeadLetterBody),
     Version: object({ version: INTEGER, savedAt: STRING, rules: INTEGER, rolledBackFrom: INTEGER }, [
       'version',
@@ -478,9 +482,9 @@ export function openApiDocument(): JsonSchema {
         'Every route needs `Authorization: Bearer <ADMIN_TOKEN>` (otherwise 401). Ten wrong tokens from one address in 10 minutes: 429 with `Retry-After`, even for the right token, until the window lets it try again. Errors are `{"error": "…"}`.',
     },
     security: [{ bearer: [] }],
-    paths: { ...paths(), ...tagPaths() },
+    paths: { ...paths(), ...tagPaths(), ...whyPaths() },
     components: {
-      schemas: schemas(),
+      schemas: { ...schemas(), ...whySchemas() },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret.' },
         tagsToken: { type: 'http', scheme: 'bearer', description: 'The secret a distribution names in tags.reportSecret.' },
