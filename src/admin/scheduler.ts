@@ -7,6 +7,7 @@ import { schedulerFor } from '../purge/scheduler';
 import type { EnqueueItem } from '../purge/queue-store';
 import type { CallKind } from '../rules/schema';
 import { DeadLetterBody, PurgeBody, readJson } from './bodies';
+import { withLive } from './live';
 import { requireConfig, requireDistribution } from './lookup';
 
 export const schedulerRoutes = new Hono<{ Bindings: Env }>()
@@ -44,10 +45,11 @@ export const schedulerRoutes = new Hono<{ Bindings: Env }>()
     const loaded = await requireConfig(c.env);
     const eventId = c.req.param('id');
     const found = await Promise.all(
-      Object.entries(loaded.config.distributions).map(async ([name, d]) => ({
-        distribution: name,
-        paths: await schedulerFor(c.env, d.id).journey(eventId),
-      })),
+      Object.entries(loaded.config.distributions).map(async ([name, d]) => {
+        const scheduler = schedulerFor(c.env, d.id);
+        const [paths, live] = await Promise.all([scheduler.journey(eventId), scheduler.liveTimes(eventId)]);
+        return { distribution: name, paths: withLive(paths, live) };
+      }),
     );
     const distributions = found.filter((d) => d.paths.length > 0);
     if (distributions.length === 0) throw notFound(`no record of event "${eventId}": unknown, or older than the ledger keeps`);

@@ -13,6 +13,7 @@ import { QueueStore, type EnqueueItem } from './queue-store';
 import { describeStatus, type SchedulerStatus } from './status';
 import { estimateFor, type SendEstimate } from './eta-facts';
 import { pathReport } from './path-report';
+import { liveTimes } from './live-times';
 import type { Timeline } from './call-log';
 import { Crawler, type CrawlProgress } from '../tags/crawler';
 import { readTags } from '../tags/headers';
@@ -71,6 +72,11 @@ export class PurgeScheduler extends DurableObject<Env> {
   /** Everything known about one path: ledger history, queue, dead letter, hold, tags (path-report.ts). */
   async pathReport(config: DistributionConfig, path: string) {
     return { ...pathReport(await this.facts(config), path), tags: this.tags.tagsOf(path) };
+  }
+
+  /** When each path of an event went live (its first fresh check), for the event journey. */
+  async liveTimes(eventId: string) {
+    return liveTimes(this.ctx.storage.sql, eventId);
   }
 
   private async facts(config: DistributionConfig) {
