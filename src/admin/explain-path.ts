@@ -1,35 +1,12 @@
 // "Why is this URL stale?": the facts about one path (its ledger history, queue place, dead letter, the
 // distribution's hold, the rules that produce it, a check of origin and edge) → one verdict and one sentence
 // in plain words. Pure: GET /admin/paths and POST /admin/paths/check gather the facts.
+import { REASONS, type PageCheck } from '../purge/freshness/verdict';
 import type { HistoryRow, PathReport } from '../purge/path-report';
 import type { NearRule, Producer } from '../rules/path-shape';
 
-/** What one response looked like (the contract of src/purge/freshness/probe.ts). */
-export interface SeenLike {
-  url: string;
-  status: number;
-  etag?: string;
-  lastModified?: string;
-  digest?: string;
-  age?: number;
-  cacheStatus?: string;
-  marker?: boolean;
-  error?: string;
-}
-
-export interface EvidenceLike {
-  reason: string;
-  validator?: string;
-  origin?: SeenLike;
-  edge?: SeenLike;
-}
-
 /** A check of origin and edge: made now, or the last one the ledger recorded. */
-export interface CheckFacts {
-  verdict: 'fresh' | 'stale' | 'gone' | 'unknown';
-  evidence: EvidenceLike;
-  at: number;
-}
+export type CheckFacts = PageCheck & { at: number };
 
 export interface WhyFacts {
   path: string;
@@ -132,10 +109,16 @@ function fromCheck(f: WhyFacts, check: CheckFacts): Why {
     return { state: 'fresh', since, sentence: `fresh since ${when(since)}` };
   }
   // The origin lacks the event's marker: purging again cannot help until the origin serves the new version.
-  if (evidence.origin?.marker === false || (check.verdict === 'stale' && /origin/i.test(evidence.reason)))
-    return { state: 'origin-stale', sentence: `the origin still serves the old version (${evidence.reason})` };
+  if (evidence.reason === 'marker-missing-at-origin')
+    return {
+      state: 'origin-stale',
+      sentence: 'the origin still serves the old version (it does not carry the event’s marker yet)',
+    };
   if (check.verdict === 'stale') return staleAtEdge(f);
-  return { state: 'unknown', sentence: `could not tell whether the edge is fresh: ${evidence.reason}` };
+  return {
+    state: 'unknown',
+    sentence: `could not tell whether the edge is fresh: ${REASONS[evidence.reason] ?? evidence.reason}`,
+  };
 }
 
 export function explain(f: WhyFacts): Why {

@@ -61,7 +61,7 @@ async function eventsOf(env: Env, loaded: LoadedConfig, history: readonly Histor
 function lastCheck(history: readonly HistoryRow[]): CheckFacts | undefined {
   const row = history.filter((r) => r.step === 'checked').at(-1);
   if (!row || !row.detail) return undefined;
-  const evidence = (row.evidence ?? { reason: 'no evidence recorded' }) as CheckFacts['evidence'];
+  const evidence = (row.evidence ?? { reason: 'not-comparable' }) as CheckFacts['evidence'];
   return { verdict: row.detail as CheckFacts['verdict'], evidence, at: row.at };
 }
 

@@ -162,7 +162,7 @@ const facts = (over: Partial<WhyFacts> & { history?: HistoryRow[] } = {}): WhyFa
 const check = (verdict: CheckFacts['verdict'], evidence: Partial<CheckFacts['evidence']> = {}): CheckFacts => ({
   verdict,
   at: T0 + 10_000,
-  evidence: { reason: 'etag differs', ...evidence },
+  evidence: { reason: 'edge-differs', ...evidence },
 });
 const queued = (sendAt: number | null) => ({ kind: 'url' as const, enqueuedAt: T0, attempts: 0, estimate: { sendAt } });
 
@@ -231,9 +231,12 @@ describe('explain', () => {
 
   it('the origin still serves the old version when it lacks the event’s marker', () => {
     const why = explain(
-      facts({ check: check('stale', { reason: 'marker missing', origin: { url: 'o', status: 200, marker: false } }) }),
+      facts({ check: check('stale', { reason: 'marker-missing-at-origin', origin: { url: 'o', status: 200, marker: false } }) }),
     );
-    expect(why).toEqual({ state: 'origin-stale', sentence: 'the origin still serves the old version (marker missing)' });
+    expect(why).toEqual({
+      state: 'origin-stale',
+      sentence: 'the origin still serves the old version (it does not carry the event’s marker yet)',
+    });
   });
 
   it('fresh since the first fresh check after the purge', () => {
@@ -246,6 +249,16 @@ describe('explain', () => {
     const why = explain(facts({ check: check('gone', { edge: { url: 'x', status: 404 } }) }));
     expect(why.state).toBe('gone');
     expect(why.sentence).toMatch(/^gone since .*: origin and edge both answer 404$/);
+  });
+
+  it('unknown: says in words why nothing could be compared', () => {
+    const why = explain(
+      facts({ check: check('unknown', { reason: 'origin-error', origin: { url: 'o', status: 0, error: 'refused' } }) }),
+    );
+    expect(why).toEqual({
+      state: 'unknown',
+      sentence: 'could not tell whether the edge is fresh: the origin gave no usable answer',
+    });
   });
 
   it('unchecked: purged, nothing recorded since', () => {
