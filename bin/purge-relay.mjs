@@ -9,6 +9,7 @@ import { previewCommand, resumeCommand, sendSampleCommand, statusCommand } from 
 import { purgeCommand } from './lib/purge-command.mjs';
 import { CliError, DEFAULT_URL, createProgress, createRelay } from './lib/relay.mjs';
 import { tagsCommand } from './lib/tags-command.mjs';
+import { whyCommand } from './lib/why-command.mjs';
 /** @import { ParseArgsConfig } from 'node:util' */
 /** @import { Output } from './lib/relay.mjs' */
 
@@ -32,9 +33,16 @@ Commands
   preview --source <id> [--header "Name: value"]... [<payload file> | -]
                                            what a payload would purge (no signature, nothing purged)
   purge --distribution <name> [<path>...] [--file <paths.txt>] [--pattern </x/*>]... [--prefetch <path>]...
-        [--all [--yes]] [--wait [--timeout <s>]]
+        [--all [--yes]] [--wait [--verify] [--timeout <s>]]
                                            queue a manual purge; --wait follows this purge's paths and
-                                           reports each one (exit 1 if any was refused); --all asks first
+                                           reports each one (exit 1 if any was refused); --verify waits
+                                           until each is verified at the edge (fresh or gone) and reports
+                                           any still stale or stuck (exit 1); --all asks first
+  why </path | URL> [--distribution <name>] [--recorded]
+                                           why a URL is (or is not) stale: checks origin and edge now
+                                           and prints the verdict, the evidence, the events that produced
+                                           it and its history (--recorded: no check, what is recorded).
+                                           Exit 0 fresh or gone, 1 otherwise
   tags --distribution <name> [--tag <tag> | --path </p> | --crawl]
                                            the tag index: a tag's pages, a page's tags, or the summary
                                            with crawl progress; --crawl starts the sitemap crawl now
@@ -44,7 +52,7 @@ Commands
 
 Options
   --url <url>     the relay (default $PURGE_RELAY_URL or ${DEFAULT_URL})
-  --json          print the relay's JSON answer (status, preview, tags)
+  --json          print the relay's JSON answer (status, preview, tags, why)
   -h, --help      this text
 
 The admin token comes from $PURGE_RELAY_TOKEN (for a relay on 127.0.0.1/localhost, ADMIN_TOKEN in
@@ -63,6 +71,8 @@ const OPTIONS = /** @satisfies {ParseArgsConfig['options']} */ ({
   prefetch: { type: 'string', multiple: true },
   all: { type: 'boolean' },
   wait: { type: 'boolean' },
+  verify: { type: 'boolean' },
+  recorded: { type: 'boolean' },
   timeout: { type: 'string' },
   config: { type: 'string' },
   tag: { type: 'string' },
@@ -87,6 +97,7 @@ const COMMANDS = {
   purge: purgeCommand,
   tags: tagsCommand,
   'send-sample': sendSampleCommand,
+  why: whyCommand,
 };
 
 /** @type {Output} */

@@ -4,11 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { CliError } from './relay.mjs';
+import { waitForVerification } from './verify-wait.mjs';
 /** @import { Output, Relay } from './relay.mjs' */
 
 /**
  * What the CLI reads of the admin API's answers (src/admin/scheduler.ts, src/purge/ledger.ts).
- * @typedef {{ eventId: string, paths: number, patterns: number, prefetch: number, all: boolean }} Queued  POST /admin/purge
+ * @typedef {{ eventId: string, paths: number, patterns: number, prefetch: number, all: boolean,
+ *   etaSeconds?: number | null }} Queued  POST /admin/purge
  * @typedef {{ step: string, kind: string, path: string, status?: number, detail?: string }} Step
  * @typedef {{ kind: string, path: string, steps: Step[] }} PathJourney
  * @typedef {{ eventId: string, distributions: { distribution: string, paths: PathJourney[] }[] }} Journey  GET /admin/events/{id}
@@ -108,7 +110,7 @@ const pathsIn = (file) =>
 /**
  * @param {Relay} relay @param {string[]} paths @param {Output} out
  * @param {{ distribution?: string, file?: string, pattern?: string[], prefetch?: string[], all?: boolean,
- *   wait?: boolean, timeout?: string, yes?: boolean }} options
+ *   wait?: boolean, verify?: boolean, timeout?: string, yes?: boolean }} options
  */
 export async function purgeCommand(relay, paths, options, out) {
   if (!options.distribution) throw new CliError('purge needs --distribution <name>', 2);
@@ -124,13 +126,23 @@ export async function purgeCommand(relay, paths, options, out) {
   if (body.all && !options.yes) await confirmAll(body.distribution);
   /** @type {Queued} */
   const queued = await relay.call('POST', '/admin/purge', body);
+  const eta =
+    queued.etaSeconds === null
+      ? ', held: nothing is sent until the hold lifts'
+      : queued.etaSeconds !== undefined
+        ? `, expected to be sent in ${queued.etaSeconds} s`
+        : '';
   out.log(
-    `queued ${queued.all ? 'a purge of everything' : `${queued.paths} path(s)`}${queued.patterns ? ` and ${queued.patterns} pattern(s)` : ''}${queued.prefetch ? ` and ${queued.prefetch} prefetch(es)` : ''} on ${body.distribution} as ${queued.eventId}`,
+    `queued ${queued.all ? 'a purge of everything' : `${queued.paths} path(s)`}${queued.patterns ? ` and ${queued.patterns} pattern(s)` : ''}${queued.prefetch ? ` and ${queued.prefetch} prefetch(es)` : ''} on ${body.distribution} as ${queued.eventId}${eta}`,
   );
+  if (options.verify && !options.wait) throw new CliError('--verify goes with --wait', 2);
   if (!options.wait) return;
-  const allDone = await waitForEvent(relay, queued.eventId, body.distribution, Number(options.timeout ?? 300) * 1000, out);
+  const started = Date.now();
+  const timeoutMs = Number(options.timeout ?? 300) * 1000;
+  const allDone = await waitForEvent(relay, queued.eventId, body.distribution, timeoutMs, out);
   if (!allDone)
     throw new CliError(
       `some paths of ${queued.eventId} failed: see the dead letters (console, or GET /admin/distributions/${body.distribution}/dead-letters)`,
     );
+  if (options.verify) await waitForVerification(relay, queued.eventId, body.distribution, started + timeoutMs, out);
 }
