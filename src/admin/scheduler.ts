@@ -8,17 +8,17 @@ import type { EnqueueItem } from '../purge/queue-store';
 import type { CallKind } from '../rules/schema';
 import { DeadLetterBody, PurgeBody, readJson } from './bodies';
 import { withLive } from './live';
+import { describeWaiting } from './waiting';
 import { requireConfig, requireDistribution } from './lookup';
 
 export const schedulerRoutes = new Hono<{ Bindings: Env }>()
   .get('/status', async (c) => {
     const loaded = await requireConfig(c.env);
     const distributions = await Promise.all(
-      Object.entries(loaded.config.distributions).map(async ([name, d]) => ({
-        distribution: name,
-        distributionId: d.id,
-        ...(await schedulerFor(c.env, d.id).status(d)),
-      })),
+      Object.entries(loaded.config.distributions).map(async ([name, d]) => {
+        const status = await schedulerFor(c.env, d.id).status(d);
+        return { distribution: name, distributionId: d.id, ...status, waiting: describeWaiting(status) };
+      }),
     );
     return c.json({ configVersion: loaded.version, distributions });
   })

@@ -27,6 +27,13 @@ export const ETA_PROPERTIES = {
   held: { type: 'array', items: STRING, description: 'Distributions holding their queue (`name: unauthorized|refused`).' },
 };
 
+/** Per path of an event journey: when it went live (GET /admin/events/{id}). */
+export const LIVE_PROPERTIES = {
+  liveAt: { ...INTEGER, description: 'When the path was first verified fresh (or gone) at the edge (ms since the epoch).' },
+  toLiveMs: { ...INTEGER, description: 'From the webhook (the event queued) to live, in ms.' },
+  verdict: { enum: ['fresh', 'gone'] },
+};
+
 export function whySchemas(): Record<string, Schema> {
   const { $schema: _, ...request } = z.toJSONSchema(PathCheckBody, { io: 'input' }) as Schema;
   return {

@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import { DeadLetterBody, PreviewBody, PurgeBody } from '../admin/bodies';
 import { ConfigSchema } from '../rules/schema';
-import { ETA_PROPERTIES, whyPaths, whySchemas } from './openapi-why';
+import { ETA_PROPERTIES, LIVE_PROPERTIES, whyPaths, whySchemas } from './openapi-why';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -97,7 +97,7 @@ function schemas(): Record<string, JsonSchema> {
         items: {
           type: 'object',
           description:
-            'Per distribution: health (ok, failing, unauthorized, refused), hold (while refused: the kind, status and message Gotipath refused every call with), unconfirmed (paths refused alone, kept queued until a call without them is accepted), pending paths by kind, oldest pending age, next send time, next probe, calls left in the window, last error, last hour, dead letters.',
+            'Per distribution: health (ok, failing, unauthorized, refused), hold (while refused: the kind, status and message Gotipath refused every call with), unconfirmed (paths refused alone, kept queued until a call without them is accepted), pending paths by kind, oldest pending age, next send time, next probe, calls left in the window, last error, last hour, dead letters; waiting `{paths, why, nextSendAt}`: what waits and why, in words.',
         },
       },
     }),
@@ -119,12 +119,16 @@ function schemas(): Record<string, JsonSchema> {
           distribution: STRING,
           paths: {
             type: 'array',
-            items: object({
-              kind: STRING,
-              path: STRING,
-              rule: { type: ['string', 'null'] },
-              steps: { type: 'array', items: { type: 'object' } },
-            }),
+            items: object(
+              {
+                kind: STRING,
+                path: STRING,
+                rule: { type: ['string', 'null'] },
+                steps: { type: 'array', items: { type: 'object' } },
+                ...LIVE_PROPERTIES,
+              },
+              ['kind', 'path', 'rule', 'steps'],
+            ),
           },
         }),
       },
