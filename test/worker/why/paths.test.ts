@@ -1,6 +1,8 @@
 // GET /admin/paths: one path's story and its verdict from what the relay recorded, for each state it can be in;
 // the receipt's etaSeconds; bad input answered with a clear 4xx.
+import { runInDurableObject } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ledger, type LedgerEntry } from '../../../src/purge/ledger';
 import { admin, baseConfig, postWebhook, putConfig, secret, sign } from '../support/helpers';
 import { scheduler, testDistribution } from '../support/scheduler-harness';
 
@@ -120,6 +122,67 @@ describe('GET /admin/paths', () => {
     const { body } = await story('distribution=rejecting&path=/bad/page');
     expect(body.verdict.state).toBe('dead-lettered');
     expect(body.verdict.sentence).toMatch(/^dead-lettered: Gotipath answered 422 \(.*\/bad\/page\) at .*Z$/);
+  });
+});
+
+/** Records ledger rows as the verification does (B's checks), in the distribution's scheduler. */
+const record = (entries: LedgerEntry[]) =>
+  runInDurableObject(main.stub, (_instance, state) => {
+    const ledger = new Ledger(state.storage.sql);
+    for (const entry of entries) ledger.note(entry);
+  });
+const seen = (age: number, etag: string) => ({ url: `${SITE}/docs/x`, status: 200, etag, age, cacheStatus: 'HIT' });
+
+describe('verdicts from recorded checks', () => {
+  it('says fresh since the first fresh check, and the event journey shows when the path went live', async () => {
+    await main.enqueue('evt_why_live', [{ kind: 'url', path: '/docs/live', priority: 0, ruleId: 'docs' }]);
+    await main.drain();
+    const at = Date.now() + 5;
+    const evidence = { reason: 'edge-matches-origin' as const, validator: 'etag' as const, edge: seen(0, '"v2"') };
+    await record([{ at, step: 'checked', kind: 'url', path: '/docs/live', detail: 'fresh', evidence }]);
+    const { body } = await story('distribution=main&path=/docs/live');
+    expect(body.verdict).toEqual({
+      state: 'fresh',
+      since: new Date(at).toISOString(),
+      sentence: expect.stringMatching(/^fresh since /),
+    });
+    expect(body.history.at(-1)).toMatchObject({ step: 'checked', evidence });
+    const journey = await (
+      await admin('/events/evt_why_live')
+    ).json<{
+      distributions: { paths: { path: string; liveAt?: number; toLiveMs?: number }[] }[];
+    }>();
+    const path = journey.distributions[0]!.paths[0]!;
+    expect(path.liveAt).toBe(at);
+    expect(path.toLiveMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('says the edge still serves the old version, with its Age, and when it was purged again', async () => {
+    await main.enqueue('evt_why_stale', [{ kind: 'url', path: '/docs/stale', priority: 0, ruleId: 'docs' }]);
+    await main.drain();
+    const evidence = { reason: 'edge-differs' as const, validator: 'etag' as const, edge: seen(412, '"v1"') };
+    await record([{ at: Date.now() + 5, step: 'checked', kind: 'url', path: '/docs/stale', detail: 'stale', evidence }]);
+    await record([{ at: Date.now() + 6, step: 'repurged', kind: 'url', path: '/docs/stale' }]);
+    await main.enqueue('evt_why_stale', [{ kind: 'url', path: '/docs/stale', priority: 0, ruleId: 'docs' }]);
+    await main.drain();
+    const { body } = await story('distribution=main&path=/docs/stale');
+    expect(body.verdict.state).toBe('edge-stale');
+    expect(body.verdict.sentence).toMatch(
+      /^purged at \S+Z but the edge still serves the old version \(Age 412 s\): purged again at \S+Z$/,
+    );
+  });
+});
+
+describe('GET /admin/status', () => {
+  it('says what waits and why', async () => {
+    const status = await (
+      await admin('/status')
+    ).json<{ distributions: { distribution: string; waiting: { paths: number; why?: string } }[] }>();
+    const slow = status.distributions.find((d) => d.distribution === 'slow')!;
+    expect(slow.waiting.paths).toBeGreaterThan(0);
+    expect(slow.waiting.why).toMatch(/^gathering paths \(coalescing\) or about to go: next send at \d{4}-/);
+    const denied = status.distributions.find((d) => d.distribution === 'denied')!;
+    expect(denied.waiting.why).toMatch(/^held: Gotipath refuses the relay’s credentials/);
   });
 });
 
