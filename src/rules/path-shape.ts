@@ -32,12 +32,22 @@ const EXPANSION: Record<string, string> = {
   '&': '(?:&.*)?',
 };
 
+/** Variables whose values the config knows: `{+localePrefix}` is one of the configured prefixes, nothing else. */
+export type KnownValues = Readonly<Record<string, readonly string[]>>;
+
+const knownOf = (config: RelayConfig): KnownValues => {
+  const prefixes = Object.values(config.locales);
+  return { localePrefix: prefixes.length > 0 ? prefixes : [''] };
+};
+
 /** The regular expression of every path a template may expand to (`wildcards`: a pattern's `*` matches anything). */
-export function templateShape(template: string, wildcards = false): RegExp {
+export function templateShape(template: string, wildcards = false, known: KnownValues = {}): RegExp {
   let source = '';
   for (const part of template.split(/(\{[^}]*\})/)) {
-    if (part.startsWith('{') && part.endsWith('}')) source += EXPANSION[part[1] ?? ''] ?? EXPANSION['']!;
-    else source += wildcards ? part.split('*').map(escape).join('.*') : escape(part);
+    if (part.startsWith('{') && part.endsWith('}')) {
+      const values = known[part.slice(1, -1).replace(/^\+/, '')];
+      source += values ? `(?:${values.map(escape).join('|')})` : (EXPANSION[part[1] ?? ''] ?? EXPANSION['']!);
+    } else source += wildcards ? part.split('*').map(escape).join('.*') : escape(part);
   }
   return new RegExp(`^${source}$`);
 }
@@ -54,8 +64,9 @@ const rulesOf = (config: RelayConfig, distribution: string) => config.rules.filt
 /** The rules of a distribution that can produce `path`: by a path template, or by a tag the path carries. */
 export function producersOf(config: RelayConfig, distribution: string, path: string, tags: readonly string[] = []): Producer[] {
   const out: Producer[] = [];
+  const known = knownOf(config);
   for (const rule of rulesOf(config, distribution)) {
-    const byPath = pathTemplates(rule).find((e) => templateShape(e.path, e.kind === 'pattern').test(path));
+    const byPath = pathTemplates(rule).find((e) => templateShape(e.path, e.kind === 'pattern', known).test(path));
     if (byPath) out.push({ ruleId: rule.id, template: byPath.path, via: 'path' });
     const byTag = rule.tags.find((t) => tags.some((tag) => templateShape(t).test(tag)));
     if (!byPath && byTag) out.push({ ruleId: rule.id, template: byTag, via: 'tag' });
@@ -63,7 +74,13 @@ export function producersOf(config: RelayConfig, distribution: string, path: str
   return out;
 }
 
-const segments = (text: string) => text.split('?')[0]!.split('/').filter(Boolean);
+// A leading locale prefix is compared as if absent: `/de/blog/x` and `/blog/x` share their segments.
+const segments = (text: string) =>
+  text
+    .replace(/^\{\+localePrefix\}/, '')
+    .split('?')[0]!
+    .split('/')
+    .filter(Boolean);
 
 /** How alike a path and a template are, segment by segment: a literal equal counts 1, a variable ½. */
 export function similarity(path: string, template: string): number {
@@ -84,8 +101,10 @@ export function nearestRules(config: RelayConfig, distribution: string, path: st
     const scored = pathTemplates(rule).map((e) => ({ ruleId: rule.id, template: e.path, score: similarity(path, e.path) }));
     return scored.sort((x, y) => y.score - x.score).slice(0, 1);
   });
+  const top = Math.max(0, ...best.map((n) => n.score));
+  // Only rules about as close as the closest: one that shares nothing but a variable segment is no hint.
   return best
-    .filter((n) => n.score > 0)
+    .filter((n) => n.score > 0 && n.score >= top / 2)
     .sort((x, y) => y.score - x.score)
     .slice(0, count)
     .map((n) => ({ ...n, score: Math.round(n.score * 100) / 100 }));

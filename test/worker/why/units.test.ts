@@ -93,6 +93,12 @@ describe('rule shapes', () => {
     expect(templateShape('{+localePrefix}/docs/{slug}').test('/de/docs/intro')).toBe(true);
   });
 
+  it('reads {+localePrefix} as one of the configured prefixes only', () => {
+    expect(producersOf(RULES, 'main', '/de/docs/intro').map((p) => p.ruleId)).toEqual(['localized']);
+    expect(producersOf(RULES, 'main', '/docs/intro').map((p) => p.ruleId)).toEqual(['localized']);
+    expect(producersOf(RULES, 'main', '/blog/2024/docs/intro')).toEqual([]);
+  });
+
   it('finds the rules that produce a path, by template, pattern or tag', () => {
     expect(producersOf(RULES, 'main', '/blog/hello').map((p) => p.ruleId)).toEqual(['blog-post']);
     expect(producersOf(RULES, 'main', '/shop/shoes?color=red').map((p) => p.ruleId)).toEqual(['shop']);
