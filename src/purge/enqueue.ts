@@ -79,7 +79,7 @@ export const countPaths = (work: readonly PurgeWork[]) =>
 /** When the queued work is expected to be sent, as the receipt tells it. */
 export interface WorkEstimate {
   /** Seconds until the last path is expected to be sent; null while a distribution it names is held. */
-  etaSeconds: number | null;
+  etaSeconds?: number | null;
   /** Distributions holding their queue (`main: unauthorized`): nothing is sent there until the hold lifts. */
   held?: string[];
 }
@@ -88,8 +88,9 @@ export interface WorkEstimate {
 export function combineEstimates(estimates: readonly ({ distribution: string } & SendEstimate)[], now: number): WorkEstimate {
   const held = estimates.filter((e) => e.sendAt === null).map((e) => `${e.distribution}: ${e.held ?? 'held'}`);
   if (held.length > 0) return { etaSeconds: null, held };
-  const latest = Math.max(now, ...estimates.map((e) => e.sendAt ?? now));
-  return { etaSeconds: secondsUntil(latest, now) };
+  const times = estimates.flatMap((e) => (typeof e.sendAt === 'number' ? [e.sendAt] : []));
+  // A scheduler that gave no estimate (none queued anything) leaves the receipt without one.
+  return times.length === 0 ? {} : { etaSeconds: secondsUntil(Math.max(now, ...times), now) };
 }
 
 /** Stores the work in every scheduler it names; a failure is a 503 so the platform retries. Resolves with the ETA. */

@@ -4,7 +4,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger, type LedgerEntry } from '../../../src/purge/ledger';
 import { admin, baseConfig, postWebhook, putConfig, secret, sign } from '../support/helpers';
-import { scheduler, testDistribution } from '../support/scheduler-harness';
+import { scheduler, sleep, testDistribution } from '../support/scheduler-harness';
 
 const SITE = 'https://www.example.com';
 const DISTRIBUTIONS = {
@@ -161,8 +161,12 @@ describe('verdicts from recorded checks', () => {
     await main.enqueue('evt_why_stale', [{ kind: 'url', path: '/docs/stale', priority: 0, ruleId: 'docs' }]);
     await main.drain();
     const evidence = { reason: 'edge-differs' as const, validator: 'etag' as const, edge: seen(412, '"v1"') };
-    await record([{ at: Date.now() + 5, step: 'checked', kind: 'url', path: '/docs/stale', detail: 'stale', evidence }]);
-    await record([{ at: Date.now() + 6, step: 'repurged', kind: 'url', path: '/docs/stale' }]);
+    // In the order the verification writes them, each a moment after the one before.
+    await sleep(2);
+    await record([{ at: Date.now(), step: 'checked', kind: 'url', path: '/docs/stale', detail: 'stale', evidence }]);
+    await sleep(2);
+    await record([{ at: Date.now(), step: 'repurged', kind: 'url', path: '/docs/stale' }]);
+    await sleep(2);
     await main.enqueue('evt_why_stale', [{ kind: 'url', path: '/docs/stale', priority: 0, ruleId: 'docs' }]);
     await main.drain();
     const { body } = await story('distribution=main&path=/docs/stale');
