@@ -22,6 +22,8 @@ export default defineConfig({
           TAGGED_SITE_URL: inject('taggedSiteUrl'),
           REDIRECT_SITE_URL: inject('redirectSiteUrl'),
           OTHER_HOST_URL: inject('otherHostUrl'),
+          ORIGIN_URL: inject('originUrl'),
+          EDGE_URL: inject('edgeUrl'),
           // Cases per property in the fuzz tests: short in CI, `FUZZ_RUNS=100000 npm run test:fuzz` for the long run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? '30',
         },

@@ -97,6 +97,20 @@ export class Ledger {
     this.sql.exec(`DELETE FROM ledger WHERE rowid <= (SELECT max(rowid) FROM ledger) - ?`, LEDGER_MAX_ROWS);
   }
 
+  /** URL paths under a prefix ("" for all) purged since `since`, the most recent first (verification samples them). */
+  recentlyPurged(prefix: string, since: number, limit: number): string[] {
+    return this.sql
+      .exec<{ path: string }>(
+        `SELECT path FROM ledger WHERE kind = 'url' AND step = 'call' AND status BETWEEN 200 AND 299 AND at >= ?1
+           AND substr(path, 1, length(?2)) = ?2 GROUP BY path ORDER BY max(at) DESC LIMIT ?3`,
+        since,
+        prefix,
+        limit,
+      )
+      .toArray()
+      .map((r) => r.path);
+  }
+
   /** Each path an event queued, with everything that happened to it until its journey ended. */
   journey(eventId: string): PathJourney[] {
     const queued = this.sql

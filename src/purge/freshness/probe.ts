@@ -17,7 +17,7 @@ export interface CheckPageOptions {
   originBaseUrl: string;
   /** The site through the CDN (the config's `publicBaseUrl`). */
   edgeBaseUrl: string;
-  /** Sent to the origin only: the configured header (its value from a Worker secret) or Host. */
+  /** Sent to the origin only: the configured header (its value from a Worker secret). */
   originHeaders?: Readonly<Record<string, string>>;
   validator: ValidatorChoice;
   /** The event's marker, rendered when the path was queued; empty or absent: the validator decides. */
