@@ -115,10 +115,13 @@ function fromCheck(f: WhyFacts, check: CheckFacts): Why {
       sentence: 'the origin still serves the old version (it does not carry the event’s marker yet)',
     };
   if (check.verdict === 'stale') return staleAtEdge(f);
-  return {
-    state: 'unknown',
-    sentence: `could not tell whether the edge is fresh: ${REASONS[evidence.reason] ?? evidence.reason}`,
-  };
+  const errors = [
+    evidence.origin?.error && `origin: ${evidence.origin.error}`,
+    evidence.edge?.error && `edge: ${evidence.edge.error}`,
+  ];
+  const detail = errors.filter(Boolean).join('; ');
+  const words = REASONS[evidence.reason] ?? evidence.reason;
+  return { state: 'unknown', sentence: `could not tell whether the edge is fresh: ${words}${detail ? ` (${detail})` : ''}` };
 }
 
 export function explain(f: WhyFacts): Why {

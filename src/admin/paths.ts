@@ -9,6 +9,7 @@ import type { LoadedConfig } from '../rules/store';
 import type { DeliveryEntry } from '../sources/recent-deliveries';
 import { sourceStateFor } from '../sources/state';
 import { explain, type CheckFacts } from './explain-path';
+import { PathCheckBody, readJson } from './bodies';
 import { requireConfig, requireDistribution } from './lookup';
 import { chooseDistribution, pathOf } from './path-input';
 

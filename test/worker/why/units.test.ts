@@ -263,7 +263,7 @@ describe('explain', () => {
     );
     expect(why).toEqual({
       state: 'unknown',
-      sentence: 'could not tell whether the edge is fresh: the origin gave no usable answer',
+      sentence: 'could not tell whether the edge is fresh: the origin gave no usable answer (origin: refused)',
     });
   });
 
