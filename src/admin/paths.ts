@@ -92,8 +92,15 @@ async function story(env: Env, found: Awaited<ReturnType<typeof locate>>, check?
   };
 }
 
-export const pathRoutes = new Hono<{ Bindings: Env }>().get('/paths', async (c) => {
-  const found = await locate(c.env, c.req.query('path'), c.req.query('distribution'));
-  return c.json(await story(c.env, found));
-});
-// CHECK-ROUTE (after merging verify: checkNow)
+export const pathRoutes = new Hono<{ Bindings: Env }>()
+  .get('/paths', async (c) => {
+    const found = await locate(c.env, c.req.query('path'), c.req.query('distribution'));
+    return c.json(await story(c.env, found));
+  })
+  .post('/paths/check', async (c) => {
+    const input = await readJson(c.req.raw, PathCheckBody);
+    const found = await locate(c.env, input.path, input.distribution);
+    // One check of origin and edge now, within the distribution's per-origin rate (purge/freshness/verifier.ts).
+    const checked = await found.scheduler.checkNow(found.config, found.path);
+    return c.json(await story(c.env, found, { ...checked, at: Date.now() }));
+  });
