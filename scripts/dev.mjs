@@ -1,7 +1,7 @@
 // @ts-check
 // `npm start`: the relay under wrangler dev on :8787, the Gotipath stand-in on :8788 with its caching edge on :8789
 // in front of the example origin on :8790, and examples/config.json loaded with its distributions pointed at that
-// edge and origin. Ctrl-C stops them all.
+// edge (publicBaseUrl) and origin (verify.originBaseUrl), so purges are verified there. Ctrl-C stops them all.
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -40,14 +40,16 @@ console.log(`Gotipath stand-in listening on ${standin.url} (real limits: 2 URL p
 console.log(`Caching edge on ${standin.edgeUrl} in front of the origin (evicts ${evictAfterMs} ms after a purge)`);
 
 /**
- * Points the example's distributions at the local edge and origin: those with no publicBaseUrl or one on this
- * machine (a config for a real site keeps its URLs). @param {{ distributions?: Record<string, Record<string, unknown>> }} config
+ * Points the example's distributions at the local edge (publicBaseUrl) and origin (verify.originBaseUrl): those with
+ * no publicBaseUrl or one on this machine (a config for a real site keeps its URLs).
+ * @param {{ distributions?: Record<string, { publicBaseUrl?: unknown, verify?: Record<string, unknown> }> }} config
  */
 function pointAtLocalSite(config) {
   for (const d of Object.values(config.distributions ?? {})) {
     const base = typeof d.publicBaseUrl === 'string' ? new URL(d.publicBaseUrl).hostname : '127.0.0.1';
     if (base !== '127.0.0.1') continue;
     d.publicBaseUrl = standin.edgeUrl;
+    d.verify = { ...d.verify, originBaseUrl: origin.url };
   }
   return config;
 }

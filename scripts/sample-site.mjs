@@ -10,7 +10,7 @@
  * @typedef {{ path: string, title: string }} ChangedPage
  */
 
-/** The example origin's port when the config names no originBaseUrl (scripts/dev.mjs starts it there). */
+/** The example origin when the config names no verify.originBaseUrl (scripts/dev.mjs starts it there). */
 export const DEFAULT_ORIGIN_URL = 'http://127.0.0.1:8790';
 const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 const STAMP_RE = / \(updated \d\d:\d\d:\d\d\)$/;
@@ -33,12 +33,12 @@ const isLoopback = (url) => {
 export async function findSampleSite(relay, { source, headers, body, origin }) {
   /** @type {{ work: { distribution: string, items: { kind: string, path: string }[] }[] }} */
   const preview = await relay.call('POST', '/admin/preview', { source, headers, body });
-  /** @type {{ config: { distributions: Record<string, { publicBaseUrl?: string, originBaseUrl?: string }> } }} */
+  /** @type {{ config: { distributions: Record<string, { publicBaseUrl?: string, verify?: { originBaseUrl?: string } }> } }} */
   const { config } = await relay.call('GET', '/admin/config');
   const work = preview.work.find((w) => w.items.some((i) => i.kind === 'url'));
   const distribution = work && config.distributions[work.distribution];
   if (!work || !distribution || !isLoopback(distribution.publicBaseUrl)) return null;
-  const originUrl = distribution.originBaseUrl ?? origin ?? DEFAULT_ORIGIN_URL;
+  const originUrl = distribution.verify?.originBaseUrl ?? origin ?? DEFAULT_ORIGIN_URL;
   if (!isLoopback(originUrl)) return null;
   const paths = work.items.filter((i) => i.kind === 'url').map((i) => i.path);
   const trim = (/** @type {string} */ url) => url.replace(/\/+$/, '');
@@ -94,5 +94,6 @@ export function watchHints({ edgeUrl }, changed) {
     'then the edge evicts about 2 s after Gotipath accepts the purge):',
     `  curl -s ${edgeUrl}${first.path} | grep '<title>'`,
     `  curl -sI ${edgeUrl}${first.path} | grep -iE '^(x-cache|age|etag):'`,
+    'The relay then checks each page at the origin and through the edge: `freshness` in GET /admin/status.',
   ];
 }

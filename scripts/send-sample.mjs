@@ -2,7 +2,7 @@
 // Sends a genuinely signed sample webhook (examples/samples/<provider>.json) to a running relay, after changing the
 // pages it purges at the local example origin (sample-site.mjs) when its distribution has an edge on 127.0.0.1.
 // Usage: npm run send-sample -- <provider> [--url http://127.0.0.1:8787] [--source <sourceId>] [--config file]
-//   [--origin http://127.0.0.1:8790]   (the origin when the config names no originBaseUrl)
+//   [--origin http://127.0.0.1:8790]   (the origin when the config names no verify.originBaseUrl)
 // Also `purge-relay send-sample <provider>` (bin/purge-relay.mjs), through sendSample().
 import { randomUUID } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
