@@ -18,11 +18,14 @@ import { waitForVerification } from './verify-wait.mjs';
  * @typedef {{ state: 'done' | 'failed' | 'pending', text: string }} Outcome
  */
 
+/** Steps of the verification at the edge (verify-wait.mjs reads them). */
+const VERIFICATION = new Set(['checked', 'repurged', 'stuck']);
 const ok = (/** @type {number | undefined} */ status) => status !== undefined && status >= 200 && status < 300;
 
 /** Where one path's journey stands: purged (a 2xx call of its own, or covered), failed (dead, dropped), or not yet. @param {PathJourney} p @returns {Outcome} */
 export function outcomeOf(p) {
-  const last = p.steps.at(-1);
+  // Checks at the edge (and a purge sent again after one) follow the purge: its outcome is the last step before them.
+  const last = p.steps.filter((s) => !VERIFICATION.has(s.step)).at(-1);
   const done = p.kind === 'prefetch' ? 'prefetched' : 'purged';
   if (!last) return { state: 'pending', text: 'queued' };
   if (last.step === 'covered')

@@ -33,11 +33,14 @@ export function verificationOf(p) {
 
 /** Verification must be on for the distribution, or nothing would ever be checked. @param {Relay} relay @param {string} name */
 async function requireVerification(relay, name) {
-  /** @type {{ config: { distributions?: Record<string, { verify?: { enabled?: boolean } }> } }} */
+  /** @type {{ config: { distributions?: Record<string, { publicBaseUrl?: string, verify?: { enabled?: boolean, originBaseUrl?: string } }> } }} */
   const live = await relay.call('GET', '/admin/config');
-  if (live.config.distributions?.[name]?.verify?.enabled !== true)
+  const d = live.config.distributions?.[name];
+  // On by default when both sites are named (docs/freshness.md); `enabled: false` turns it off.
+  const on = d?.verify?.enabled ?? Boolean(d?.publicBaseUrl && d?.verify?.originBaseUrl);
+  if (!on)
     throw new CliError(
-      `verification is off for ${name}: set distributions.${name}.verify.enabled (and verify.originBaseUrl) to use --verify`,
+      `verification is off for ${name}: it needs publicBaseUrl and verify.originBaseUrl (and verify.enabled not false) to use --verify`,
       2,
     );
 }
