@@ -283,6 +283,14 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     const history = page.getByRole('table', { name: 'Everything recorded about the path, oldest first' });
     assert.match(await history.innerText(), /queued\s+\/manual\/one[\s\S]*call attempt 1\s+\/manual\/one\s+200/);
     await shot(t, 'path');
+    // Check now: this relay has no site to compare (no publicBaseUrl), and says so in the verdict.
+    await page.getByRole('button', { name: 'Check now' }).click();
+    await page.getByRole('heading', { name: 'Check made now' }).waitFor();
+    assert.match(
+      await page.locator('#verdict').innerText(),
+      /could not tell whether the edge is fresh: the answers carry nothing to compare \(origin: publicBaseUrl is not set\)/,
+    );
+    await shot(t, 'path-checked');
     // A path no rule produces names the nearest rules.
     await search.fill('/blog/2024/a-post');
     await search.press('Enter');
