@@ -20,15 +20,13 @@ const WINDOWS = 5;
 const LIMITS = { windowMs: WINDOW_MS, calls: 2, paths: 100 };
 /** The edge evicts this long after a purge is accepted (Gotipath's back ends purge in the background). */
 const EVICT_AFTER_MS = 1_000;
-/** Checks after 1.5 s, 4 s, 10 s; a page still stale after the last is purged again (up to 3 times). */
+/**
+ * Checks after 1.5 s, 4 s, 10 s; a page still stale after the last is purged again (up to 3 times); the origin
+ * takes 60 checks a second. `perAlarm` stays at its default (20): the scheduler runs its checks in the same alarm as
+ * its sends, and with 100 per alarm the sends waited for them (publish → live at the edge p95 7.1 s against 2.9 s).
+ */
 const FIRST_CHECK_MS = 1_500;
-const VERIFY = {
-  delaysMs: [FIRST_CHECK_MS, 4_000, 10_000],
-  maxRepurges: 3,
-  perAlarm: 100,
-  concurrency: 8,
-  originRatePerSecond: 60,
-};
+const VERIFY = { delaysMs: [FIRST_CHECK_MS, 4_000, 10_000], maxRepurges: 3, concurrency: 8, originRatePerSecond: 60 };
 const DRAIN_MS = 90_000;
 
 /**

@@ -41,6 +41,8 @@ export interface PathJourney {
   path: string;
   rule: string | null;
   steps: LedgerEntry[];
+  /** A pattern or purge-all: the checks of the pages sampled after it (verification at the edge), by page. */
+  sampled?: LedgerEntry[];
 }
 
 export const LEDGER_SCHEMA = `
@@ -119,7 +121,26 @@ export class Ledger {
         eventId,
       )
       .toArray();
-    return queued.map((q) => ({ kind: q.kind, path: q.path, rule: q.rule, steps: this.follow(q.kind, q.path, q.at) }));
+    const own = new Set(queued.filter((q) => q.kind === 'url').map((q) => q.path));
+    return queued.map((q) => {
+      const journey: PathJourney = { kind: q.kind, path: q.path, rule: q.rule, steps: this.follow(q.kind, q.path, q.at) };
+      if (q.kind !== 'pattern' && q.kind !== 'all') return journey;
+      const sampled = this.sampled(eventId, q.at).filter((s) => !own.has(s.path));
+      return sampled.length > 0 ? { ...journey, sampled } : journey;
+    });
+  }
+
+  /** The verification rows of pages an event's pattern or purge-all reached (`kind: url`, the event's id). */
+  private sampled(eventId: string, since: number): LedgerEntry[] {
+    return this.sql
+      .exec<Row>(
+        `SELECT ${COLUMNS} FROM ledger WHERE event = ? AND at >= ? AND kind = 'url' AND step IN ('checked', 'repurged', 'stuck')
+         ORDER BY path, at, rowid LIMIT 500`,
+        eventId,
+        since,
+      )
+      .toArray()
+      .map(clean);
   }
 
   /**

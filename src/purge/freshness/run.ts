@@ -62,18 +62,29 @@ export function record(run: VerifyRun, pending: PendingCheck, result: PageCheck)
   if (next.action === 'again') return checks.again(pending.path, next.attempt, next.due);
   if (next.action === 'done') return checks.remove(pending.path);
   if (next.action === 'stuck') {
-    ledger.note({ ...row, at: now, step: 'stuck', detail: `still stale after ${pending.repurges} re-purges` });
+    ledger.note({
+      ...row,
+      at: now,
+      step: 'stuck',
+      detail: `still stale after ${pending.repurges} re-purge${pending.repurges === 1 ? '' : 's'}`,
+    });
     return checks.remove(pending.path);
   }
-  // Top priority, within the same limits as every purge (the planner decides when it goes).
-  const item = {
-    kind: 'url' as const,
-    path: pending.path,
-    priority: 0,
-    ruleId: REPURGE_RULE,
-    marker: pending.marker ?? undefined,
-  };
-  store.enqueue([item], pending.event ?? REPURGE_RULE, now, `stale after ${pending.attempt + 1} checks`, 'repurged');
+  const detail = `stale after ${pending.attempt + 1} checks`;
+  if (store.isQueued('url', pending.path)) {
+    // A newer event queued the page meanwhile: its purge is the re-purge (and keeps its own marker).
+    ledger.note({ ...row, at: now, step: 'repurged', rule: REPURGE_RULE, detail: `${detail}; already queued` });
+  } else {
+    // Top priority, within the same limits as every purge (the planner decides when it goes).
+    const item = {
+      kind: 'url' as const,
+      path: pending.path,
+      priority: 0,
+      ruleId: REPURGE_RULE,
+      marker: pending.marker ?? undefined,
+    };
+    store.enqueue([item], pending.event ?? REPURGE_RULE, now, detail, 'repurged');
+  }
   checks.repurging(pending.path, next.repurges);
 }
 

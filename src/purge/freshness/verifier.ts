@@ -45,7 +45,12 @@ export class Verifier {
       recentlyPurged: (prefix, limit) => this.store.ledger.recentlyPurged(prefix, at - LEDGER_KEEP_MS, limit),
       indexed: (prefix, limit) => this.tags.pathsUnder(prefix, limit),
     });
-    this.checks.schedule(pages, at, at + delaysMs[0]!);
+    // A page being purged again that a pattern or purge-all covered is checked whether sampled or not.
+    const chosen = new Set(pages.map((p) => p.path));
+    const repurged = covered.filter(
+      (c) => c.kind === 'url' && !chosen.has(c.path) && this.checks.get(c.path)?.state === 'repurging',
+    );
+    this.checks.schedule([...pages, ...repurged], at, at + delaysMs[0]!);
   }
 
   /** Runs the checks due now; returns when to wake for the next ones, and whether pages were purged again. */

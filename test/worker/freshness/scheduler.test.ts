@@ -172,6 +172,27 @@ describe('a pattern purge', () => {
     await h.driveUntil(async () => (await h.status()).freshness!.pending === 0);
     // Two of the three pages, each once, all fresh: the sample, not every page.
     expect(await checkedSince(h, pages)).toEqual(['fresh', 'fresh']);
+    // The event's journey shows them under the pattern.
+    const [pattern] = await h.stub.journey('evt_pattern');
+    expect(pattern!.steps.map((s) => `${s.step} ${s.status ?? ''}`.trim())).toEqual(['queued', 'call 200']);
+    expect(pattern!.sampled!.map((s) => [s.step, s.detail])).toEqual([
+      ['checked', 'fresh'],
+      ['checked', 'fresh'],
+    ]);
+    expect(pattern!.sampled!.every((s) => pages.includes(s.path))).toBe(true);
+  });
+
+  it('verifies a purge-all on a sample of the pages purged lately', async () => {
+    const pages = ['/pat/1', '/pat/2', '/pat/3'];
+    for (const p of pages) await setPage(p, 'third');
+    await h.enqueue('evt_all', [{ kind: 'all', path: '', priority: 0 }]);
+    await h.driveUntil(async () => {
+      const [all] = await h.stub.journey('evt_all');
+      return (all?.sampled ?? []).filter((s) => s.detail === 'fresh').length === 2;
+    });
+    const [all] = await h.stub.journey('evt_all');
+    expect(all!.sampled!.map((s) => s.detail)).toEqual(['fresh', 'fresh']);
+    for (const s of all!.sampled!) expect(await edgeTitle(s.path)).toBe('third');
   });
 });
 
