@@ -12,6 +12,7 @@ const DISTRIBUTIONS = {
   slow: testDistribution('why-slow', { coalesceMs: 120_000 }),
   denied: testDistribution('why-denied'),
   rejecting: testDistribution('why-rejecting'),
+  busy: testDistribution('why-busy', { limits: { windowMs: 60_000, url: { calls: 2, paths: 5 } } }),
 };
 const RULES = [
   ...baseConfig().rules,
@@ -71,6 +72,14 @@ describe('GET /admin/paths', () => {
     expect(body.verdict.state).toBe('queued');
     expect(body.verdict.sentence).toMatch(/^waiting in the queue, expected to be sent at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(body.events).toEqual([expect.objectContaining({ event: receipt.eventId, source: 'manual purge', rule: 'manual' })]);
+  });
+
+  it('counts the calls a purge needs against the rate window in its receipt', async () => {
+    // 11 paths at 5 a call: 3 calls, and the window allows 2 a minute, so the last goes a window later.
+    const paths = Array.from({ length: 11 }, (_, i) => `/busy/${i}`);
+    const receipt = await purge('busy', paths);
+    expect(receipt.etaSeconds).toBeGreaterThanOrEqual(60);
+    expect(receipt.etaSeconds).toBeLessThanOrEqual(61);
   });
 
   it('gives a webhook’s receipt an etaSeconds and names the source of its event', async () => {
