@@ -11,6 +11,7 @@ import { purgeCommand } from './lib/purge-command.mjs';
 import { CliError, DEFAULT_URL, createProgress, createRelay } from './lib/relay.mjs';
 import { tagsCommand } from './lib/tags-command.mjs';
 import { tailCommand } from './lib/tail-command.mjs';
+import { whyCommand } from './lib/why-command.mjs';
 /** @import { ParseArgsConfig } from 'node:util' */
 
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -41,9 +42,16 @@ Commands
   preview --source <id> [--header "Name: value"]... [<payload file> | -]
                                            what a payload would purge (no signature, nothing purged)
   purge --distribution <name> [<path>...] [--file <paths.txt>] [--pattern </x/*>]... [--prefetch <path>]...
-        [--all [--yes]] [--wait [--timeout <s>]]
+        [--all [--yes]] [--wait [--verify] [--timeout <s>]]
                                            queue a manual purge; --wait follows this purge's paths and
-                                           reports each one (exit 1 if any was refused); --all asks first
+                                           reports each one (exit 1 if any was refused); --verify waits
+                                           until each is verified at the edge (fresh or gone) and reports
+                                           any still stale or stuck (exit 1); --all asks first
+  why </path | URL> [--distribution <name>] [--recorded]
+                                           why a URL is (or is not) stale: checks origin and edge now
+                                           and prints the verdict, the evidence, the events that produced
+                                           it and its history (--recorded: no check, what is recorded).
+                                           Exit 0 fresh or gone, 1 otherwise
   tags --distribution <name> [--tag <tag> | --path </p> | --crawl]
                                            the tag index: a tag's pages, a page's tags, or the summary
                                            with crawl progress; --crawl starts the sitemap crawl now
@@ -53,7 +61,7 @@ Commands
 
 Options
   --url <url>     the relay (default $PURGE_RELAY_URL or ${DEFAULT_URL})
-  --json          print the relay's JSON answer (status, preview, tags)
+  --json          print the relay's JSON answer (status, preview, tags, why)
   -h, --help      this text
   -v, --version   the CLI's version
 
@@ -75,6 +83,8 @@ const OPTIONS = /** @satisfies {ParseArgsConfig['options']} */ ({
   prefetch: { type: 'string', multiple: true },
   all: { type: 'boolean' },
   wait: { type: 'boolean' },
+  verify: { type: 'boolean' },
+  recorded: { type: 'boolean' },
   timeout: { type: 'string' },
   config: { type: 'string' },
   tag: { type: 'string' },
@@ -100,6 +110,7 @@ const COMMANDS = {
   tags: tagsCommand,
   tail: tailCommand,
   'send-sample': sendSampleCommand,
+  why: whyCommand,
 };
 
 /** @type {Output} */

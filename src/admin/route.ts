@@ -7,6 +7,7 @@ import { versionRoutes } from './config-versions';
 import { deliveryRoutes } from './deliveries';
 import { doctorRoutes } from './doctor';
 import { memoryRoutes } from './memory';
+import { pathRoutes } from './paths';
 import { previewRoutes } from './preview';
 import { schedulerRoutes } from './scheduler';
 import { sourceRoutes } from './sources';
@@ -20,6 +21,7 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/', previewRoutes)
   .route('/', schedulerRoutes)
   .route('/', tagRoutes)
+  .route('/', pathRoutes)
   .route('/', deliveryRoutes)
   .route('/', activityRoutes)
   .route('/', sourceRoutes)

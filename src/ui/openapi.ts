@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import { DeadLetterBody, PreviewBody, PurgeBody } from '../admin/bodies';
 import { ConfigSchema } from '../rules/schema';
+import { ETA_PROPERTIES, LIVE_PROPERTIES, whyPaths, whySchemas } from './openapi-why';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -96,11 +97,14 @@ function schemas(): Record<string, JsonSchema> {
         items: {
           type: 'object',
           description:
-            'Per distribution: health (ok, failing, unauthorized, refused), hold (while refused: the kind, status and message Gotipath refused every call with), unconfirmed (paths refused alone, kept queued until a call without them is accepted), pending paths by kind, oldest pending age, next send time, next probe, calls left in the window, last error, last hour, dead letters.',
+            'Per distribution: health (ok, failing, unauthorized, refused), hold (while refused: the kind, status and message Gotipath refused every call with), unconfirmed (paths refused alone, kept queued until a call without them is accepted), pending paths by kind, oldest pending age, next send time, next probe, calls left in the window, last error, last hour, dead letters; waiting `{paths, why, nextSendAt}`: what waits and why, in words.',
         },
       },
     }),
-    Queued: object({ eventId: STRING, paths: INTEGER, patterns: INTEGER, prefetch: INTEGER, all: { type: 'boolean' } }),
+    Queued: object(
+      { eventId: STRING, paths: INTEGER, patterns: INTEGER, prefetch: INTEGER, all: { type: 'boolean' }, ...ETA_PROPERTIES },
+      ['eventId', 'paths', 'patterns', 'prefetch', 'all', 'etaSeconds'],
+    ),
     DeadLetterRequest: fromZod(DeadLetterBody),
     Version: object({ version: INTEGER, savedAt: STRING, rules: INTEGER, rolledBackFrom: INTEGER }, [
       'version',
@@ -115,12 +119,16 @@ function schemas(): Record<string, JsonSchema> {
           distribution: STRING,
           paths: {
             type: 'array',
-            items: object({
-              kind: STRING,
-              path: STRING,
-              rule: { type: ['string', 'null'] },
-              steps: { type: 'array', items: { type: 'object' } },
-            }),
+            items: object(
+              {
+                kind: STRING,
+                path: STRING,
+                rule: { type: ['string', 'null'] },
+                steps: { type: 'array', items: { type: 'object' } },
+                ...LIVE_PROPERTIES,
+              },
+              ['kind', 'path', 'rule', 'steps'],
+            ),
           },
         }),
       },
@@ -545,9 +553,9 @@ export function openApiDocument(): JsonSchema {
         'Every route needs `Authorization: Bearer <ADMIN_TOKEN>` (otherwise 401). Ten wrong tokens from one address in 10 minutes: 429 with `Retry-After`, even for the right token, until the window lets it try again. Errors are `{"error": "…"}`.',
     },
     security: [{ bearer: [] }],
-    paths: { ...paths(), ...tagPaths() },
+    paths: { ...paths(), ...tagPaths(), ...whyPaths() },
     components: {
-      schemas: schemas(),
+      schemas: { ...schemas(), ...whySchemas() },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret.' },
         tagsToken: { type: 'http', scheme: 'bearer', description: 'The secret a distribution names in tags.reportSecret.' },

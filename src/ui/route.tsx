@@ -18,6 +18,7 @@ import { versionsPage } from './pages/config-versions';
 import { deadLettersPage } from './pages/dead-letters';
 import { deliveriesPage } from './pages/deliveries';
 import { overviewPage } from './pages/overview';
+import { pathsPage } from './pages/paths';
 import { playgroundPage } from './pages/playground';
 import { purgePage } from './pages/purge';
 import { tagsPage } from './pages/tags';
@@ -36,6 +37,7 @@ const PAGES: { nav?: NavEntry; routes: Hono<ConsoleEnv> }[] = [
   { nav: { slug: 'dead-letters', title: 'Dead letters' }, routes: deadLettersPage },
   { nav: { slug: 'purge', title: 'Purge' }, routes: purgePage },
   { nav: { slug: 'tags', title: 'Tags' }, routes: tagsPage },
+  { routes: pathsPage },
 ];
 
 export const CONSOLE_NAV: readonly NavEntry[] = PAGES.flatMap((p) => (p.nav ? [p.nav] : []));
