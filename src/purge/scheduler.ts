@@ -7,6 +7,7 @@ import { readSettings } from '../settings';
 import { accountGate } from './account-limiter';
 import { diagnose, type Diagnosis } from './diagnose';
 import { flush } from './flush';
+import { noticePass } from './notices';
 import { createGotipathClient } from './gotipath';
 import { initialState, resumeState, type SchedulerState } from './outcome';
 import { QueueStore, type EnqueueItem } from './queue-store';
@@ -240,6 +241,7 @@ export class PurgeScheduler extends DurableObject<Env> {
       wakeAt = Date.now() + RETRY_AFTER_ERROR_MS;
     } finally {
       this.store.setMeta('state', this.state);
+      noticePass(this.env, this.ctx.storage.sql, this.store, this.state, snapshot, Date.now());
       this.store.ledger.prune(Date.now());
     }
     return wakeAt;
