@@ -49,7 +49,7 @@ export interface Try {
 export async function buildRequest(
   d: Destination,
   key: Uint8Array | undefined,
-  message: { id: string; events: readonly AnyEvent[] },
+  message: { id: string; events: readonly AnyEvent[]; count: number },
   wording: Omit<Wording, 'bold'>,
   links: readonly Link[],
   now: number,
@@ -57,9 +57,9 @@ export async function buildRequest(
   if (d.kind === 'slack' || !key)
     return {
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(slackMessage(message.events, wording, links)),
+      body: JSON.stringify(slackMessage(message.events, wording, links, message.count)),
     };
-  const body = webhookBody(message.events, wording, links, now);
+  const body = webhookBody(message.events, wording, links, now, message.count);
   return { headers: await webhookHeaders(key, message.id, now, body), body };
 }
 

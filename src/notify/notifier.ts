@@ -80,7 +80,7 @@ export class Notifier extends DurableObject<Env> {
   }
 
   /** Sends a test message to one destination now (outside its rate, never retried); undefined: no such destination. */
-  async test(destinationId: string): Promise<Attempt | undefined> {
+  async sendTest(destinationId: string): Promise<Attempt | undefined> {
     const config = await this.config();
     const d = config.destinations.find((x) => x.id === destinationId);
     if (!d) return undefined;

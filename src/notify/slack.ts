@@ -36,8 +36,13 @@ export interface SlackMessage {
 }
 
 /** One message for a group of events; `text` is the fallback Slack shows in notifications. */
-export function slackMessage(events: readonly AnyEvent[], wording: Omit<Wording, 'bold'>, links: readonly Link[]): SlackMessage {
-  const line = sentence(events, { ...wording, bold });
+export function slackMessage(
+  events: readonly AnyEvent[],
+  wording: Omit<Wording, 'bold'>,
+  links: readonly Link[],
+  count = events.length,
+): SlackMessage {
+  const line = sentence(events, { ...wording, bold }, count);
   const text = `${ICON[events[0]!.type]} ${line}`;
   const blocks: SlackMessage['blocks'] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
   if (links.length > 0)

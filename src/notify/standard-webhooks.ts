@@ -26,7 +26,13 @@ export async function signStandardWebhook(key: Uint8Array, id: string, timestamp
 }
 
 /** The body of a message: the spec's `{type, timestamp, data}`; data lists the group's events and says it in words. */
-export function webhookBody(events: readonly AnyEvent[], wording: Omit<Wording, 'bold'>, links: readonly Link[], now: number) {
+export function webhookBody(
+  events: readonly AnyEvent[],
+  wording: Omit<Wording, 'bold'>,
+  links: readonly Link[],
+  now: number,
+  count = events.length,
+) {
   const first = events[0]!;
   const eventId = 'eventId' in first ? first.eventId : undefined;
   const change = eventId ? wording.change(eventId) : undefined;
@@ -34,8 +40,8 @@ export function webhookBody(events: readonly AnyEvent[], wording: Omit<Wording, 
     type: first.type,
     timestamp: new Date(now).toISOString(),
     data: {
-      text: sentence(events, { ...wording, bold: (s) => s }),
-      count: events.length,
+      text: sentence(events, { ...wording, bold: (s) => s }, count),
+      count,
       events: events.slice(0, EVENTS_PER_MESSAGE),
       ...(change && { change }),
       links: Object.fromEntries(links.map((l) => [l.label, l.url])),

@@ -25,10 +25,13 @@ const quoted = (message: string) => (message ? ` "${message.length > 120 ? `${me
 const list = (items: readonly string[], total: number) =>
   `${items.slice(0, SAMPLES).join(', ')}${total > SAMPLES ? ` and ${total - SAMPLES} more` : ''}`;
 
-/** The sentence for a group of events of one type (one event, or a burst folded into one message). */
-export function sentence(events: readonly AnyEvent[], w: Wording): string {
+/**
+ * The sentence for a group of events of one type (one event, or a burst folded into one message); `count`: how many
+ * the group holds in all, when only the first are listed.
+ */
+export function sentence(events: readonly AnyEvent[], w: Wording, count = events.length): string {
   const e = events[0]!;
-  const n = events.length;
+  const n = count;
   const b = w.bold;
   switch (e.type) {
     case 'event.live': {

@@ -11,6 +11,8 @@ declare namespace Cloudflare {
     REDIRECT_SITE_URL: string;
     OTHER_HOST_URL: string;
     FUZZ_RUNS: string;
+    /** The notifications receiver (scripts/notify-receiver.mjs): /__received/{name}, /__faults/{name}. */
+    NOTIFY_RECEIVER_URL: string;
   }
 }
 
