@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // purge-relay: the relay's command line. Talks to local dev or a deployed relay over the admin API.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configCommand } from './lib/config-commands.mjs';
 import { doctorCommand } from './lib/doctor-command.mjs';
@@ -10,6 +11,8 @@ import { purgeCommand } from './lib/purge-command.mjs';
 import { CliError, DEFAULT_URL, createProgress, createRelay } from './lib/relay.mjs';
 import { tagsCommand } from './lib/tags-command.mjs';
 /** @import { ParseArgsConfig } from 'node:util' */
+
+const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 /** @import { Output } from './lib/relay.mjs' */
 
 const USAGE = `Usage: purge-relay <command> [options]
@@ -25,10 +28,12 @@ Commands
                                            Exit 0 all ok, 1 warnings, 2 errors
   status                                   each distribution: health, pending paths, calls left, last hour
   resume --distribution <name>             lift a hold (after fixing credentials or the config) and send now
-  config validate <file>                   check a config file with the relay's validator; nothing is saved
+  config validate <file> [--strict]        check a config file with the relay's validator (each problem as
+                                           file:line:column); nothing is saved; --strict fails on warnings
   config pull [--out <file>]               the live config (to stdout, or a file)
   config diff <file>                       what would change if <file> were pushed
-  config push <file>                       validate, show the diff, save as a new version
+  config push <file> [--strict]            validate, show the diff, save as a new version (--strict: not
+                                           when the relay warns, e.g. a secret not set, a cron not triggered)
   preview --source <id> [--header "Name: value"]... [<payload file> | -]
                                            what a payload would purge (no signature, nothing purged)
   purge --distribution <name> [<path>...] [--file <paths.txt>] [--pattern </x/*>]... [--prefetch <path>]...
@@ -46,6 +51,7 @@ Options
   --url <url>     the relay (default $PURGE_RELAY_URL or ${DEFAULT_URL})
   --json          print the relay's JSON answer (status, preview, tags)
   -h, --help      this text
+  -v, --version   the CLI's version
 
 The admin token comes from $PURGE_RELAY_TOKEN (for a relay on 127.0.0.1/localhost, ADMIN_TOKEN in
 .dev.vars is used when it is unset). Exit status: 0 done, 1 failed, 2 bad usage.`;
@@ -54,6 +60,8 @@ const OPTIONS = /** @satisfies {ParseArgsConfig['options']} */ ({
   url: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  strict: { type: 'boolean' },
   out: { type: 'string' },
   source: { type: 'string' },
   header: { type: 'string', multiple: true },
@@ -110,6 +118,7 @@ async function main(argv) {
   }
   const { values, positionals } = parsed;
   const [command, ...args] = positionals;
+  if (values.version) return out.log(`purge-relay ${VERSION}`);
   if (values.help || !command) return out.log(USAGE);
   // Own names only: "toString" or "constructor" is no command.
   if (!isCommand(command)) throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);

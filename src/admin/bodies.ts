@@ -13,7 +13,14 @@ export const PreviewBody = z.strictObject({
   body: z.unknown(),
 });
 
-const PATH = z.string().check(z.regex(/^\//, 'a path must start with "/"'), z.maxLength(2048));
+// Whitespace and control characters are refused here, before anything is queued: Gotipath refuses them anyway.
+const PATH = z
+  .string()
+  .check(
+    z.regex(/^\//, 'a path must start with "/"'),
+    z.regex(/^[^\s\u0000-\u001f\u007f]*$/, 'a path must not hold a space or control character (write a space as %20)'),
+    z.maxLength(2048),
+  );
 const PATHS = z._default(z.array(PATH).check(z.maxLength(10_000)), []);
 
 export const PurgeBody = z.strictObject({

@@ -7,6 +7,7 @@ import { log } from '../lib/log';
 import { notificationIssues } from '../notify/secrets';
 import { parseConfig, type ParseConfigResult, type RelayConfig } from '../rules/schema';
 import { saveConfig } from '../rules/store';
+import { deployedCrons, unscheduledCrons } from '../doctor/config';
 import { secretValueProblem, workerSecret } from '../settings';
 import { readJsonValue } from './bodies';
 import { requireConfig } from './lookup';
@@ -46,6 +47,11 @@ function withNotificationIssues(env: Env, parsed: ParseConfigResult): ParseConfi
   return issues.length > 0 ? { ok: false, issues } : parsed;
 }
 
+/** What is worth a warning in a valid config: secrets not set or blank, crons the Worker was not deployed with. */
+function configWarnings(env: Env, config: RelayConfig): string[] {
+  return [...secretWarnings(env, config), ...unscheduledCrons(config, deployedCrons(workerSecret(env, 'DEPLOYED_CRONS')))];
+}
+
 export const configRoutes = new Hono<{ Bindings: Env }>()
   // The generated file (static/), which a test keeps equal to the schema generated from the zod schema.
   .get('/config/schema', (c) =>
@@ -72,8 +78,8 @@ export const configRoutes = new Hono<{ Bindings: Env }>()
     }
     // `?dryRun=1` validates only (the console's check and `purge-relay config validate`): nothing is saved.
     if (/^(1|true)$/.test(c.req.query('dryRun') ?? ''))
-      return c.json({ valid: true, warnings: secretWarnings(c.env, parsed.config) });
+      return c.json({ valid: true, warnings: configWarnings(c.env, parsed.config) });
     const saved = await saveConfig(c.env.CONFIG, document, Date.now(), { config: parsed.config });
     log('info', 'config saved', { version: saved.version, rules: saved.config.rules.length });
-    return c.json({ version: saved.version, savedAt: saved.savedAt, warnings: secretWarnings(c.env, parsed.config) });
+    return c.json({ version: saved.version, savedAt: saved.savedAt, warnings: configWarnings(c.env, parsed.config) });
   });

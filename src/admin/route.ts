@@ -8,6 +8,7 @@ import { doctorRoutes } from './doctor';
 import { memoryRoutes } from './memory';
 import { previewRoutes } from './preview';
 import { schedulerRoutes } from './scheduler';
+import { sourceRoutes } from './sources';
 import { tagRoutes } from './tags';
 
 export const adminRoutes = new Hono<AdminEnv>()
@@ -19,4 +20,5 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/', schedulerRoutes)
   .route('/', tagRoutes)
   .route('/', deliveryRoutes)
+  .route('/', sourceRoutes)
   .route('/', doctorRoutes);

@@ -4,6 +4,7 @@ import { PROVIDER_NAMES } from '../providers/registry';
 import { crossCheck } from './cross-check';
 import { flattenIssue, type ConfigIssue } from './issues';
 import { Notifications, NOTIFICATIONS_DEFAULT } from '../notify/schema';
+import { didYouMean } from './suggest';
 import { LOCALE_PREFIX, Rule, id } from './rule-schema';
 import { Tags } from './tags-schema';
 
@@ -177,5 +178,5 @@ export function parseConfig(input: unknown, options: { stored?: boolean } = {}):
       config: { ...result.data, distributions: bare(distributions), sources: bare(sources), locales: bare(locales) },
     };
   }
-  return { ok: false, issues: result.error.issues.flatMap((issue) => flattenIssue(issue)) };
+  return { ok: false, issues: result.error.issues.flatMap((issue) => flattenIssue(issue, [], didYouMean)) };
 }

@@ -368,6 +368,36 @@ function schedulerPaths() {
         },
       },
     },
+    '/admin/sources': {
+      get: {
+        summary:
+          "Each configured source's health over the last hour: accepted and refused deliveries, and whether every recent one is refused (failing), with the cause and what to do",
+        responses: {
+          200: json(
+            object({
+              windowMs: INTEGER,
+              sources: {
+                type: 'array',
+                items: object({
+                  source: STRING,
+                  provider: STRING,
+                  health: { type: 'string', enum: ['ok', 'failing', 'idle', 'unknown'] },
+                  cause: { type: 'string', enum: ['wrong-signature', 'unset-secret', 'refused-payload', 'relay-error'] },
+                  advice: STRING,
+                  accepted: INTEGER,
+                  refused: INTEGER,
+                  refusedInARow: INTEGER,
+                  lastAcceptedAt: INTEGER,
+                  lastRefusal: object({ at: INTEGER, status: INTEGER, message: STRING }),
+                }),
+              },
+            }),
+            'The sources, in config order.',
+          ),
+          404: error('No config saved yet.'),
+        },
+      },
+    },
     '/admin/distributions/{name}/resume': {
       post: {
         summary: 'Lift every hold and backoff and send now',

@@ -84,6 +84,9 @@ const pages = PAGES.reduce(
   ),
 );
 
+/** The console's icon (served without a session: the login page shows it too). */
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#0b57d0"/><path d="M9 17a7 7 0 1 0 2-5" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round"/><path d="M7 7v6h6" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+
 /** The console routes; `api` is the app itself, which the console calls in process for `/admin/...`. */
 export function createConsole(api: AdminApi) {
   return (
@@ -91,6 +94,9 @@ export function createConsole(api: AdminApi) {
       .use('/ui/*', prepare(api), limitFormBody)
       .use('/docs', prepare(api))
       .get('/ui/', (c) => c.redirect('/admin/ui', 301))
+      .get('/ui/favicon.svg', (c) =>
+        c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }),
+      )
       .route('/ui', pages)
       // Generated at build time from the zod schemas (src/ui/openapi.ts, `npm run schema`).
       .get('/openapi.json', sessionOrBearer, (c) => c.json(staticDocument('openapi.json')))

@@ -86,14 +86,38 @@ describe('purge-relay config', () => {
     assert.equal(await liveVersion(), before);
   });
 
-  it('fails on a bad file naming every problem at its field', async () => {
-    const bad = { ...CONFIG, rules: [{ ...CONFIG.rules[0], match: { actions: ['publsh'] } }] };
-    const { code, stderr } = await cli(['config', 'validate', file('bad.json', bad)]);
+  it('fails on a bad file naming every problem at its line and field, with what was meant', async () => {
+    const bad = { ...CONFIG, rules: [{ ...CONFIG.rules[0], match: { actions: ['publsh'] }, purgue: [] }] };
+    const path = file('bad.json', bad);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const lineOf = (/** @type {string} */ text) => lines.findIndex((l) => l.includes(text)) + 1;
+    const { code, stderr } = await cli(['config', 'validate', path]);
     assert.equal(code, 1);
+    assert.match(stderr, /bad\.json is invalid \(2 problems\):/);
+    const publsh = lineOf('"publsh"');
     assert.match(
       stderr,
-      /bad\.json is invalid \(1 problem\):\n {2}.*bad\.json: rules\[0\]\.match\.actions\[0\]: expected one of "publish"/,
+      new RegExp(`^ {2}.*bad\\.json:${publsh}:\\d+: rules\\[0\\]\\.match\\.actions\\[0\\]: expected one of "publish"`, 'm'),
     );
+    // An unknown key is reported at the object that holds it, with the key it resembles.
+    const rule = lines.findIndex((l) => l.includes('"rules"')) + 2;
+    assert.match(
+      stderr,
+      new RegExp(`^ {2}.*bad\\.json:${rule}:\\d+: rules\\[0\\]: unknown key "purgue" \\(did you mean "purge"\\?\\)$`, 'm'),
+    );
+  });
+
+  it('warns about a schedule the Worker has no cron trigger for, and --strict refuses it', async () => {
+    const before = await liveVersion();
+    const untriggered = { ...CONFIG, schedules: [{ ...CONFIG.schedules[0], cron: '*/7 * * * *' }] };
+    const path = file('untriggered.json', untriggered);
+    const loose = await cli(['config', 'validate', path]);
+    assert.equal(loose.code, 0, loose.stderr);
+    assert.match(loose.stderr, /^warning: schedule .*: "\*\/7 \* \* \* \*" is not among the Worker's cron triggers/m);
+    const strict = await cli(['config', 'push', path, '--strict']);
+    assert.equal(strict.code, 1);
+    assert.match(strict.stderr, /untriggered\.json has 1 warning and --strict refuses warnings; nothing was saved/);
+    assert.equal(await liveVersion(), before);
   });
 
   it('fails on a file that is not JSON', async () => {
@@ -378,6 +402,15 @@ describe('purge-relay failures', () => {
     const { code, stderr } = await cli(['status'], { url: `http://127.0.0.1:${closed}` });
     assert.equal(code, 1);
     assert.match(stderr, new RegExp(`could not reach the relay at http://127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\)`));
+  });
+
+  it('prints its version', async () => {
+    const { version } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8'));
+    for (const flag of ['--version', '-v']) {
+      const { code, stdout } = await cli([flag]);
+      assert.equal(code, 0);
+      assert.equal(stdout, `purge-relay ${version}\n`);
+    }
   });
 
   it('exits 2 with the usage for an unknown command or option', async () => {

@@ -251,7 +251,12 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
 
   it('queues a manual purge that the stand-in then receives, and charts it on the overview', async (t) => {
     await page.getByRole('link', { name: 'Purge', exact: true }).click();
+    // Checked as typed: a space is flagged before anything is submitted.
+    await page.getByLabel(/^Paths to purge/).fill('/manual/one\n/manual two');
+    assert.match(await page.locator('#paths-check').innerText(), /^Line 2: has a space or control character/);
+    await shot(t, 'purge-typed-check');
     await page.getByLabel(/^Paths to purge/).fill('/manual/one\n/manual/two');
+    assert.equal(await page.locator('#paths-check').innerText(), '');
     await page.getByRole('button', { name: 'Purge' }).click();
     assert.match(await page.locator('.notice.ok').innerText(), /Queued 2 path\(s\) as event man_\w+/);
     await shot(t, 'purge');
@@ -283,6 +288,33 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     const doc = await (await page.request.get(`${relay.url}/admin/openapi.json`)).json();
     assert.equal(doc.openapi, '3.1.0');
     await shot(t, 'docs');
+  });
+
+  it('fits a 390 px wide phone: no page scrolls sideways, tables scroll inside their box', async (t) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const events = await api('/admin/deliveries?limit=1');
+      const eventId = events.deliveries.find((/** @type {{ eventId?: string }} */ d) => d.eventId)?.eventId;
+      const pages = [
+        ['', 'overview'],
+        ['/deliveries', 'deliveries'],
+        ['/purge', 'purge'],
+        ['/config', 'config'],
+        ['/dead-letters', 'dead-letters'],
+        ...(eventId ? [[`/events/${eventId}`, 'event']] : []),
+      ];
+      for (const [path, name] of pages) {
+        await page.goto(`${relay.url}/admin/ui${path}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 390, `${name} is ${width} px wide at 390 px`);
+        await shot(t, `mobile-${name}`);
+      }
+      // The icon is served to the login page too (no session needed).
+      const icon = await page.request.get(`${relay.url}/admin/ui/favicon.svg`);
+      assert.equal(icon.headers()['content-type'], 'image/svg+xml');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('loaded nothing from another host and broke no Content-Security-Policy rule', () => {
