@@ -6,6 +6,7 @@ import { versionRoutes } from './config-versions';
 import { deliveryRoutes } from './deliveries';
 import { doctorRoutes } from './doctor';
 import { memoryRoutes } from './memory';
+import { notificationRoutes } from './notifications';
 import { previewRoutes } from './preview';
 import { schedulerRoutes } from './scheduler';
 import { sourceRoutes } from './sources';
@@ -20,5 +21,6 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/', schedulerRoutes)
   .route('/', tagRoutes)
   .route('/', deliveryRoutes)
+  .route('/', notificationRoutes)
   .route('/', sourceRoutes)
   .route('/', doctorRoutes);
