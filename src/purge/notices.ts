@@ -148,7 +148,8 @@ export function noticePass(
   now: number,
 ): void {
   try {
-    const mark = store.getMeta<NoticeMark>('notices') ?? { at: now };
+    // No mark yet: everything the tables hold is news (the first pass may already hold dead letters or an escalation).
+    const mark = store.getMeta<NoticeMark>('notices') ?? { at: 0 };
     const { name, config } = distribution;
     const pending = store.counts().reduce((sum, c) => sum + c.pending, 0);
     const events = [
