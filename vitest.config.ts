@@ -31,6 +31,8 @@ export default defineConfig({
               [`NOTIFY_HOOK_URL_${name}`, `${inject('notifyReceiverUrl')}/hook/${name.toLowerCase()}`],
             ]),
           ),
+          ORIGIN_URL: inject('originUrl'),
+          EDGE_URL: inject('edgeUrl'),
           // Cases per property in the fuzz tests: short in CI, `FUZZ_RUNS=100000 npm run test:fuzz` for the long run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? '30',
         },

@@ -1,9 +1,11 @@
 // @ts-check
-// `npm start`: the Gotipath stand-in on :8788 and the relay under wrangler dev on :8787, with
-// examples/config.json loaded. Ctrl-C stops both.
+// `npm start`: the relay under wrangler dev on :8787, the Gotipath stand-in on :8788 with its caching edge on :8789
+// in front of the example origin on :8790, and examples/config.json loaded with its distributions pointed at that
+// edge (publicBaseUrl) and origin (verify.originBaseUrl), so purges are verified there. Ctrl-C stops them all.
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startExampleOrigin } from '../examples/origin/server.mjs';
 import { startGotipathStandin } from './gotipath-standin/index.mjs';
 import { putConfig, readDevVars, startLocalRelay } from './local-relay.mjs';
 
@@ -12,6 +14,11 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '8787' },
     'standin-port': { type: 'string', default: '8788' },
+    'edge-port': { type: 'string', default: '8789' },
+    'origin-port': { type: 'string', default: '8790' },
+    // Gotipath's back ends process purges in the background, so an accepted purge is not evicted at once: a couple
+    // of seconds here lets a newcomer see the edge serve the old page after the 200, then the new one.
+    'evict-after-ms': { type: 'string', default: '2000' },
     config: { type: 'string', default: `${ROOT}examples/config.json` },
   },
 });
@@ -21,11 +28,31 @@ if (!existsSync(`${ROOT}.dev.vars`)) {
   console.log('Created .dev.vars from .dev.vars.example (local development values).');
 }
 const vars = readDevVars(`${ROOT}.dev.vars`);
+const origin = await startExampleOrigin({ port: Number(values['origin-port']) });
+const evictAfterMs = Number(values['evict-after-ms']);
 const standin = await startGotipathStandin({
   port: Number(values['standin-port']),
   credentials: { clientId: vars.GOTIPATH_CLIENT_ID, libraryId: vars.GOTIPATH_LIBRARY_ID, apiKey: vars.GOTIPATH_API_KEY },
-});
+  edge: { originUrl: origin.url, port: Number(values['edge-port']), evictAfterMs },
+}).catch(async (error) => (await origin.close(), Promise.reject(error)));
+console.log(`Example origin on ${origin.url} (${origin.pages.size} pages)`);
 console.log(`Gotipath stand-in listening on ${standin.url} (real limits: 2 URL purges of 100 paths per 60 s)`);
+console.log(`Caching edge on ${standin.edgeUrl} in front of the origin (evicts ${evictAfterMs} ms after a purge)`);
+
+/**
+ * Points the example's distributions at the local edge (publicBaseUrl) and origin (verify.originBaseUrl): those with
+ * no publicBaseUrl or one on this machine (a config for a real site keeps its URLs).
+ * @param {{ distributions?: Record<string, { publicBaseUrl?: unknown, verify?: Record<string, unknown> }> }} config
+ */
+function pointAtLocalSite(config) {
+  for (const d of Object.values(config.distributions ?? {})) {
+    const base = typeof d.publicBaseUrl === 'string' ? new URL(d.publicBaseUrl).hostname : '127.0.0.1';
+    if (base !== '127.0.0.1') continue;
+    d.publicBaseUrl = standin.edgeUrl;
+    d.verify = { ...d.verify, originBaseUrl: origin.url };
+  }
+  return config;
+}
 
 /** @type {Awaited<ReturnType<typeof startLocalRelay>> | undefined} */
 let relay;
@@ -37,11 +64,13 @@ try {
     vars: { ...vars, GOTIPATH_API_BASE: standin.url },
     log: (line) => console.log(`[relay] ${line}`),
   });
-  const saved = await putConfig(relay.url, adminToken, JSON.parse(readFileSync(values.config, 'utf8')));
+  const config = pointAtLocalSite(JSON.parse(readFileSync(values.config, 'utf8')));
+  const saved = await putConfig(relay.url, adminToken, config);
   for (const warning of saved.warnings ?? []) console.warn(`warning: ${warning}`);
   console.log(`
 purge-relay is running on ${relay.url} with ${values.config.replace(ROOT, '')} (config version ${saved.version}).
   Send a signed sample:  npm run send-sample -- contentful   (or sanity, shopify, strapi, standard-webhooks)
+  Watch the edge:        curl -sI ${standin.edgeUrl}/blog/hello-from-the-relay   (X-Cache, Age)
   Status:                npx purge-relay status
   Check the setup:       npx purge-relay doctor
 The stand-in prints each purge call it receives here. Ctrl-C to stop.`);
@@ -49,12 +78,14 @@ The stand-in prints each purge call it receives here. Ctrl-C to stop.`);
   console.error(String(/** @type {{ message?: unknown }} */ (error).message ?? error));
   await relay?.stop();
   await standin.close();
+  await origin.close();
   process.exit(1);
 }
 
 const shutdown = async () => {
   await relay?.stop();
   await standin.close();
+  await origin.close();
   process.exit(0);
 };
 process.on('SIGINT', shutdown);

@@ -1,13 +1,18 @@
 // @ts-check
-// Sends a genuinely signed sample webhook (examples/samples/<provider>.json) to a running relay.
+// Sends a genuinely signed sample webhook (examples/samples/<provider>.json) to a running relay, after changing the
+// pages it purges at the local example origin (sample-site.mjs) when its distribution has an edge on 127.0.0.1.
 // Usage: npm run send-sample -- <provider> [--url http://127.0.0.1:8787] [--source <sourceId>] [--config file]
+//   [--origin http://127.0.0.1:8790]   (the origin when the config names no verify.originBaseUrl)
 // Also `purge-relay send-sample <provider>` (bin/purge-relay.mjs), through sendSample().
 import { randomUUID } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createRelay } from '../bin/lib/relay.mjs';
 import { SIGNERS } from './sdk-signers.mjs';
 import { readDevVars } from './local-relay.mjs';
+import { changeSampleSite, describeChange, findSampleSite, watchHints } from './sample-site.mjs';
+/** @import { AdminApi } from './sample-site.mjs' */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SAMPLE_PROVIDERS = ['contentful', 'sanity', 'shopify', 'strapi', 'standard-webhooks'];
@@ -36,17 +41,33 @@ async function platformHeaders(provider, secret, body, path) {
 }
 
 /**
- * Signs the provider's sample with the secret its source names (from `env`, else .dev.vars) and POSTs it.
- * Throws an Error with a clear message when it cannot; resolves with the relay's answer otherwise.
- * @param {{ provider: string | undefined, url?: string, source?: string, config?: string,
- *   env?: Record<string, string | undefined> }} options
+ * A new version of the sample: its own "updated at" field set to `now` (a real delivery carries a new one, the
+ * relay knows a Shopify delivery by its body, and the example origin's page gets the same time).
+ * @param {string} provider @param {Record<string, any>} body the sample's JSON body @param {string} now
+ */
+function stampSample(provider, body, now) {
+  if (provider === 'contentful') body.sys.updatedAt = now;
+  else if (provider === 'sanity') body._updatedAt = now;
+  else if (provider === 'shopify') body.updated_at = now;
+  else if (provider === 'strapi') body.entry.updatedAt = now;
+  else if (provider === 'standard-webhooks') body.data.updatedAt = now;
+}
+
+/**
+ * Signs the provider's sample with the secret its source names (from `env`, else .dev.vars) and POSTs it. First,
+ * when the sample's distribution has an edge on this machine, changes the pages it purges at the example origin.
+ * Throws an Error with a clear message when it cannot; resolves with the relay's answer and what to print.
+ * @param {{ provider: string | undefined, url?: string, source?: string, config?: string, origin?: string,
+ *   env?: Record<string, string | undefined>, relay?: AdminApi }} options `relay` the admin API (else from `url`)
  */
 export async function sendSample({
   provider,
   url = 'http://127.0.0.1:8787',
   source,
   config = `${ROOT}examples/config.json`,
+  origin,
   env = process.env,
+  relay = createRelay({ url }),
 }) {
   if (provider === undefined || !SAMPLE_PROVIDERS.includes(provider))
     throw new Error(`name a provider: ${SAMPLE_PROVIDERS.join(', ')}`);
@@ -59,9 +80,15 @@ export async function sendSample({
   if (!secretName) throw new Error(`no source with provider "${provider}" in ${config}`);
   const secret = env[secretName] ?? readDevVars(`${ROOT}.dev.vars`)[secretName];
   if (!secret) throw new Error(`secret ${secretName} is in neither the environment nor .dev.vars`);
-  // Shopify signs only the body, and the relay knows a delivery by it: a real one carries updated_at, so
-  // each sample does too (sent twice, the same body would be answered as a duplicate).
-  if (provider === 'shopify') sample.body.updated_at = new Date().toISOString();
+  const now = new Date().toISOString();
+  stampSample(provider, sample.body, now);
+  /** @type {string[]} */
+  const notes = [];
+  // Without the admin API (no token for a remote relay) the webhook is still sent, the site left as it is.
+  const site = await findSampleSite(relay, { source: sourceId, headers: sample.headers, body: sample.body, origin }).catch(
+    (/** @type {Error} */ error) => (notes.push(`(the example site is left as it is: ${error.message})`), null),
+  );
+  const changed = site ? await changeSampleSite(site, now) : [];
   const body = JSON.stringify(sample.body);
   const path = `/webhooks/${sourceId}`;
   const headers = {
@@ -76,8 +103,15 @@ export async function sendSample({
     const error = /** @type {Error & { cause?: { code?: string } }} */ (caught);
     throw new Error(`could not reach the relay at ${url} (${error.cause?.code ?? error.message}); is \`npm start\` running?`);
   }
-  return { path, status: response.status, ok: response.ok, text: await response.text() };
+  const text = await response.text();
+  const before = site ? describeChange(site, changed) : notes;
+  const after = site && response.ok ? watchHints(site, changed) : [];
+  return { path, status: response.status, ok: response.ok, text, before, after };
 }
+
+/** What send-sample prints: the change at the origin, the relay's answer, what to curl. @param {Awaited<ReturnType<typeof sendSample>>} result */
+export const formatSample = (result) =>
+  [...result.before, `POST ${result.path} → ${result.status} ${result.text}`, ...result.after].join('\n');
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values, positionals } = parseArgs({
@@ -86,11 +120,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       url: { type: 'string', default: process.env.RELAY_URL ?? 'http://127.0.0.1:8787' },
       source: { type: 'string' },
       config: { type: 'string', default: `${ROOT}examples/config.json` },
+      origin: { type: 'string' },
     },
   });
   try {
-    const result = await sendSample({ provider: positionals[0], url: values.url, source: values.source, config: values.config });
-    console.log(`POST ${result.path} → ${result.status} ${result.text}`);
+    const { url, source, config, origin } = values;
+    const result = await sendSample({ provider: positionals[0], url, source, config, origin });
+    console.log(formatSample(result));
     if (!result.ok) process.exit(1);
   } catch (error) {
     console.error(`send-sample: ${/** @type {Error} */ (error).message}`);

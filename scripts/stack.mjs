@@ -12,6 +12,7 @@ import { putConfig, startLocalRelay } from './local-relay.mjs';
 
 /**
  * @typedef {import('./gotipath-standin/index.mjs').GotipathStandin} GotipathStandin
+ * @typedef {import('./gotipath-standin/index.mjs').StandinOptions} StandinOptions
  * @typedef {Awaited<ReturnType<typeof startLocalRelay>>} LocalRelay
  * @typedef {Record<string, string> & { GOTIPATH_CLIENT_ID: string, GOTIPATH_LIBRARY_ID: string,
  *   GOTIPATH_API_KEY: string, ADMIN_TOKEN: string }} StackSecrets
@@ -22,15 +23,19 @@ import { putConfig, startLocalRelay } from './local-relay.mjs';
  */
 
 /**
- * @param {{ name: string, secrets: StackSecrets, config: unknown, windowMs: number, portBase: number }} options
+ * @param {{ name: string, secrets: StackSecrets, config: unknown | ((standin: GotipathStandin) => unknown),
+ *   windowMs: number, portBase: number,
+ *   edge?: StandinOptions['edge'] }} options
  * `secrets` holds the Worker's vars and secrets (the Gotipath credentials among them); `portBase`
- * keeps the suites apart when more than one runs at a time.
+ * keeps the suites apart when more than one runs at a time; `edge` gives the stand-in a caching edge (a config
+ * given as a function is made with the started stand-in, e.g. to name its `edgeUrl`).
  * @returns {Promise<Stack>}
  */
-export async function startStack({ name, secrets, config, windowMs, portBase }) {
+export async function startStack({ name, secrets, config, windowMs, portBase, edge }) {
   const standin = await startGotipathStandin({
     log: false,
     windowMs,
+    edge,
     credentials: {
       clientId: secrets.GOTIPATH_CLIENT_ID,
       libraryId: secrets.GOTIPATH_LIBRARY_ID,
@@ -61,7 +66,7 @@ export async function startStack({ name, secrets, config, windowMs, portBase }) 
   let relay;
   try {
     relay = await start();
-    await putConfig(relay.url, secrets.ADMIN_TOKEN, config);
+    await putConfig(relay.url, secrets.ADMIN_TOKEN, typeof config === 'function' ? config(standin) : config);
   } catch (error) {
     await stopAll(relay);
     throw error;

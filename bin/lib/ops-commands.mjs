@@ -133,10 +133,10 @@ export async function resumeCommand(relay, _args, options, out) {
 /** @param {Relay} relay @param {string[]} args @param {{ source?: string, config?: string }} options @param {Output} out */
 export async function sendSampleCommand(relay, [provider], options, out) {
   // Loaded only here: it needs the platforms' SDKs (dev dependencies) to sign.
-  const { sendSample } = await import('../../scripts/send-sample.mjs');
+  const { formatSample, sendSample } = await import('../../scripts/send-sample.mjs');
   try {
-    const result = await sendSample({ provider, url: relay.url, source: options.source, config: options.config });
-    out.log(`POST ${result.path} → ${result.status} ${result.text}`);
+    const result = await sendSample({ provider, url: relay.url, source: options.source, config: options.config, relay });
+    out.log(formatSample(result));
     if (!result.ok) throw new CliError(`the relay refused the sample (${result.status})`);
   } catch (error) {
     throw error instanceof CliError ? error : new CliError(/** @type {Error} */ (error).message);

@@ -79,6 +79,8 @@ export async function startMiniflare(outdir, file, bindings) {
     durableObjects: {
       PURGE_SCHEDULER: { className: 'PurgeScheduler', useSQLite: true },
       SOURCE_STATE: { className: 'SourceState', useSQLite: true },
+      // The account's general limit (4 requests/s): without it every scheduler alarm fails before sending.
+      ACCOUNT_LIMITER: { className: 'AccountLimiter', useSQLite: true },
       AUTH_THROTTLE: { className: 'AuthThrottle', useSQLite: true },
     },
     bindings,

@@ -1,6 +1,7 @@
 // @ts-check
 // `npm run bench [-- part ...]`: runs the benchmark parts (all by default, in this order) and prints one table.
 import { benchBundle } from './bundle.mjs';
+import { benchFreshness } from './freshness.mjs';
 import { benchHotPath } from './hot-path.mjs';
 import { printTable } from './lib.mjs';
 import { benchSitemap } from './sitemap.mjs';
@@ -12,6 +13,7 @@ const PARTS = {
   throughput: benchThroughput,
   upstream: benchUpstream,
   bundle: benchBundle,
+  freshness: benchFreshness,
   sitemap: benchSitemap,
 };
 

@@ -88,6 +88,8 @@ function simulate(events, { windowMs, calls, paths, holdMs }) {
   const sentAt = [];
   /** @type {number[]} */
   const ms = [];
+  /** When each (event, path) was sent, beside its acknowledgement. @type {{ ackAt: number, sentAt: number }[]} */
+  const sends = [];
   /** The oldest acknowledgement a pending path waits for. @param {number[]} acks */
   const oldestOf = (acks) => /** @type {number} */ (acks[0]);
   const first = arrivals[0];
@@ -103,9 +105,12 @@ function simulate(events, { windowMs, calls, paths, holdMs }) {
     const batch = [...pending.entries()].sort((a, b) => oldestOf(a[1]) - oldestOf(b[1])).slice(0, paths);
     for (const [path, acks] of batch) {
       pending.delete(path);
-      for (const ackAt of acks) ms.push(t - ackAt);
+      for (const ackAt of acks) {
+        ms.push(t - ackAt);
+        sends.push({ ackAt, sentAt: t });
+      }
     }
     sentAt.push(t);
   }
-  return { calls: sentAt.length, p95: quantile(ms, 0.95), worst: Math.max(...ms) };
+  return { calls: sentAt.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), worst: Math.max(...ms), sends };
 }

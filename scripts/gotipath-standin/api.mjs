@@ -8,7 +8,8 @@ import { FaultInjector, forcedFailure, missingDistribution, quotaExceeded, rejec
 import { AccountRate, RateLimits } from './limits.mjs';
 /** @import { IncomingHttpHeaders } from 'node:http' */
 /** @import { Credentials, RawBody } from './checks.mjs' */
-/** @import { Purge } from './edge.mjs' */
+/** @import { Purge } from './cache.mjs' */
+/** @import { EdgeOptions } from './edge.mjs' */
 /** @import { Faults } from './faults.mjs' */
 /** @import { AccountLimit, AccountScope, Limits } from './limits.mjs' */
 
@@ -21,22 +22,23 @@ import { AccountRate, RateLimits } from './limits.mjs';
  * @typedef {{ method: string, path: string, headers: IncomingHttpHeaders, raw: RawBody }} ApiRequest
  * @typedef {{
  *   credentials: Credentials, distributions: string[] | null, limits: Limits, windowMs: number,
- *   faults: unknown, seed: number, accountLimit: AccountLimit | null, accountScope: AccountScope
+ *   faults: unknown, seed: number, accountLimit: AccountLimit | null, accountScope: AccountScope,
+ *   edge: EdgeOptions | null
  * }} ApiOptions
  */
 
 export class GotipathApi {
   #credentials;
   #known;
-  #edge = new Edge();
-
   /** @param {ApiOptions} options */
-  constructor({ credentials, distributions, limits, windowMs, faults, seed, accountLimit, accountScope }) {
+  constructor({ credentials, distributions, limits, windowMs, faults, seed, accountLimit, accountScope, edge }) {
     this.#credentials = credentials;
     this.#known = distributions ? new Set(distributions) : null;
     this.faults = new FaultInjector(faults, seed);
     this.rates = new RateLimits(limits, windowMs);
     this.account = new AccountRate(accountLimit, accountScope);
+    /** Where accepted calls take effect: the caching edge when there is one. */
+    this.edge = new Edge(edge && { ...edge, seed });
   }
 
   /**
@@ -75,21 +77,24 @@ export class GotipathApi {
       rejectedPath(call, faults) ??
       quotaExceeded(call, faults) ??
       this.faults.injectedError(faults) ??
-      this.#accept(call)
+      this.#accept(call, faults)
     );
   }
 
-  /** A valid call: a distribution is described; a purge or prefetch within the limits takes effect at the edge. @param {Call} call @returns {Outcome} */
-  #accept(call) {
+  /**
+   * A valid call: a distribution is described; a purge or prefetch within the limits takes effect at the edge.
+   * @param {Call} call @param {Faults} faults @returns {Outcome}
+   */
+  #accept(call, faults) {
     const distributionId = call.distributionId ?? '';
-    if (call.kind === 'distribution') return { status: 200, body: this.#edge.distribution(distributionId) };
+    if (call.kind === 'distribution') return { status: 200, body: this.edge.distribution(distributionId) };
     const limited = this.rates.admit(call);
     if (limited) return limited;
     // checkPayload has checked every path: strings, as many as the kind allows.
     const paths = /** @type {string[]} */ (call.paths);
-    if (call.kind === 'prefetch') return { status: 200, body: this.#edge.prefetch(distributionId, paths) };
+    if (call.kind === 'prefetch') return { status: 200, body: this.edge.prefetch(distributionId, paths) };
     const type = /** @type {Purge['type']} */ (call.kind);
-    return { status: 200, body: this.#edge.purge(distributionId, { type, paths }) };
+    return { status: 200, body: this.edge.purge(distributionId, { type, paths }, faults) };
   }
 
   /** Forget the violation counts and the rate-window history. */

@@ -1,7 +1,8 @@
 // @ts-check
 // The stand-in's injectable faults (errors, resets, delays, an outage, a 401 period, rejected paths, a quota
-// overrun, a missing distribution) and per-distribution behaviour (its `type` values, its account): set for every
-// distribution or for one, validated when set, and decided with a seeded PRNG so a run repeats.
+// overrun, a missing distribution, evictions lost, kept or late at the caching edge) and per-distribution behaviour
+// (its `type` values, its account): set for every distribution or for one, validated when set, and decided with a
+// seeded PRNG so a run repeats.
 import { PURGE_KINDS, distributionOf, show } from './checks.mjs';
 /** @import { Call, Outcome } from './api.mjs' */
 /** @import { PurgeTypes } from './checks.mjs' */
@@ -10,10 +11,13 @@ import { PURGE_KINDS, distributionOf, show } from './checks.mjs';
  * @typedef {{
  *   errorRate?: number, errorStatus?: number, resetRate?: number, delayMs?: number,
  *   outageUntil?: number, unauthorized?: boolean, rejectPaths?: string[], quotaUntil?: number,
- *   notFound?: boolean, purgeTypes?: Partial<PurgeTypes>, account?: string
+ *   notFound?: boolean, purgeTypes?: Partial<PurgeTypes>, account?: string,
+ *   lostEvictions?: number, keepPaths?: string[], evictDelayMs?: number
  * }} Faults
  *   `purgeTypes` the body `type` this distribution accepts per purge kind (Gotipath documents only "all": a back end
  *   may want other values); `account` names the account whose general limit its calls share (limits.mjs).
+ *   At the caching edge (edge.mjs): `lostEvictions` the share (0..1) of purged paths acknowledged but not evicted,
+ *   `keepPaths` paths a purge never evicts, `evictDelayMs` the time from the 200 to the eviction (over `evictAfterMs`).
  */
 
 /** @type {Record<keyof Faults, (v: unknown) => boolean>} */
@@ -32,10 +36,13 @@ const FAULT_CHECKS = {
     v !== null &&
     Object.entries(v).every(([k, t]) => PURGE_KINDS.includes(k) && typeof t === 'string' && t !== ''),
   account: (v) => typeof v === 'string' && v !== '',
+  lostEvictions: (v) => typeof v === 'number' && v >= 0 && v <= 1,
+  keepPaths: (v) => Array.isArray(v) && v.every((p) => typeof p === 'string' && p.startsWith('/')),
+  evictDelayMs: (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
 };
 
-/** Seeded PRNG (mulberry32) so errorRate/resetRate runs are reproducible. @param {number} seed */
-function mulberry32(seed) {
+/** Seeded PRNG (mulberry32) so errorRate/resetRate/lostEvictions runs are reproducible. @param {number} seed */
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

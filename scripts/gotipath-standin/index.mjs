@@ -4,7 +4,8 @@
 //   checks.mjs  request validation: credentials, route, content type, body size and shape, paths
 //   limits.mjs  calls per sliding window per distribution and kind, paths per call, the account's 4 requests/s
 //   faults.mjs  the injectable faults and the seeded dice
-//   edge.mjs    what an accepted purge or prefetch does at the CDN
+//   edge.mjs    what an accepted purge or prefetch does at the CDN: evict (after a delay, faults permitting), fill
+//   cache.mjs   the caching edge's store;  edge-server.mjs  the caching edge's own port (GET/HEAD, Age, X-Cache)
 //   api.mjs     the order of it all, apart from HTTP;  server.mjs  HTTP, control routes, the handle
 export { startGotipathStandin } from './server.mjs';
 export { summarize } from './summary.mjs';

@@ -2,6 +2,7 @@
 // Tests for the local Gotipath purge API stand-in: run with `node --test scripts/gotipath-standin/`.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { startExampleOrigin } from '../../examples/origin/server.mjs';
 import { startGotipathStandin, summarize } from './index.mjs';
 
 const AUTH = {
@@ -392,5 +393,252 @@ describe('summarize', () => {
     assert.deepEqual([...sum.paths].sort(), ['/a', '/b', '/c']);
     assert.equal(sum.duplicates, 2);
     assert.deepEqual(sum.maxCallsInAnyWindow, { url: 2, pattern: 0, all: 1, prefetch: 0 });
+  });
+});
+
+describe('caching edge', () => {
+  /** @type {Awaited<ReturnType<typeof startExampleOrigin>>} */
+  let origin;
+  /** @type {Awaited<ReturnType<typeof startGotipathStandin>>} */
+  let s;
+  before(async () => {
+    origin = await startExampleOrigin();
+    s = await startGotipathStandin({
+      log: false,
+      accountLimit: null,
+      limits: { url: { max: 1000 }, pattern: { max: 1000 }, all: { max: 1000 }, prefetch: { max: 1000 } },
+      edge: { originUrl: origin.url },
+    });
+  });
+  after(async () => {
+    await s.close();
+    await origin.close();
+  });
+  beforeEach(() => {
+    s.clear();
+    s.resetFaults();
+    s.clearCache();
+    origin.setPage('/a', { title: 'A one', updatedAt: '2026-11-20T09:00:00Z' });
+    origin.setPage('/a?x=1', { title: 'A with x' });
+    origin.setPage('/img/1.png', { title: 'Image one' });
+    origin.setPage('/img/2.png', { title: 'Image two' });
+  });
+
+  /** GET through the edge: status, X-Cache, Age, ETag and the <title>. @param {string} path */
+  const get = async (path) => {
+    const r = await fetch(`${s.edgeUrl}${path}`);
+    const text = await r.text();
+    return {
+      status: r.status,
+      cache: r.headers.get('x-cache'),
+      age: r.headers.get('age'),
+      etag: r.headers.get('etag'),
+      lastModified: r.headers.get('last-modified'),
+      title: /<title>(.*?)<\/title>/.exec(text)?.[1],
+    };
+  };
+  /** @param {unknown} body */
+  const purge = (body) => post(purgeUrl(s), body);
+
+  it('a miss fetches from the origin, a hit is served from cache with Age and X-Cache; the query is part of the key', async () => {
+    const miss = await get('/a');
+    assert.deepEqual([miss.status, miss.cache, miss.age, miss.title], [200, 'MISS', '0', 'A one']);
+    assert.equal(miss.etag, origin.pages.get('/a')?.etag);
+    assert.equal(miss.lastModified, 'Fri, 20 Nov 2026 09:00:00 GMT');
+    const hit = await get('/a');
+    assert.deepEqual([hit.cache, hit.title, hit.etag], ['HIT', 'A one', miss.etag]);
+    assert.equal((await get('/a?x=1')).title, 'A with x');
+    assert.deepEqual(origin.requests.slice(-2), ['/a', '/a?x=1']);
+    assert.deepEqual(
+      s.cache().entries.map((e) => [e.path, e.hits]),
+      [
+        ['/a', 1],
+        ['/a?x=1', 0],
+      ],
+    );
+    assert.deepEqual(s.cache().stats, { requests: 3, hits: 1, misses: 2, originFetches: 2, prefetches: 0 });
+  });
+
+  it('Age counts the seconds since the edge stored the page', async () => {
+    await get('/a');
+    await sleep(1100);
+    assert.ok(Number((await get('/a')).age) >= 1);
+  });
+
+  it('serves the old page until a URL purge evicts it, then the new one', async () => {
+    await get('/a');
+    origin.setPage('/a', { title: 'A two' });
+    assert.equal((await get('/a')).title, 'A one');
+    assert.equal((await purge({ type: 'url', paths: ['/a', '/never-cached'] })).text, '{}');
+    const after = await get('/a');
+    assert.deepEqual([after.cache, after.title], ['MISS', 'A two']);
+    assert.deepEqual(
+      s.cache().evictions.map((e) => [e.path, e.outcome]),
+      [
+        ['/a', 'evicted'],
+        ['/never-cached', 'absent'],
+      ],
+    );
+  });
+
+  it('a pattern purge evicts the keys it matches, purge-all every key', async () => {
+    for (const p of ['/a', '/a?x=1', '/img/1.png', '/img/2.png']) await get(p);
+    await purge({ type: 'pattern', paths: ['/img/*'] });
+    assert.deepEqual(
+      s.cache().entries.map((e) => e.path),
+      ['/a', '/a?x=1'],
+    );
+    await purge({ type: 'pattern', paths: ['/a*'] });
+    assert.equal(s.cache().entries.length, 0);
+    await get('/a');
+    await purge({ type: 'all' });
+    assert.equal(s.cache().entries.length, 0);
+  });
+
+  it('a prefetch fills the cache, so the first request is a hit', async () => {
+    assert.equal((await post(`${s.url}/v1/distributions/d1/prefetches`, { paths: ['/a'] })).status, 200);
+    for (let i = 0; i < 50 && s.cache().entries.length === 0; i++) await sleep(10);
+    assert.deepEqual([(await get('/a')).cache, s.cache().stats.prefetches], ['HIT', 1]);
+  });
+
+  it('evictDelayMs: the purge is answered at once and evicts later; pending purges are listed', async () => {
+    await get('/a');
+    origin.setPage('/a', { title: 'A two' });
+    s.setFaults({ evictDelayMs: 300 });
+    const t0 = Date.now();
+    assert.equal((await purge({ type: 'url', paths: ['/a'] })).status, 200);
+    const [pending] = s.cache().pending;
+    assert.deepEqual([pending?.type, pending?.paths], ['url', ['/a']]);
+    assert.ok((pending?.dueAt ?? 0) >= t0 + 300);
+    assert.equal((await get('/a')).title, 'A one', 'still cached before the eviction');
+    await sleep(350);
+    assert.deepEqual([(await get('/a')).title, s.cache().pending.length], ['A two', 0]);
+  });
+
+  it('lostEvictions 1: the purge is acknowledged 200 and nothing is evicted', async () => {
+    await get('/a');
+    s.setFaults({ lostEvictions: 1 });
+    assert.equal((await purge({ type: 'url', paths: ['/a'] })).text, '{}');
+    assert.equal((await get('/a')).cache, 'HIT');
+    assert.deepEqual(
+      s.cache().evictions.map((e) => e.outcome),
+      ['lost'],
+    );
+  });
+
+  it('lostEvictions 0.5 loses about half of the paths, the same ones for the same seed', async () => {
+    const run = async () => {
+      const origin2 = await startExampleOrigin({ pages: {} });
+      const paths = Array.from({ length: 40 }, (_, i) => `/p${i}`);
+      for (const p of paths) origin2.setPage(p, { title: p });
+      const edge = { originUrl: origin2.url };
+      const t = await startGotipathStandin({ log: false, accountLimit: null, seed: 7, edge, faults: { lostEvictions: 0.5 } });
+      try {
+        for (const p of paths) await fetch(`${t.edgeUrl}${p}`).then((r) => r.text());
+        await post(purgeUrl(t), { type: 'url', paths });
+        return t.cache().entries.map((e) => e.path);
+      } finally {
+        await t.close();
+        await origin2.close();
+      }
+    };
+    const kept = await run();
+    assert.ok(kept.length > 8 && kept.length < 32, `about half lost, got ${kept.length} of 40`);
+    assert.deepEqual(await run(), kept);
+  });
+
+  it('keepPaths: a purge never evicts those paths (with or without their query), per distribution', async () => {
+    await get('/a');
+    await get('/a?x=1');
+    await get('/img/1.png');
+    s.setFaults({ keepPaths: ['/a'] }, 'd1');
+    await purge({ type: 'all' });
+    assert.deepEqual(
+      s.cache().entries.map((e) => e.path),
+      ['/a', '/a?x=1'],
+    );
+    await post(purgeUrl(s, 'd2'), { type: 'url', paths: ['/a'] });
+    assert.deepEqual(
+      s.cache().entries.map((e) => e.path),
+      ['/a?x=1'],
+    );
+  });
+
+  it('does not store what the origin forbids or failed: a 404 is passed on and asked again', async () => {
+    assert.equal((await get('/missing')).status, 404);
+    assert.deepEqual([(await get('/missing')).cache, s.cache().entries.length], ['MISS', 0]);
+    origin.removePage('/a');
+    assert.equal((await get('/a')).status, 404);
+  });
+
+  it('the control routes show and empty the cache; bad fault values get a 400', async () => {
+    await get('/a');
+    const shown = await fetch(`${s.url}/__standin/cache`).then((r) => r.json());
+    assert.deepEqual(
+      shown.entries.map((/** @type {{ path: string }} */ e) => e.path),
+      ['/a'],
+    );
+    assert.equal(shown.entries[0].etag, origin.pages.get('/a')?.etag);
+    assert.equal((await fetch(`${s.url}/__standin/cache`, { method: 'DELETE' })).status, 200);
+    assert.equal(s.cache().entries.length, 0);
+    for (const bad of [{ lostEvictions: 2 }, { keepPaths: ['a'] }, { evictDelayMs: -1 }]) {
+      const r = await post(`${s.url}/__standin/faults`, bad);
+      assert.equal(r.status, 400);
+      assert.match(r.json.error, /invalid value for fault/);
+    }
+  });
+
+  it('answers 405 to other methods and 502 when the origin is down', async () => {
+    const r = await fetch(`${s.edgeUrl}/a`, { method: 'POST' });
+    assert.deepEqual([r.status, r.headers.get('allow')], [405, 'GET, HEAD']);
+    const head = await fetch(`${s.edgeUrl}/a`, { method: 'HEAD' });
+    assert.deepEqual([head.status, head.headers.get('x-cache')], [200, 'MISS']);
+    const down = await startGotipathStandin({ log: false, edge: { originUrl: 'http://127.0.0.1:9' } });
+    try {
+      const bad = await fetch(`${down.edgeUrl}/a`);
+      assert.equal(bad.status, 502);
+      assert.match(await bad.text(), /origin could not be reached/);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('refuses an origin that is not on the loopback interface', async () => {
+    await assert.rejects(startGotipathStandin({ log: false, edge: { originUrl: 'http://example.com' } }), /loopback/);
+    await assert.rejects(startGotipathStandin({ log: false, edge: { originUrl: 'nope' } }), /must be a URL/);
+  });
+});
+
+describe('example origin', () => {
+  it('serves seeded pages with validators, changes and removes them over its control routes', async () => {
+    const origin = await startExampleOrigin();
+    try {
+      const first = await fetch(`${origin.url}/blog/hello-from-the-relay`);
+      const html = await first.text();
+      assert.match(html, /<title>Hello from the relay<\/title>[\s\S]*<h1>Hello from the relay<\/h1>/);
+      assert.equal(first.headers.get('cache-control'), 'public, max-age=3600');
+      const etag = first.headers.get('etag') ?? '';
+      assert.match(etag, /^"[\w-]+"$/);
+      const put = (/** @type {unknown} */ body) =>
+        fetch(`${origin.url}/__origin/pages?path=/blog/hello-from-the-relay`, { method: 'PUT', body: JSON.stringify(body) });
+      assert.equal((await put({ title: 'New title', updatedAt: '2026-12-01T10:00:00Z' })).status, 200);
+      const second = await fetch(`${origin.url}/blog/hello-from-the-relay`);
+      assert.match(await second.text(), /<meta name="updated-at" content="2026-12-01T10:00:00.000Z">/);
+      assert.notEqual(second.headers.get('etag'), etag);
+      assert.equal(second.headers.get('x-content-updated-at'), '2026-12-01T10:00:00.000Z');
+      assert.equal(second.headers.get('last-modified'), 'Tue, 01 Dec 2026 10:00:00 GMT');
+      const notModified = await fetch(`${origin.url}/blog/hello-from-the-relay`, {
+        headers: { 'if-none-match': second.headers.get('etag') ?? '' },
+      });
+      assert.equal(notModified.status, 304);
+      assert.equal((await put({ title: '' })).status, 400);
+      assert.equal((await put({ title: 'x', updatedAt: 'yesterday' })).status, 400);
+      assert.equal((await fetch(`${origin.url}/__origin/pages?path=nope`, { method: 'PUT', body: '{}' })).status, 400);
+      const del = await fetch(`${origin.url}/__origin/pages?path=/blog/hello-from-the-relay`, { method: 'DELETE' });
+      assert.deepEqual(await del.json(), { path: '/blog/hello-from-the-relay', removed: true });
+      assert.equal((await fetch(`${origin.url}/blog/hello-from-the-relay`)).status, 404);
+    } finally {
+      await origin.close();
+    }
   });
 });

@@ -1,14 +1,17 @@
 // @ts-check
 // The stand-in's HTTP side, on 127.0.0.1 only: Gotipath's routes answered by the API (api.mjs), the test-control
-// routes under /__standin/, one log line per call, and the handle tests hold (calls, faults, clear, close).
+// routes under /__standin/, one log line per call, the caching edge's own port when asked for (edge-server.mjs),
+// and the handle tests hold (calls, faults, cache, clear, close).
 import http from 'node:http';
 import { GotipathApi } from './api.mjs';
 import { MAX_BODY_BYTES, parseBody, show } from './checks.mjs';
+import { EdgeServer, checkOriginUrl } from './edge-server.mjs';
 import { DEFAULT_ACCOUNT_LIMIT, DEFAULT_WINDOW_MS, mergeLimits } from './limits.mjs';
 import { summarize } from './summary.mjs';
 /** @import { AddressInfo } from 'node:net' */
 /** @import { Call } from './api.mjs' */
 /** @import { Credentials, RawBody } from './checks.mjs' */
+/** @import { Entry } from './cache.mjs' */
 /** @import { Faults } from './faults.mjs' */
 /** @import { AccountLimit, AccountScope, KindLimit, RateKind } from './limits.mjs' */
 
@@ -17,9 +20,12 @@ import { summarize } from './summary.mjs';
  *   port?: number, host?: string, log?: ((line: string) => void) | false | null,
  *   credentials?: Partial<Credentials>, distributions?: string[],
  *   limits?: { [K in RateKind]?: Partial<KindLimit> } & { windowMs?: number },
- *   windowMs?: number, faults?: Faults, seed?: number, accountLimit?: AccountLimit | null, accountScope?: AccountScope
+ *   windowMs?: number, faults?: Faults, seed?: number, accountLimit?: AccountLimit | null, accountScope?: AccountScope,
+ *   edge?: { originUrl: string, port?: number, evictAfterMs?: number }
  * }} StandinOptions  `accountLimit` Gotipath's general limit (4 requests/s by default; null: none), shared by
  *   every call of the client id, or with `accountScope: 'named'` only by distributions given an `account` fault.
+ *   `edge` also serves a caching edge in front of `originUrl` (loopback) on its own port (`port`, default any free
+ *   one); an accepted purge evicts `evictAfterMs` (default 0) after its 200.
  */
 
 const HOST = '127.0.0.1';
@@ -52,6 +58,17 @@ function send(res, status, body, headers = {}) {
   res.end(JSON.stringify(body));
 }
 
+/** What the control route and cache() show of one entry. @param {Entry} e @param {number} now */
+const showEntry = (e, now) => ({
+  path: e.key,
+  status: e.status,
+  etag: e.headers.etag,
+  lastModified: e.headers['last-modified'],
+  storedAt: e.storedAt,
+  age: Math.floor((now - e.storedAt) / 1000),
+  hits: e.hits,
+});
+
 /** @param {Call} call */
 function formatLogLine(call) {
   let line = `[gotipath] ${call.status || 'RESET'} ${call.method} ${call.path}`;
@@ -70,6 +87,10 @@ export class GotipathStandin {
   calls = [];
   url = '';
   port = 0;
+  /** The caching edge's URL ('' when started without `edge`). */
+  edgeUrl = '';
+  /** @type {EdgeServer | null} */
+  #edgeServer = null;
   /** Calls received but not answered yet (e.g. held by delayMs): a test can act while one is in flight. */
   #inFlight = 0;
   #closing = false;
@@ -88,14 +109,18 @@ export class GotipathStandin {
     });
   }
 
-  /** @param {number} port */
-  async listen(port) {
+  /** @param {number} port @param {number | null} edgePort null: no caching edge */
+  async listen(port, edgePort) {
     await new Promise((resolve, reject) => {
       this.#server.once('error', reject);
       this.#server.listen(port, HOST, () => resolve(undefined));
     });
     this.port = /** @type {AddressInfo} */ (this.#server.address()).port;
     this.url = `http://${HOST}:${this.port}`;
+    if (edgePort === null) return;
+    this.#edgeServer = new EdgeServer(this.#api.edge);
+    await this.#edgeServer.listen(edgePort).catch(async (err) => (await this.close(), Promise.reject(err)));
+    this.edgeUrl = this.#edgeServer.url;
   }
 
   /** Number of calls answered 429 (a distribution's window or the account's general limit) since start or clear(). */
@@ -132,19 +157,43 @@ export class GotipathStandin {
     this.#api.clear();
   }
 
+  /**
+   * What the caching edge holds (path, status, validators, age in seconds, hits), the purges not yet in effect, each
+   * path's eviction (`evicted`, `lost`, `kept`, `absent`) and its request counts. Empty without an edge.
+   */
+  cache() {
+    const edge = this.#api.edge;
+    const now = Date.now();
+    return {
+      entries: (edge.cache?.list() ?? []).map((e) => showEntry(e, now)),
+      pending: edge.pending(),
+      evictions: [...edge.evictions],
+      stats: { ...edge.stats },
+    };
+  }
+
+  /** Empty the edge's cache, drop pending evictions, forget evictions and request counts. */
+  clearCache() {
+    this.#api.edge.clear();
+  }
+
   /** summarize() of the recorded calls, using this stand-in's window. */
   summary() {
     return summarize(this.calls, this.#api.rates.windowMs);
   }
 
-  /** Stop listening, drop open connections and pending delays. @returns {Promise<void>} */
-  close() {
-    return new Promise((resolve) => {
-      this.#closing = true;
-      for (const wake of [...this.#sleepers]) wake();
-      this.#server.close(() => resolve());
-      this.#server.closeAllConnections();
-    });
+  /** Stop listening (the edge too), drop open connections, pending delays and pending evictions. @returns {Promise<void>} */
+  async close() {
+    this.#api.edge.close();
+    await Promise.all([
+      this.#edgeServer?.close(),
+      new Promise((resolve) => {
+        this.#closing = true;
+        for (const wake of [...this.#sleepers]) wake();
+        this.#server.close(() => resolve(undefined));
+        this.#server.closeAllConnections();
+      }),
+    ]);
   }
 
   /** @param {number} ms */
@@ -179,7 +228,9 @@ export class GotipathStandin {
     const route = `${req.method} ${pathname}`;
     if (route === 'GET /__standin/calls') return send(res, 200, this.calls);
     if (route === 'GET /__standin/faults') return send(res, 200, this.#api.faults.global);
-    if (route === 'POST /__standin/reset') return (this.clear(), this.resetFaults(), send(res, 200, {}));
+    if (route === 'POST /__standin/reset') return (this.clear(), this.resetFaults(), this.clearCache(), send(res, 200, {}));
+    if (route === 'GET /__standin/cache') return send(res, 200, this.cache());
+    if (route === 'DELETE /__standin/cache') return (this.clearCache(), send(res, 200, {}));
     if (route !== 'POST /__standin/faults') return send(res, 404, { error: `Not Found: no control route ${route}` });
     const { reject, body } = parseBody(await readBody(req), req.headers['content-type']);
     if (reject) return send(res, reject.status, { error: reject.error });
@@ -203,6 +254,13 @@ export async function startGotipathStandin(options = {}) {
     throw new Error(`host must be ${HOST} (loopback only), got ${show(options.host)}`);
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${show(port)}`);
+  const { edge } = options;
+  const edgePort = edge ? (edge.port ?? 0) : null;
+  if (edgePort !== null && (!Number.isInteger(edgePort) || edgePort < 0 || edgePort > 65535))
+    throw new Error(`invalid edge.port ${show(edgePort)}`);
+  const evictAfterMs = edge?.evictAfterMs ?? 0;
+  if (!Number.isFinite(evictAfterMs) || evictAfterMs < 0) throw new Error(`invalid edge.evictAfterMs ${show(evictAfterMs)}`);
+  const log = options.log === undefined ? console.log : options.log || null;
   const api = new GotipathApi({
     credentials: { ...DEFAULT_CREDENTIALS, ...options.credentials },
     distributions: options.distributions ?? null,
@@ -212,8 +270,9 @@ export async function startGotipathStandin(options = {}) {
     seed: options.seed ?? 1,
     accountLimit: options.accountLimit === undefined ? DEFAULT_ACCOUNT_LIMIT : options.accountLimit,
     accountScope: options.accountScope ?? 'client',
+    edge: edge ? { originUrl: checkOriginUrl(edge.originUrl), evictAfterMs, log } : null,
   });
-  const standin = new GotipathStandin(api, options.log === undefined ? console.log : options.log || null);
-  await standin.listen(port);
+  const standin = new GotipathStandin(api, log);
+  await standin.listen(port, edgePort);
   return standin;
 }

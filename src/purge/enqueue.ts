@@ -27,6 +27,8 @@ export interface WorkInput {
   ruleId?: string;
   /** Cache tags the rule names (filled from the event). */
   tags?: readonly string[];
+  /** The event's verification marker for this distribution (`verify.marker` filled in), for its URL paths. */
+  marker?: string;
   skipped?: readonly unknown[];
 }
 
@@ -34,16 +36,19 @@ export interface WorkInput {
 export function collectWork(inputs: readonly WorkInput[]): PurgeWork[] {
   const byDistribution = new Map<string, Map<string, EnqueueItem>>();
   const tagsOf = new Map<string, Map<string, TagItem>>();
-  const add = (distribution: string, kind: CallKind, path: string, priority: number, ruleId?: string) => {
+  const add = (distribution: string, kind: CallKind, path: string, priority: number, ruleId?: string, marker?: string) => {
     const items = byDistribution.get(distribution) ?? new Map<string, EnqueueItem>();
     byDistribution.set(distribution, items);
     const key = `${kind} ${path}`;
     const existing = items.get(key);
-    if (!existing || existing.priority > priority) items.set(key, { kind, path, priority, ...(ruleId ? { ruleId } : {}) });
+    const mark = kind === 'url' ? (marker ?? existing?.marker) : undefined;
+    if (!existing || existing.priority > priority)
+      items.set(key, { kind, path, priority, ...(ruleId ? { ruleId } : {}), ...(mark !== undefined && { marker: mark }) });
+    else if (mark !== undefined) existing.marker = mark;
   };
   for (const input of inputs) {
     for (const p of input.paths ?? []) {
-      add(input.distribution, p.kind, p.path, p.priority, input.ruleId);
+      add(input.distribution, p.kind, p.path, p.priority, input.ruleId, input.marker);
       if (p.prefetch && p.kind === 'url') add(input.distribution, 'prefetch', p.path, p.priority, input.ruleId);
     }
     input.purge?.forEach((path, i) => add(input.distribution, 'url', path, i, input.ruleId));

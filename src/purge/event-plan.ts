@@ -3,6 +3,7 @@
 // its document → the work per distribution, and what each document's memory holds afterwards.
 import type { ContentEvent } from '../providers/types';
 import type { MatchResult, MemoryItem } from '../rules/matcher';
+import { renderMarker } from '../rules/marker';
 import type { RelayConfig } from '../rules/schema';
 import type { DocumentKey } from '../sources/memory';
 import { planMemory } from '../sources/memory-plan';
@@ -32,6 +33,13 @@ export function rememberedWork(items: readonly MemoryItem[], config: RelayConfig
       distribution: i.distribution,
       paths: [{ path: i.path, kind: i.kind, priority: i.priority, prefetch: false }],
     }));
+}
+
+/** A match with its event's verification marker for the distribution, when it names a marker template. */
+function withMarker(config: RelayConfig, match: WorkInput, event: ContentEvent): WorkInput {
+  const template = config.distributions[match.distribution]?.verify.marker;
+  const marker = template === undefined ? undefined : renderMarker(template, event, config.locales);
+  return marker === undefined ? match : { ...match, marker };
 }
 
 const keyText = (key: DocumentKey) => JSON.stringify([key.id, key.type ?? null]);
@@ -69,7 +77,7 @@ export function planEvent(
   recalled: readonly (readonly MemoryItem[])[],
 ): EventPlan {
   const index = new Map(keys.map((key, i) => [keyText(key), i]));
-  const inputs: WorkInput[] = results.flatMap((r) => r.matches);
+  const inputs: WorkInput[] = results.flatMap((r, i) => r.matches.map((m) => withMarker(config, m, events[i]!)));
   recalled.forEach((items) => inputs.push(...rememberedWork(items, config)));
   const stores = new Map<number, MemoryItem[] | null>();
   events.forEach((event, i) => {

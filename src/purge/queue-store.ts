@@ -12,6 +12,20 @@ export interface EnqueueItem {
   priority: number;
   /** The rule (or `manual`, `schedule:<id>`) that asked for this path, for the ledger. */
   ruleId?: string;
+  /** The event's verification marker for a URL path (freshness/), checked once the purge is accepted. */
+  marker?: string;
+}
+
+/** A queued row as a purge call found it: who asked, when, and the marker its check will seek. */
+export interface QueuedOrigin {
+  kind: CallKind;
+  path: string;
+  event: string | null;
+  marker: string | null;
+  /** When the latest event asked for the path. */
+  queuedAt: number;
+  /** The pattern a URL path was folded into. */
+  cover: string | null;
 }
 
 export interface DeadLetter {
@@ -31,7 +45,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS queue (
   kind TEXT NOT NULL, path TEXT NOT NULL, priority INTEGER NOT NULL, enqueued_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL, event TEXT, rule TEXT, attempts INTEGER NOT NULL DEFAULT 0,
-  not_before INTEGER, cover TEXT,
+  not_before INTEGER, cover TEXT, marker TEXT,
   PRIMARY KEY (kind, path)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS queue_order ON queue (kind, priority, enqueued_at);
@@ -54,17 +68,29 @@ export class QueueStore {
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
+    // Queues made before verification lack the marker column.
+    const columns = sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info('queue')`).toArray();
+    if (!columns.some((c) => c.name === 'marker')) sql.exec(`ALTER TABLE queue ADD COLUMN marker TEXT`);
     this.ledger = new Ledger(sql);
     this.callLog = new CallLog(sql);
   }
 
-  /** Adds paths; a path already queued keeps its place, takes the higher priority and waits for a fresh call. */
-  enqueue(items: readonly EnqueueItem[], eventId: string, now: number, detail?: string): void {
+  /**
+   * Adds paths; a path already queued keeps its place, takes the higher priority and waits for a fresh call (with
+   * the newest event's marker). `step`: the ledger row, `repurged` for a page verification purges again.
+   */
+  enqueue(
+    items: readonly EnqueueItem[],
+    eventId: string,
+    now: number,
+    detail?: string,
+    step: 'queued' | 'repurged' = 'queued',
+  ): void {
     for (const item of items) {
       this.sql.exec(
-        `INSERT INTO queue (kind, path, priority, enqueued_at, updated_at, event, rule) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO queue (kind, path, priority, enqueued_at, updated_at, event, rule, marker) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (kind, path) DO UPDATE SET priority = min(priority, excluded.priority),
-           updated_at = excluded.updated_at, cover = NULL, not_before = NULL`,
+           updated_at = excluded.updated_at, cover = NULL, not_before = NULL, marker = excluded.marker`,
         item.kind,
         item.path,
         item.priority,
@@ -72,9 +98,32 @@ export class QueueStore {
         now,
         eventId,
         item.ruleId ?? null,
+        item.marker ?? null,
       );
-      this.ledger.note({ at: now, step: 'queued', kind: item.kind, path: item.path, event: eventId, rule: item.ruleId, detail });
+      this.ledger.note({ at: now, step, kind: item.kind, path: item.path, event: eventId, rule: item.ruleId, detail });
     }
+  }
+
+  /** The rows a call of this batch purges: its own paths, and the URL paths a pattern or purge-all covers. */
+  origins(batch: Batch, limit = 2_000): QueuedOrigin[] {
+    return this.sql
+      .exec<{
+        kind: CallKind;
+        path: string;
+        event: string | null;
+        marker: string | null;
+        updated_at: number;
+        cover: string | null;
+      }>(
+        `SELECT kind, path, event, marker, updated_at, cover FROM queue
+         WHERE ${IN_BATCH} OR (?1 = 'pattern' AND kind = 'url' AND cover IN (SELECT value FROM json_each(?2)))
+           OR (?1 = 'all' AND kind = 'url') LIMIT ?3`,
+        batch.kind,
+        JSON.stringify(batch.paths),
+        limit,
+      )
+      .toArray()
+      .map((r) => ({ kind: r.kind, path: r.path, event: r.event, marker: r.marker, queuedAt: r.updated_at, cover: r.cover }));
   }
 
   /** The queue in sending order (planner.ts `sendOrder`), at most `limit` rows per kind; URL paths folded into a pattern are left out. */

@@ -18,6 +18,8 @@ import { readTags } from '../tags/headers';
 import { TagIndex } from '../tags/tag-index';
 import { tagPlanOptions } from './tag-plan';
 import { TagQueue, type TagItem } from './tag-queue';
+import type { PageCheck } from './freshness/probe';
+import { Verifier } from './freshness/verifier';
 
 /** What the scheduler needs to know about its distribution, sent with every enqueue. */
 export interface DistributionSnapshot {
@@ -36,6 +38,7 @@ export class PurgeScheduler extends DurableObject<Env> {
   private readonly tags: TagIndex;
   private readonly tagQueue: TagQueue;
   private readonly crawler: Crawler;
+  private readonly verifier: Verifier;
   private running: Promise<void> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -44,6 +47,7 @@ export class PurgeScheduler extends DurableObject<Env> {
     this.state = this.store.getMeta<SchedulerState>('state') ?? initialState();
     this.tags = new TagIndex(ctx.storage.sql);
     this.tagQueue = new TagQueue(ctx.storage.sql);
+    this.verifier = new Verifier(ctx.storage.sql, this.store, this.tags);
     this.crawler = new Crawler(ctx.storage.sql, {
       get: () => this.store.getMeta<CrawlProgress>('crawl'),
       set: (progress) => this.store.setMeta('crawl', progress),
@@ -75,7 +79,15 @@ export class PurgeScheduler extends DurableObject<Env> {
 
   /** The status under the distribution's config as the caller (the admin API, with the live config) knows it. */
   async status(config: DistributionConfig): Promise<SchedulerStatus & { tags: TagStatus }> {
-    const base = describeStatus(this.store, this.state, config, await this.ctx.storage.getAlarm(), Date.now());
+    const now = Date.now();
+    const base = describeStatus(
+      this.store,
+      this.state,
+      config,
+      await this.ctx.storage.getAlarm(),
+      now,
+      this.verifier.status(now),
+    );
     // Cheap parts only (the status is polled); GET /admin/tags adds the sizes that scan the index.
     return { ...base, tags: this.tagStatus(false) };
   }
@@ -107,6 +119,11 @@ export class PurgeScheduler extends DurableObject<Env> {
     const started = this.crawler.start(sitemap, Date.now());
     await this.wake(Date.now());
     return { started, crawl: this.crawler.progress() };
+  }
+
+  /** Checks one page at the origin and through the edge now, at the origin's pace; nothing is written. */
+  async checkNow(config: DistributionConfig, path: string): Promise<PageCheck> {
+    return this.verifier.checkNow(this.env, this.snapshot()?.name ?? config.id, config, path);
   }
 
   /** Calls and purged paths per minute over the last hour (the console's chart). */
@@ -197,7 +214,25 @@ export class PurgeScheduler extends DurableObject<Env> {
     return { config, api: loaded?.config.gotipath ?? DEFAULT_GOTIPATH_API };
   }
 
-  /** One alarm: a purge pass, then a crawl run when one is under way; the earlier of their next times wins. */
+  /**
+   * Runs the freshness checks due now, none started after `purgeAt` (checks never hold up a send); a page purged
+   * again wakes the scheduler at once to send it.
+   */
+  private async verify(snapshot: DistributionSnapshot, purgeAt: number | undefined): Promise<number | undefined> {
+    try {
+      const { config } = await this.live(snapshot);
+      const { wakeAt, repurged } = await this.verifier.run(this.env, snapshot.name, config, purgeAt);
+      return repurged > 0 ? Date.now() : wakeAt;
+    } catch (error) {
+      log('error', 'verification run failed', { distributionId: snapshot.config.id, error: String(error) });
+      return Date.now() + RETRY_AFTER_ERROR_MS;
+    }
+  }
+
+  /**
+   * One alarm: a purge pass, a crawl run when one is under way, then the freshness checks due; the earliest of
+   * their next times wins.
+   */
   private async cycle(): Promise<void> {
     const snapshot = this.snapshot();
     if (!snapshot) return;
@@ -210,7 +245,9 @@ export class PurgeScheduler extends DurableObject<Env> {
       log('error', 'crawl run failed', { distributionId: snapshot.config.id, error: String(error) });
       crawlAt = Date.now() + RETRY_AFTER_ERROR_MS;
     }
-    const next = [purgeAt, crawlAt].filter((t): t is number => t !== undefined);
+    const checkAt = await this.verify(snapshot, purgeAt);
+    noticePass(this.env, this.ctx.storage.sql, this.store, this.state, snapshot, Date.now());
+    const next = [purgeAt, crawlAt, checkAt].filter((t): t is number => t !== undefined);
     if (next.length > 0) await this.ctx.storage.setAlarm(Math.max(Math.min(...next), Date.now() + 50));
   }
 
@@ -228,6 +265,7 @@ export class PurgeScheduler extends DurableObject<Env> {
         gate: accountGate(this.env, api.accountLimit, 2 * api.timeoutMs),
         fingerprint: JSON.stringify([api.purgeTypes, api.prefetchPath]),
         expandTags: (now) => this.expandTags(config, now),
+        onPurged: (batch, covered, at) => this.verifier.purged(config, batch, covered, at),
         learnTags: (seen) =>
           this.tags.learn(
             seen.map(({ path, headers }) => ({ path, tags: readTags(headers, config.tags.headers) })),
@@ -241,7 +279,6 @@ export class PurgeScheduler extends DurableObject<Env> {
       wakeAt = Date.now() + RETRY_AFTER_ERROR_MS;
     } finally {
       this.store.setMeta('state', this.state);
-      noticePass(this.env, this.ctx.storage.sql, this.store, this.state, snapshot, Date.now());
       this.store.ledger.prune(Date.now());
     }
     return wakeAt;

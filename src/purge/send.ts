@@ -6,7 +6,7 @@ import type { CallGate } from './account-limiter';
 import type { GotipathClient } from './gotipath';
 import { applyOutcome, applyWarming, type SchedulerState } from './outcome';
 import type { Batch } from './planner';
-import type { QueueStore } from './queue-store';
+import type { QueuedOrigin, QueueStore } from './queue-store';
 import { warmPaths } from './warm';
 
 export interface FlushOptions {
@@ -28,6 +28,8 @@ export interface FlushOptions {
   expandTags?: (now: number) => void;
   /** Learns tags from the headers of warming GETs (path, the response's headers). */
   learnTags?: (reports: { path: string; headers: Headers }[]) => void;
+  /** A purge was accepted: the rows it purged as they were when it was sent (verification checks them). */
+  onPurged?: (batch: Batch, covered: QueuedOrigin[], at: number) => void;
 }
 
 /** No slot in the account's window came within the limiter's wait: that kind tries again this much later. */
@@ -72,12 +74,15 @@ export async function send(o: FlushOptions, batch: Batch): Promise<boolean> {
     const sentAt = clock();
     // Counted as a call that timed out (one timeout after its timeout) until its answer replaces it.
     const pending = o.store.callLog.begin(batch.kind, batch.paths.length, sentAt + 2 * o.timeoutMs);
+    // Read before the answer removes them: who asked for each path, and the marker its check seeks.
+    const covered = o.onPurged && batch.kind !== 'prefetch' ? o.store.origins(batch) : [];
     const outcome =
       batch.kind === 'prefetch'
         ? await o.client.prefetch(o.distributionId, batch.paths)
         : await o.client.purge(o.distributionId, batch.kind, batch.paths);
     applyOutcome(contextOf(o), batch, outcome, sentAt);
     o.store.callLog.end(pending);
+    if (outcome.ok && batch.kind !== 'prefetch') o.onPurged?.(batch, covered, clock());
     return outcome.ok;
   });
   if (!made) {

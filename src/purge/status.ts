@@ -3,6 +3,7 @@ import type { CallKind, DistributionConfig } from '../rules/schema';
 import type { SchedulerState } from './outcome';
 import { KIND_ORDER, windowState } from './planner';
 import type { QueueStore } from './queue-store';
+import type { FreshnessStatus } from './freshness/stats';
 
 const HOUR_MS = 3_600_000;
 const iso = (at: number | null | undefined) => (at ? new Date(at).toISOString() : undefined);
@@ -13,6 +14,7 @@ export function describeStatus(
   config: DistributionConfig,
   alarm: number | null,
   now: number,
+  freshness?: FreshnessStatus,
 ) {
   const counts = store.counts();
   const lastHour = store.callLog.since(now - HOUR_MS);
@@ -50,6 +52,8 @@ export function describeStatus(
     },
     escalations,
     deadLetters: store.deadLetters().length,
+    /** Verification at the edge over the last hour (freshness/stats.ts); absent where no checks are kept. */
+    freshness,
   };
 }
 

@@ -18,7 +18,10 @@ export type Issue = { message: string; path: Key[]; onSave?: true };
 
 /** The parts of the parsed document these checks read. */
 export interface CheckedDocument {
-  distributions: Record<string, { foldDepth: number; tags: { reportSecret?: string } }>;
+  distributions: Record<
+    string,
+    { foldDepth: number; tags: { reportSecret?: string }; verify?: { originHeader?: { secret: string } } }
+  >;
   sources: Record<string, { provider: string; secrets: string[]; options: Record<string, unknown> }>;
   locales: Record<string, string>;
   rules: RuleConfig[];
@@ -114,6 +117,9 @@ function checkSecretNames(config: CheckedDocument, issues: Issue[]) {
     const secret = d.tags.reportSecret;
     if (secret !== undefined && RELAY_SETTINGS.includes(secret))
       issues.push({ path: ['distributions', name, 'tags', 'reportSecret'], message: own(secret), onSave: true });
+    const header = d.verify?.originHeader?.secret;
+    if (header !== undefined && RELAY_SETTINGS.includes(header))
+      issues.push({ path: ['distributions', name, 'verify', 'originHeader', 'secret'], message: own(header), onSave: true });
   }
 }
 

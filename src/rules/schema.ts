@@ -7,6 +7,7 @@ import { Notifications, NOTIFICATIONS_DEFAULT } from '../notify/schema';
 import { didYouMean } from './suggest';
 import { LOCALE_PREFIX, Rule, id } from './rule-schema';
 import { Tags } from './tags-schema';
+import { Verify } from './verify-schema';
 
 export { describeIssue, formatPath, type ConfigIssue } from './issues';
 export type { RuleConfig } from './rule-schema';
@@ -61,6 +62,8 @@ const Distribution = z
     retry: z.prefault(Retry, {}),
     /** Cache tags: learned from the origin's headers, named by rules, expanded at send time (docs/tags.md). */
     tags: z.prefault(Tags, {}),
+    /** Verification at the edge: purged pages checked fresh, purged again when stale (docs/freshness.md). */
+    verify: z.prefault(Verify, {}),
   })
   .check(
     z.refine((d) => d.warming.mode !== 'http-get' || d.publicBaseUrl !== undefined, {
@@ -70,6 +73,14 @@ const Distribution = z
     z.refine((d) => d.tags.crawl === undefined || d.publicBaseUrl !== undefined, {
       message: 'tags.crawl needs publicBaseUrl',
       path: ['publicBaseUrl'],
+    }),
+    z.refine((d) => d.verify.enabled !== true || d.publicBaseUrl !== undefined, {
+      message: 'verify.enabled needs publicBaseUrl (the site through the CDN)',
+      path: ['publicBaseUrl'],
+    }),
+    z.refine((d) => d.verify.enabled !== true || d.verify.originBaseUrl !== undefined, {
+      message: 'verify.enabled needs verify.originBaseUrl (the origin without the CDN)',
+      path: ['verify', 'originBaseUrl'],
     }),
   );
 

@@ -87,6 +87,18 @@ export class TagIndex {
       .map((r) => ({ path: r.path, seenAt: r.seen_at }));
   }
 
+  /** Paths under a prefix ("" for all), the most recently seen first (verification samples them). */
+  pathsUnder(prefix: string, limit: number): string[] {
+    return this.sql
+      .exec<{ path: string }>(
+        `SELECT path FROM tag_index WHERE substr(path, 1, length(?1)) = ?1 GROUP BY path ORDER BY max(seen_at) DESC LIMIT ?2`,
+        prefix,
+        limit,
+      )
+      .toArray()
+      .map((r) => r.path);
+  }
+
   /** Every tag a path carries, with when it was last seen. */
   tagsOf(path: string): { tag: string; seenAt: number }[] {
     return this.sql

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { TestProject } from 'vitest/node';
 import { startGotipathStandin } from '../../scripts/gotipath-standin/index.mjs';
 import { startTaggedSite } from '../../examples/tagged-site/site.mjs';
+import { startExampleOrigin } from '../../examples/origin/server.mjs';
 import { startRedirector } from './redirector.ts';
 import { startNotifyReceiver } from '../../scripts/notify-receiver.mjs';
 import { TEST_BINDINGS } from './bindings.ts';
@@ -17,6 +18,8 @@ declare module 'vitest' {
     redirectSiteUrl: string;
     otherHostUrl: string;
     notifyReceiverUrl: string;
+    originUrl: string;
+    edgeUrl: string;
   }
 }
 
@@ -31,7 +34,17 @@ export default async function setup(project: TestProject) {
   // Short windows keep the scheduler tests quick; the limits per window are Gotipath's. Test files run side by
   // side, each in its own workerd with its own relay (and account limiter), so the account's general limit
   // (4 requests/s) applies only to distributions a test names into an account (the `account` fault).
-  const standin = await startGotipathStandin({ log: false, windowMs: 1_000, accountScope: 'named' });
+  // The example origin, and the stand-in's caching edge in front of it: an accepted purge evicts at once (faults
+  // per distribution keep or lose evictions), so verification at the edge is checked against a real cache.
+  const origin = await startExampleOrigin();
+  const standin = await startGotipathStandin({
+    log: false,
+    windowMs: 1_000,
+    accountScope: 'named',
+    edge: { originUrl: origin.url },
+  });
+  project.provide('originUrl', origin.url);
+  project.provide('edgeUrl', standin.edgeUrl);
   const signer = await startSigner();
   // The cache-tags example site: the crawler and http-get warming read its Cache-Tag headers.
   const site = await startTaggedSite();
@@ -49,6 +62,7 @@ export default async function setup(project: TestProject) {
   project.provide('notifyReceiverUrl', receiver.url);
   return async () => {
     await standin.close();
+    await origin.close();
     await site.close();
     await redirector.close();
     signer.close();

@@ -10,6 +10,10 @@ declare namespace Cloudflare {
     /** A site that redirects every GET to OTHER_HOST_URL, which stands for another host (test/setup/redirector.ts). */
     REDIRECT_SITE_URL: string;
     OTHER_HOST_URL: string;
+    /** The example origin (examples/origin/server.mjs): PUT/DELETE /__origin/pages?path=/x change it. */
+    ORIGIN_URL: string;
+    /** The stand-in's caching edge in front of ORIGIN_URL: every distribution's accepted purges evict from it. */
+    EDGE_URL: string;
     FUZZ_RUNS: string;
     /** The notifications receiver (scripts/notify-receiver.mjs): /__received/{name}, /__faults/{name}. */
     NOTIFY_RECEIVER_URL: string;

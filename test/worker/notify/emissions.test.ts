@@ -11,7 +11,16 @@ const DISTRIBUTIONS = {
   held: testDistribution('notify-emit-held', { retry: { baseMs: 200, maxMs: 800, authProbeMs: 200 } }),
   dead: testDistribution('notify-emit-dead'),
   behind: testDistribution('notify-emit-esc', { targetStalenessMs: 1_500, escalation: 'patterns' }),
-  live: testDistribution('notify-emit-live'),
+  live: testDistribution('notify-emit-live', {
+    publicBaseUrl: env.EDGE_URL,
+    verify: {
+      originBaseUrl: env.ORIGIN_URL,
+      delaysMs: [100, 150, 200],
+      maxRepurges: 1,
+      originRatePerSecond: 50,
+      timeoutMs: 2_000,
+    },
+  }),
 };
 const held = scheduler('held', DISTRIBUTIONS.held);
 const dead = scheduler('dead', DISTRIBUTIONS.dead);
@@ -39,6 +48,27 @@ async function message(type: string, timeoutMs = 10_000): Promise<Received> {
   }, timeoutMs);
 }
 
+/** Drives a scheduler's alarms (its checks run in them) until the Notifier has sent a message of the type. */
+async function driving(h: typeof live, type: string, timeoutMs = 15_000): Promise<Received> {
+  let found: Received | undefined;
+  await h.driveUntil(async () => {
+    found = (await received(type))[0];
+    const at = await runInDurableObject(notifier, (_i, state) => state.storage.getAlarm());
+    if (!found && at !== null && at <= Date.now()) await runDurableObjectAlarm(notifier);
+    return found !== undefined;
+  }, timeoutMs);
+  return found!;
+}
+
+async function setPage(path: string, title: string) {
+  const response = await fetch(`${env.ORIGIN_URL}/__origin/pages?path=${encodeURIComponent(path)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title }),
+  });
+  expect(response.status).toBe(200);
+}
+
 beforeAll(async () => {
   await putConfig({
     distributions: DISTRIBUTIONS,
@@ -58,6 +88,7 @@ beforeAll(async () => {
             'escalation',
             'source.failing',
             'event.live',
+            'event.stuck',
           ],
           groupWindowMs: 200,
           retryBaseMs: 100,
@@ -113,7 +144,7 @@ describe('scheduler events', () => {
     expect(escalation.payload.data.text).toMatch(/^behind fell behind its staleness target: \d+ pages folded into 2 patterns \(/);
   });
 
-  it('tells when every page of an event is verified fresh, in the words of the content', async () => {
+  it('tells when every page of an event is verified fresh at the edge, in the words of the content', async () => {
     await notifier.note({
       eventId: 'evt_live',
       source: 'cms',
@@ -123,21 +154,25 @@ describe('scheduler events', () => {
       contentType: 'blogPost',
       paths: 2,
     });
-    await live.enqueue('evt_live', items('url', ['/blog/hello', '/blog']));
-    await live.drain();
-    // Verification's verdict rows (ledger step `checked`, detail `fresh`), as the scheduler writes them once it checks.
-    await runInDurableObject(live.stub, (_i, state) => {
-      for (const path of ['/blog/hello', '/blog'])
-        state.storage.sql.exec(
-          `INSERT INTO ledger (at, step, kind, path, detail) VALUES (?, 'checked', 'url', ?, 'fresh')`,
-          Date.now(),
-          path,
-        );
-    });
-    await live.enqueue('evt_other', items('url', ['/other']));
-    await live.drain();
-    const verdict = await message('event.live');
+    for (const path of ['/notify/hello', '/notify/blog']) {
+      await setPage(path, 'old');
+      await fetch(`${env.EDGE_URL}${path}`);
+      await setPage(path, 'new');
+    }
+    await live.enqueue('evt_live', items('url', ['/notify/hello', '/notify/blog']));
+    const verdict = await driving(live, 'event.live');
     expect(verdict.payload.data.text).toMatch(/^Hello world \(blog post\) is live: 2 pages refreshed and verified in \d+ s$/);
+  });
+
+  it('tells when a page stays stale after the re-purges', { timeout: 30_000 }, async () => {
+    await setPage('/notify/stuck', 'old');
+    await fetch(`${env.EDGE_URL}/notify/stuck`);
+    await setPage('/notify/stuck', 'new');
+    await live.faults({ keepPaths: ['/notify/stuck'] });
+    await live.enqueue('evt_stuck', items('url', ['/notify/stuck']));
+    const stuck = await driving(live, 'event.stuck', 25_000);
+    await live.faults({ keepPaths: null });
+    expect(stuck.payload.data.text).toBe('The change is still stale on 1 page after re-purging: /notify/stuck');
   });
 });
 
