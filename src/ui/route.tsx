@@ -16,6 +16,7 @@ import { configPage } from './pages/config';
 import { versionsPage } from './pages/config-versions';
 import { deadLettersPage } from './pages/dead-letters';
 import { deliveriesPage } from './pages/deliveries';
+import { notificationsPage } from './pages/notifications';
 import { overviewPage } from './pages/overview';
 import { playgroundPage } from './pages/playground';
 import { purgePage } from './pages/purge';
@@ -34,6 +35,7 @@ const PAGES: { nav?: NavEntry; routes: Hono<ConsoleEnv> }[] = [
   { nav: { slug: 'dead-letters', title: 'Dead letters' }, routes: deadLettersPage },
   { nav: { slug: 'purge', title: 'Purge' }, routes: purgePage },
   { nav: { slug: 'tags', title: 'Tags' }, routes: tagsPage },
+  { nav: { slug: 'notifications', title: 'Notifications' }, routes: notificationsPage },
 ];
 
 export const CONSOLE_NAV: readonly NavEntry[] = PAGES.flatMap((p) => (p.nav ? [p.nav] : []));
