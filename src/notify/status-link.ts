@@ -19,9 +19,14 @@ export function statusLinkKey(env: object): Promise<Uint8Array> {
 
 const signed = (eventId: string, exp: number) => utf8(`${eventId}.${exp}`);
 
-/** The path and query of an event's link, valid `days` from `now`. */
+const HOUR_MS = 3_600_000;
+
+/**
+ * The path and query of an event's link, valid `days` from `now`, rounded up to the hour: a redelivery answered
+ * within the hour gets the very same link as the first delivery.
+ */
 export async function statusPath(key: Uint8Array, eventId: string, days: number, now: number): Promise<string> {
-  const exp = Math.floor((now + days * DAY_MS) / 1000);
+  const exp = Math.ceil((now + days * DAY_MS) / HOUR_MS) * (HOUR_MS / 1000);
   const sig = toBase64Url(await hmacSign('SHA-256', key, signed(eventId, exp)));
   return `/status/${encodeURIComponent(eventId)}?exp=${exp}&sig=${sig}`;
 }
