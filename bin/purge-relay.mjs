@@ -11,6 +11,8 @@ import { notifyCommand } from './lib/notify-command.mjs';
 import { purgeCommand } from './lib/purge-command.mjs';
 import { CliError, DEFAULT_URL, createProgress, createRelay } from './lib/relay.mjs';
 import { tagsCommand } from './lib/tags-command.mjs';
+import { tailCommand } from './lib/tail-command.mjs';
+import { whyCommand } from './lib/why-command.mjs';
 /** @import { ParseArgsConfig } from 'node:util' */
 
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -28,6 +30,9 @@ Commands
                                            real URL purge of that path), public URLs, key URLs.
                                            Exit 0 all ok, 1 warnings, 2 errors
   status                                   each distribution: health, pending paths, calls left, last hour
+  tail [--source <id>] [--distribution <name>] [--timeout <s>]
+                                           follow the relay live: each webhook as answered (verified and
+                                           refused) and each Gotipath call with its paths and events
   resume --distribution <name>             lift a hold (after fixing credentials or the config) and send now
   config validate <file> [--strict]        check a config file with the relay's validator (each problem as
                                            file:line:column); nothing is saved; --strict fails on warnings
@@ -38,9 +43,16 @@ Commands
   preview --source <id> [--header "Name: value"]... [<payload file> | -]
                                            what a payload would purge (no signature, nothing purged)
   purge --distribution <name> [<path>...] [--file <paths.txt>] [--pattern </x/*>]... [--prefetch <path>]...
-        [--all [--yes]] [--wait [--timeout <s>]]
+        [--all [--yes]] [--wait [--verify] [--timeout <s>]]
                                            queue a manual purge; --wait follows this purge's paths and
-                                           reports each one (exit 1 if any was refused); --all asks first
+                                           reports each one (exit 1 if any was refused); --verify waits
+                                           until each is verified at the edge (fresh or gone) and reports
+                                           any still stale or stuck (exit 1); --all asks first
+  why </path | URL> [--distribution <name>] [--recorded]
+                                           why a URL is (or is not) stale: checks origin and edge now
+                                           and prints the verdict, the evidence, the events that produced
+                                           it and its history (--recorded: no check, what is recorded).
+                                           Exit 0 fresh or gone, 1 otherwise
   tags --distribution <name> [--tag <tag> | --path </p> | --crawl]
                                            the tag index: a tag's pages, a page's tags, or the summary
                                            with crawl progress; --crawl starts the sitemap crawl now
@@ -52,7 +64,7 @@ Commands
 
 Options
   --url <url>     the relay (default $PURGE_RELAY_URL or ${DEFAULT_URL})
-  --json          print the relay's JSON answer (status, preview, tags)
+  --json          print the relay's JSON answer (status, preview, tags, why)
   -h, --help      this text
   -v, --version   the CLI's version
 
@@ -74,6 +86,8 @@ const OPTIONS = /** @satisfies {ParseArgsConfig['options']} */ ({
   prefetch: { type: 'string', multiple: true },
   all: { type: 'boolean' },
   wait: { type: 'boolean' },
+  verify: { type: 'boolean' },
+  recorded: { type: 'boolean' },
   timeout: { type: 'string' },
   config: { type: 'string' },
   tag: { type: 'string' },
@@ -97,8 +111,10 @@ const COMMANDS = {
   preview: previewCommand,
   purge: purgeCommand,
   tags: tagsCommand,
+  tail: tailCommand,
   'send-sample': sendSampleCommand,
   notify: notifyCommand,
+  why: whyCommand,
 };
 
 /** @type {Output} */

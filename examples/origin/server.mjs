@@ -13,6 +13,8 @@ import { SEED_PAGES } from './pages.mjs';
 
 const HOST = '127.0.0.1';
 const MAX_CONTROL_BYTES = 64 * 1024;
+/** Page requests remembered at most (the oldest are forgotten first). */
+const MAX_REQUESTS = 100_000;
 /** @type {Record<string, string>} */
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** @param {string} s */
@@ -120,6 +122,7 @@ export async function startExampleOrigin({ port = 0, pages: seed = SEED_PAGES } 
       return void res.end(`use GET or HEAD, not ${req.method}\n`);
     }
     requests.push(`${url.pathname}${url.search}`);
+    if (requests.length > MAX_REQUESTS) requests.splice(0, requests.length - MAX_REQUESTS);
     // The page for the path with its query (/collections/all?page=2), else for the path alone.
     const page = pages.get(`${url.pathname}${url.search}`) ?? pages.get(url.pathname);
     if (!page) {

@@ -54,6 +54,13 @@ function patternMatcher(pattern) {
   return new RegExp(`^${source}$`);
 }
 
+/** Whether a purge covers `key`: a URL purge names it, a pattern matches it, purge-all covers everything. @param {Purge} purge @param {string} key */
+export function purgeCovers(purge, key) {
+  if (purge.type === 'all') return true;
+  if (purge.type === 'url') return purge.paths.includes(key);
+  return purge.paths.some((p) => patternMatcher(p).test(key));
+}
+
 /** The cached answers, by key. */
 export class EdgeCache {
   /** @type {Map<string, Entry>} */
@@ -87,10 +94,7 @@ export class EdgeCache {
    */
   covered(purge) {
     if (purge.type === 'url') return purge.paths;
-    const keys = [...this.#entries.keys()];
-    if (purge.type === 'all') return keys;
-    const matchers = purge.paths.map(patternMatcher);
-    return keys.filter((key) => matchers.some((m) => m.test(key)));
+    return [...this.#entries.keys()].filter((key) => purgeCovers(purge, key));
   }
 
   /** Every entry, oldest first. */

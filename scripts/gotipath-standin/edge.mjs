@@ -3,7 +3,7 @@
 // (no `edge` option) a purge and a prefetch change nothing. With one, a purge evicts what it covers after a delay
 // (Gotipath's back ends process purges in the background), unless a fault loses or keeps the path, and a prefetch
 // fills the cache from the origin. Every distribution is active and fronts the one site.
-import { EdgeCache, storableFor, storedHeaders } from './cache.mjs';
+import { EdgeCache, purgeCovers, storableFor, storedHeaders } from './cache.mjs';
 import { mulberry32 } from './faults.mjs';
 /** @import { Entry, Purge } from './cache.mjs' */
 /** @import { Faults } from './faults.mjs' */
@@ -17,6 +17,10 @@ import { mulberry32 } from './faults.mjs';
  * @typedef {{ requests: number, hits: number, misses: number, originFetches: number, prefetches: number }} EdgeStats
  */
 
+/** Evictions recorded at most (the oldest are forgotten first), and how long a purge in effect is remembered. */
+const MAX_EVICTIONS = 10_000;
+const DONE_KEPT_MS = 60_000;
+
 /** Whether a purge leaves `key` in place (the keepPaths fault names the path, with or without its query). @param {string} key @param {Faults} faults */
 const keeps = (key, faults) => (faults.keepPaths ?? []).some((p) => p === key || p === key.split('?', 1)[0]);
 
@@ -27,6 +31,8 @@ export class Edge {
   evictions = [];
   /** @type {Map<ReturnType<typeof setTimeout>, Pending>} */
   #pending = new Map();
+  /** Purges in effect in the last minute: an origin fetch that began before one of them is not stored. @type {Pending[]} */
+  #done = [];
   /** Origin fetches under way, by key: concurrent misses share one (request collapsing). @type {Map<string, Promise<Fetched>>} */
   #filling = new Map();
   /** @type {EdgeStats} */
@@ -99,6 +105,7 @@ export class Edge {
     this.close();
     this.cache?.clear();
     this.evictions.length = 0;
+    this.#done = [];
     this.stats = { requests: 0, hits: 0, misses: 0, originFetches: 0, prefetches: 0 };
   }
 
@@ -121,6 +128,11 @@ export class Edge {
     }
     const shown = Object.entries(counts).filter(([, n]) => n > 0);
     const summary = shown.map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'nothing cached';
+    if (this.evictions.length > MAX_EVICTIONS) this.evictions.splice(0, this.evictions.length - MAX_EVICTIONS);
+    this.#done = [
+      ...this.#done.filter((d) => d.dueAt > at - DONE_KEPT_MS),
+      { distributionId, type, paths, acceptedAt, dueAt: at },
+    ];
     this.#log?.(`[edge] ${type} purge for ${distributionId} in effect after ${at - acceptedAt} ms: ${summary}`);
   }
 
@@ -153,7 +165,9 @@ export class Edge {
     const storedAt = Date.now();
     const headers = storedHeaders(response.headers);
     const ttl = response.status === 200 ? storableFor(headers['cache-control']) : null;
-    if (ttl === null || !this.cache) return { status: response.status, headers, body };
+    // A purge accepted while the fetch was under way, and already in effect, may have been meant for this answer.
+    const raced = this.#done.some((d) => d.acceptedAt >= requestedAt && purgeCovers(d, key));
+    if (ttl === null || raced || !this.cache) return { status: response.status, headers, body };
     /** @type {Entry} */
     const entry = { key, status: response.status, headers, body, requestedAt, storedAt, expiresAt: storedAt + ttl, hits: 0 };
     this.cache.put(entry);

@@ -1,6 +1,7 @@
 // @ts-check
 // Tests for the local Gotipath purge API stand-in: run with `node --test scripts/gotipath-standin/`.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startExampleOrigin } from '../../examples/origin/server.mjs';
 import { startGotipathStandin, summarize } from './index.mjs';
@@ -600,6 +601,33 @@ describe('caching edge', () => {
       assert.match(await bad.text(), /origin could not be reached/);
     } finally {
       await down.close();
+    }
+  });
+
+  it('does not store an answer whose fetch began before a purge already in effect', async () => {
+    // An origin that takes 300 ms: the purge is accepted and in effect while the edge waits for it.
+    const slow = http.createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'cache-control': 'max-age=60', etag: '"old"' }).end('old'), 300);
+    });
+    await new Promise((resolve) => slow.listen(0, '127.0.0.1', () => resolve(undefined)));
+    const originUrl = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (slow.address()).port}`;
+    const t = await startGotipathStandin({ log: false, accountLimit: null, edge: { originUrl } });
+    try {
+      const first = fetch(`${t.edgeUrl}/x`);
+      await sleep(100);
+      assert.equal((await post(purgeUrl(t), { type: 'url', paths: ['/x'] })).status, 200);
+      assert.equal((await first).headers.get('x-cache'), 'MISS');
+      assert.equal(t.cache().entries.length, 0, 'not stored: the purge may have been meant for it');
+      await fetch(`${t.edgeUrl}/x`).then((r) => r.text());
+      assert.deepEqual(
+        t.cache().entries.map((e) => e.path),
+        ['/x'],
+        'a fetch begun after the purge is stored',
+      );
+    } finally {
+      await t.close();
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(() => resolve(undefined)));
     }
   });
 

@@ -70,3 +70,9 @@ export async function readJson<T>(request: Request, schema: z.ZodMiniType<T>): P
   const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: describeIssue(i) }));
   throw badRequest(`invalid request body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
 }
+
+/** POST /admin/paths/check: a path (or a full URL of the distribution's site) and, with several, the distribution. */
+export const PathCheckBody = z.strictObject({
+  path: z.string().check(z.maxLength(4096)),
+  distribution: z.optional(z.string().check(z.minLength(1))),
+});

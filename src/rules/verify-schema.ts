@@ -47,8 +47,8 @@ export const Verify = z.strictObject({
   maxRepurges: intBetween(0, 10, 2),
   /** Pages checked after a pattern purge or a purge-all (from the queued paths it covered, the ledger, the tag index). */
   sample: intBetween(0, 100, 5),
-  /** Checks run per alarm at most (each is one GET at the origin and one through the edge). */
-  perAlarm: intBetween(1, 200, 20),
+  /** Checks run per alarm at most (each is one GET at the origin and one through the edge: 2 subrequests). */
+  perAlarm: intBetween(1, 200, 100),
   /** Checks in flight at once. */
   concurrency: intBetween(1, 8, 2),
   /** Checks started per second at most: what the origin is asked for on top of its traffic. */

@@ -7,7 +7,7 @@ const CSS = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,sans-serif;color:#1d232a;background:#f6f7f9}
 a{color:#0b57d0}header{display:flex;flex-wrap:wrap;gap:.2rem 1rem;align-items:center;padding:.5rem 1rem;background:#1d232a}
 header a,header button{color:#fff;text-decoration:none;padding:.3rem .2rem}header a[aria-current]{border-bottom:2px solid #8ab4f8}
-header form{margin-left:auto}header strong{color:#fff;margin-right:1rem}
+header form{margin-left:auto}header form.search+form{margin-left:.5rem}header input[type=search]{padding:.3rem;min-width:14rem}header button.secondary{color:#0b57d0}header strong{color:#fff;margin-right:1rem}
 main{max-width:72rem;margin:0 auto;padding:1rem;overflow-wrap:break-word}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}
 table{border-collapse:collapse;width:100%;background:#fff;margin:.5rem 0}@media (max-width:48rem){table{display:block;overflow-x:auto}}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #dde1e6;vertical-align:top}
 th{background:#eef0f3;font-weight:600}code,pre,textarea,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}
@@ -68,6 +68,13 @@ export function Page(props: PropsWithChildren<{ c: ConsoleContext; title: string
             ))}
             <a href="/admin/docs">API docs</a>
           </nav>
+          <form method="get" action="/admin/ui/paths" role="search" class="search">
+            <label class="sr" for="find-path">
+              Why is this URL stale?
+            </label>
+            <input id="find-path" type="search" name="path" placeholder="/path or URL: why stale?" required />
+            <button class="secondary">Why?</button>
+          </form>
           {session && (
             <form method="post" action="/admin/ui/logout">
               <CsrfField c={props.c} />

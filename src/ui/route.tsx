@@ -12,12 +12,14 @@ import { DocsPage } from './docs-page';
 import { limitFormBody } from './form-limit';
 import type { JsonSchema } from './openapi';
 import { Page } from './layout';
+import { activityPage } from './pages/activity';
 import { configPage } from './pages/config';
 import { versionsPage } from './pages/config-versions';
 import { deadLettersPage } from './pages/dead-letters';
 import { deliveriesPage } from './pages/deliveries';
 import { notificationsPage } from './pages/notifications';
 import { overviewPage } from './pages/overview';
+import { pathsPage } from './pages/paths';
 import { playgroundPage } from './pages/playground';
 import { purgePage } from './pages/purge';
 import { tagsPage } from './pages/tags';
@@ -28,6 +30,7 @@ import { tagsPage } from './pages/tags';
  */
 const PAGES: { nav?: NavEntry; routes: Hono<ConsoleEnv> }[] = [
   { nav: { slug: '', title: 'Overview' }, routes: overviewPage },
+  { nav: { slug: 'activity', title: 'Activity' }, routes: activityPage },
   { nav: { slug: 'deliveries', title: 'Deliveries' }, routes: deliveriesPage },
   { nav: { slug: 'playground', title: 'Playground' }, routes: playgroundPage },
   { nav: { slug: 'config', title: 'Config' }, routes: configPage },
@@ -36,6 +39,7 @@ const PAGES: { nav?: NavEntry; routes: Hono<ConsoleEnv> }[] = [
   { nav: { slug: 'purge', title: 'Purge' }, routes: purgePage },
   { nav: { slug: 'tags', title: 'Tags' }, routes: tagsPage },
   { nav: { slug: 'notifications', title: 'Notifications' }, routes: notificationsPage },
+  { routes: pathsPage },
 ];
 
 export const CONSOLE_NAV: readonly NavEntry[] = PAGES.flatMap((p) => (p.nav ? [p.nav] : []));

@@ -108,7 +108,7 @@ export async function queueDelivery(env: Env, loaded: LoadedConfig, delivery: De
     return receipt;
   }
   const plan = planEvent(loaded.config, delivery.events, results, documents, admission.remembered);
-  await enqueueWork(env, loaded.config, plan.work, delivery.eventId);
+  const estimate = await enqueueWork(env, loaded.config, plan.work, delivery.eventId);
   const receipt: Receipt = {
     eventId: delivery.eventId,
     events: delivery.events.length,
@@ -117,11 +117,13 @@ export async function queueDelivery(env: Env, loaded: LoadedConfig, delivery: De
   };
   await settleOr503(state, delivery.source, {
     ...(plan.memory.length > 0 && { memory: plan.memory }),
+    // A redelivery gets this receipt without the estimate: by then it would be out of date.
     ...(key !== undefined && { delivery: { key, receipt, keepMs: keepMs(source, delivery.provider) } }),
     entry: answeredEntry(delivery, startedAt, receipt, results.flatMap(refusals)),
   });
-  logAccepted(delivery, receipt, results, admission.remembered);
-  return receipt;
+  const answer: Receipt = plan.work.length > 0 ? { ...receipt, ...estimate } : receipt;
+  logAccepted(delivery, answer, results, admission.remembered);
+  return answer;
 }
 
 /** A platform's verified control message (SNS subscription confirmation): answered 200, shown on the Deliveries page. */

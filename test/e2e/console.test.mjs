@@ -276,6 +276,40 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     await shot(t, 'overview-chart');
   });
 
+  it('finds a URL from the search box on any page and tells its story on the Path page', async (t) => {
+    await page.getByRole('link', { name: 'Dead letters' }).click();
+    const search = page.getByRole('search').getByLabel('Why is this URL stale?');
+    await search.fill('/manual/one');
+    await search.press('Enter');
+    await page.getByRole('heading', { name: 'Path /manual/one' }).waitFor();
+    assert.match(await page.locator('#verdict').innerText(), /^unchecked\s+purged at \S+Z; not checked at the edge since$/);
+    const events = page.getByRole('table', { name: 'Events that produced the path' });
+    assert.match(await events.innerText(), /man_\w+\s+manual purge\s+manual/);
+    const history = page.getByRole('table', { name: 'Everything recorded about the path, oldest first' });
+    assert.match(await history.innerText(), /queued\s+\/manual\/one[\s\S]*call attempt 1\s+\/manual\/one\s+200/);
+    await shot(t, 'path');
+    // Check now: this relay has no site to compare (no publicBaseUrl), and says so in the verdict.
+    await page.getByRole('button', { name: 'Check now' }).click();
+    await page.getByRole('heading', { name: 'Check made now' }).waitFor();
+    assert.match(
+      await page.locator('#verdict').innerText(),
+      /could not tell whether the edge is fresh: the answers carry nothing to compare \(origin: publicBaseUrl is not set\)/,
+    );
+    await shot(t, 'path-checked');
+    // A path no rule produces names the nearest rules.
+    await search.fill('/blog/2024/a-post');
+    await search.press('Enter');
+    assert.match(
+      await page.locator('#verdict').innerText(),
+      /no rule produces this path \(nearest rules: post \(\/blog\/\{fields\.slug\}\)\)/,
+    );
+    // Another site's URL is refused with what to give instead.
+    await search.fill('https://elsewhere.example/blog/x');
+    await search.press('Enter');
+    assert.match(await page.getByRole('alert').innerText(), /no publicBaseUrl|is not this distribution's site/);
+    await shot(t, 'path-refused');
+  });
+
   it('shows the dead letters of each distribution', async (t) => {
     await page.getByRole('link', { name: 'Dead letters' }).click();
     assert.match(await page.locator('main').innerText(), /main\s+No dead letters/);

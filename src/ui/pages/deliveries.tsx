@@ -6,7 +6,7 @@ import type { PathJourney } from '../../purge/ledger';
 import type { DeliveryEntry, RefusalRow } from '../../sources/recent-deliveries';
 import { refusalCause } from '../../sources/health';
 import { adminCall, loadLive, type ConsoleContext, type ConsoleEnv } from '../api';
-import { Badge, Failure, Notice, Page, Time } from '../layout';
+import { Badge, Failure, Notice, Page, Time, age } from '../layout';
 
 const SHOWN = 100;
 const OUTCOMES = ['accepted', 'duplicate', 'rejected', 'failed'];
@@ -170,7 +170,18 @@ function RefusalTable({ rows, sources = {} }: { rows: RefusalRow[]; sources?: So
   );
 }
 
-type Journey = { eventId: string; distributions: { distribution: string; paths: PathJourney[] }[] };
+type Live = { liveAt?: number; toLiveMs?: number; verdict?: string };
+type Journey = { eventId: string; distributions: { distribution: string; paths: (PathJourney & Live)[] }[] };
+
+/** When the path went live (its first fresh check) and how long after the webhook; "–" until verified. */
+const LiveCell = ({ p }: { p: Live }) =>
+  p.liveAt === undefined ? (
+    <span class="muted">–</span>
+  ) : (
+    <span class="live">
+      <Time at={p.liveAt} /> ({age(p.toLiveMs)} after the webhook{p.verdict === 'gone' ? ', gone' : ''})
+    </span>
+  );
 
 /** Every step of every path the event queued, one row a step, grouped by distribution and path. */
 function JourneyTable({ journey }: { journey: Journey }) {
@@ -179,7 +190,7 @@ function JourneyTable({ journey }: { journey: Journey }) {
       <caption class="sr">What happened to each path the event queued</caption>
       <thead>
         <tr>
-          {['Distribution', 'Path', 'Rule', 'Step', 'When', 'Status', 'Detail'].map((h) => (
+          {['Distribution', 'Path', 'Rule', 'Step', 'When', 'Status', 'Detail', 'Live'].map((h) => (
             <th scope="col">{h}</th>
           ))}
         </tr>
@@ -187,10 +198,20 @@ function JourneyTable({ journey }: { journey: Journey }) {
       <tbody>
         {journey.distributions.flatMap((d) =>
           d.paths.flatMap((p) =>
-            p.steps.map((s) => (
+            p.steps.map((s, i) => (
               <tr>
                 <td>{d.distribution}</td>
-                <td class="mono">{`${p.kind === 'url' ? '' : `${p.kind} `}${p.path || '(all)'}`}</td>
+                <td class="mono">
+                  {p.kind === 'url' ? (
+                    <a
+                      href={`/admin/ui/paths?path=${encodeURIComponent(p.path)}&distribution=${encodeURIComponent(d.distribution)}`}
+                    >
+                      {p.path}
+                    </a>
+                  ) : (
+                    `${p.kind} ${p.path || '(all)'}`
+                  )}
+                </td>
                 <td>{s.rule ?? p.rule ?? ''}</td>
                 <td>
                   <Badge value={s.step} />
@@ -201,6 +222,7 @@ function JourneyTable({ journey }: { journey: Journey }) {
                 </td>
                 <td>{s.status ?? ''}</td>
                 <td>{[s.batch === undefined ? '' : `batch ${s.batch}`, s.detail ?? ''].filter(Boolean).join(': ')}</td>
+                <td>{i === 0 ? <LiveCell p={p} /> : ''}</td>
               </tr>
             )),
           ),

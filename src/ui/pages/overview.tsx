@@ -28,6 +28,41 @@ interface DistributionStatus {
   unconfirmed?: number;
   lastHour?: { calls: number; paths: number; byStatus: Record<string, number> };
   deadLetters?: number;
+  /** What waits and why (admin/waiting.ts). */
+  waiting?: { paths: number; why?: string; nextSendAt?: string };
+  /** Verification at the edge over the last hour (purge/freshness). */
+  freshness?: Freshness;
+}
+
+interface Freshness {
+  windowMs: number;
+  fresh: number;
+  stale: number;
+  stuck: number;
+  gone: number;
+  unknown: number;
+  repurges: number;
+  pending: number;
+  liveP50Ms?: number;
+  liveP95Ms?: number;
+}
+
+/** Publish → live and the verdicts of the last hour's checks. */
+function FreshnessFacts({ f }: { f: Freshness }) {
+  return (
+    <>
+      <dt>Publish → live</dt>
+      <dd class="freshness">
+        {f.liveP50Ms === undefined ? 'no page verified live yet' : `p50 ${age(f.liveP50Ms)}, p95 ${age(f.liveP95Ms)}`} (last{' '}
+        {age(f.windowMs)})
+      </dd>
+      <dt>Verified</dt>
+      <dd>
+        fresh {f.fresh} · stale {f.stale} · stuck {f.stuck} · gone {f.gone} · unknown {f.unknown}; re-purges {f.repurges}; checks
+        pending {f.pending}
+      </dd>
+    </>
+  );
 }
 
 async function timelineOf(c: ConsoleContext, name: string | undefined): Promise<Timeline | undefined> {
@@ -68,6 +103,13 @@ function Distribution({ c, d, timeline }: { c: ConsoleContext; d: DistributionSt
         <dd>
           {pending} ({pairs(d.pending)})
         </dd>
+        {d.waiting?.why && (
+          <>
+            <dt>Waiting</dt>
+            <dd class="waiting">{`${d.waiting.paths} path(s): ${d.waiting.why}`}</dd>
+          </>
+        )}
+        {d.freshness && <FreshnessFacts f={d.freshness} />}
         <dt>Oldest pending</dt>
         <dd>{age(d.oldestPendingAgeMs)}</dd>
         <dt>Next send</dt>

@@ -155,7 +155,7 @@ describe('the verify block of the config', () => {
       delaysMs: [5_000, 30_000, 120_000, 600_000],
       maxRepurges: 2,
       sample: 5,
-      perAlarm: 20,
+      perAlarm: 100,
       concurrency: 2,
       originRatePerSecond: 5,
       timeoutMs: 5_000,
