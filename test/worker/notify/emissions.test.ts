@@ -11,6 +11,7 @@ const DISTRIBUTIONS = {
   held: testDistribution('notify-emit-held', { retry: { baseMs: 200, maxMs: 800, authProbeMs: 200 } }),
   dead: testDistribution('notify-emit-dead'),
   behind: testDistribution('notify-emit-esc', { targetStalenessMs: 1_500, escalation: 'patterns' }),
+  slow: testDistribution('notify-emit-slow', { targetStalenessMs: 1_000, retry: { baseMs: 200, maxMs: 800, authProbeMs: 300 } }),
   live: testDistribution('notify-emit-live', {
     publicBaseUrl: env.EDGE_URL,
     verify: {
@@ -25,6 +26,7 @@ const DISTRIBUTIONS = {
 const held = scheduler('held', DISTRIBUTIONS.held);
 const dead = scheduler('dead', DISTRIBUTIONS.dead);
 const behind = scheduler('behind', DISTRIBUTIONS.behind);
+const slow = scheduler('slow', DISTRIBUTIONS.slow);
 const live = scheduler('live', DISTRIBUTIONS.live);
 const notifier = notifierStub(env);
 
@@ -89,6 +91,7 @@ beforeAll(async () => {
             'source.failing',
             'event.live',
             'event.stuck',
+            'staleness.missed',
           ],
           groupWindowMs: 200,
           retryBaseMs: 100,
@@ -173,6 +176,21 @@ describe('scheduler events', () => {
     const stuck = await driving(live, 'event.stuck', 25_000);
     await live.faults({ keepPaths: null });
     expect(stuck.payload.data.text).toBe('The change is still stale on 1 page after re-purging: /notify/stuck');
+  });
+});
+
+describe('staleness', () => {
+  it('tells once when paths wait past the distribution target', async () => {
+    await slow.faults({ unauthorized: true });
+    await slow.enqueue('evt_slow', items('url', range('/slow/', 3)));
+    const t0 = Date.now();
+    // Held (401), the paths wait; the probes' alarms run the notices past the 1 s target.
+    await slow.driveUntil(async () => Date.now() - t0 > 1_600);
+    const missed = await message('staleness.missed');
+    expect(missed.payload.data.text).toMatch(/^slow: 3 pages waited longer than the 1 s target \(the oldest \d+ s\)$/);
+    await slow.clearFaults();
+    await slow.drain();
+    expect(await received('staleness.missed')).toHaveLength(1);
   });
 });
 
