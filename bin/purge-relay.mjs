@@ -7,6 +7,7 @@ import { configCommand } from './lib/config-commands.mjs';
 import { doctorCommand } from './lib/doctor-command.mjs';
 import { initCommand } from './lib/init-command.mjs';
 import { previewCommand, resumeCommand, sendSampleCommand, statusCommand } from './lib/ops-commands.mjs';
+import { notifyCommand } from './lib/notify-command.mjs';
 import { purgeCommand } from './lib/purge-command.mjs';
 import { CliError, DEFAULT_URL, createProgress, createRelay } from './lib/relay.mjs';
 import { tagsCommand } from './lib/tags-command.mjs';
@@ -55,6 +56,8 @@ Commands
   tags --distribution <name> [--tag <tag> | --path </p> | --crawl]
                                            the tag index: a tag's pages, a page's tags, or the summary
                                            with crawl progress; --crawl starts the sitemap crawl now
+  notify test <id>                         send a test message to a notification destination now and say
+                                           what its receiver answered (exit 1 if it failed)
   send-sample <provider> [--source <id>] [--config <file>]
                                            a genuinely signed sample webhook (contentful, sanity, shopify,
                                            strapi, standard-webhooks)
@@ -110,6 +113,7 @@ const COMMANDS = {
   tags: tagsCommand,
   tail: tailCommand,
   'send-sample': sendSampleCommand,
+  notify: notifyCommand,
   why: whyCommand,
 };
 

@@ -4,7 +4,8 @@ import { Hono } from '../lib/hono';
 import { RelayError } from '../errors';
 import { staticDocument } from '../lib/assets';
 import { log } from '../lib/log';
-import { parseConfig, type RelayConfig } from '../rules/schema';
+import { notificationIssues } from '../notify/secrets';
+import { parseConfig, type ParseConfigResult, type RelayConfig } from '../rules/schema';
 import { saveConfig } from '../rules/store';
 import { deployedCrons, unscheduledCrons } from '../doctor/config';
 import { secretValueProblem, workerSecret } from '../settings';
@@ -37,6 +38,15 @@ function secretWarnings(env: Env, config: RelayConfig): string[] {
   ];
 }
 
+/** A valid document whose notification destinations could not be reached (secrets, filters) is refused too. */
+function withNotificationIssues(env: Env, parsed: ParseConfigResult): ParseConfigResult {
+  if (!parsed.ok) return parsed;
+  const { notifications, sources, distributions } = parsed.config;
+  const names = { sources: Object.keys(sources), distributions: Object.keys(distributions) };
+  const issues = notificationIssues(env, notifications, names);
+  return issues.length > 0 ? { ok: false, issues } : parsed;
+}
+
 /** What is worth a warning in a valid config: secrets not set or blank, crons the Worker was not deployed with. */
 function configWarnings(env: Env, config: RelayConfig): string[] {
   return [...secretWarnings(env, config), ...unscheduledCrons(config, deployedCrons(workerSecret(env, 'DEPLOYED_CRONS')))];
@@ -53,7 +63,7 @@ export const configRoutes = new Hono<{ Bindings: Env }>()
   })
   .put('/config', async (c) => {
     const document = await readJsonValue(c.req.raw);
-    const parsed = parseConfig(document);
+    const parsed = withNotificationIssues(c.env, parseConfig(document));
     if (!parsed.ok) {
       const count = parsed.issues.length;
       const first = parsed.issues[0]!;

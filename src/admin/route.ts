@@ -7,6 +7,7 @@ import { versionRoutes } from './config-versions';
 import { deliveryRoutes } from './deliveries';
 import { doctorRoutes } from './doctor';
 import { memoryRoutes } from './memory';
+import { notificationRoutes } from './notifications';
 import { pathRoutes } from './paths';
 import { previewRoutes } from './preview';
 import { schedulerRoutes } from './scheduler';
@@ -23,6 +24,7 @@ export const adminRoutes = new Hono<AdminEnv>()
   .route('/', tagRoutes)
   .route('/', pathRoutes)
   .route('/', deliveryRoutes)
+  .route('/', notificationRoutes)
   .route('/', activityRoutes)
   .route('/', sourceRoutes)
   .route('/', doctorRoutes);

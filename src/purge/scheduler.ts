@@ -7,6 +7,7 @@ import { readSettings } from '../settings';
 import { accountGate } from './account-limiter';
 import { diagnose, type Diagnosis } from './diagnose';
 import { flush } from './flush';
+import { noticePass } from './notices';
 import { createGotipathClient } from './gotipath';
 import { initialState, resumeState, type SchedulerState } from './outcome';
 import { QueueStore, type EnqueueItem } from './queue-store';
@@ -269,6 +270,7 @@ export class PurgeScheduler extends DurableObject<Env> {
       crawlAt = Date.now() + RETRY_AFTER_ERROR_MS;
     }
     const checkAt = await this.verify(snapshot, purgeAt);
+    noticePass(this.env, this.ctx.storage.sql, this.store, this.state, snapshot, Date.now());
     const next = [purgeAt, crawlAt, checkAt].filter((t): t is number => t !== undefined);
     if (next.length > 0) await this.ctx.storage.setAlarm(Math.max(Math.min(...next), Date.now() + 50));
   }

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { PROVIDER_NAMES } from '../providers/registry';
 import { crossCheck } from './cross-check';
 import { flattenIssue, type ConfigIssue } from './issues';
+import { Notifications, NOTIFICATIONS_DEFAULT } from '../notify/schema';
 import { didYouMean } from './suggest';
 import { LOCALE_PREFIX, Rule, id } from './rule-schema';
 import { Tags } from './tags-schema';
@@ -142,6 +143,7 @@ export const ConfigShape = z.strictObject({
   locales: z._default(z.record(z.string().check(z.minLength(1)), LOCALE_PREFIX), {}),
   rules: z._default(z.array(Rule), []),
   schedules: z._default(z.array(Schedule), []),
+  notifications: z._default(Notifications, NOTIFICATIONS_DEFAULT),
 });
 
 const checked = (options: { stored?: boolean }) =>

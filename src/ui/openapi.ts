@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import { DeadLetterBody, PreviewBody, PurgeBody } from '../admin/bodies';
 import { ConfigSchema } from '../rules/schema';
+import { notifyPaths } from './openapi-notify';
 import { ETA_PROPERTIES, LIVE_PROPERTIES, whyPaths, whySchemas } from './openapi-why';
 
 export type JsonSchema = { [key: string]: unknown };
@@ -553,7 +554,7 @@ export function openApiDocument(): JsonSchema {
         'Every route needs `Authorization: Bearer <ADMIN_TOKEN>` (otherwise 401). Ten wrong tokens from one address in 10 minutes: 429 with `Retry-After`, even for the right token, until the window lets it try again. Errors are `{"error": "…"}`.',
     },
     security: [{ bearer: [] }],
-    paths: { ...paths(), ...tagPaths(), ...whyPaths() },
+    paths: { ...paths(), ...tagPaths(), ...whyPaths(), ...notifyPaths() },
     components: {
       schemas: { ...schemas(), ...whySchemas() },
       securitySchemes: {

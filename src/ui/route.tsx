@@ -17,6 +17,7 @@ import { configPage } from './pages/config';
 import { versionsPage } from './pages/config-versions';
 import { deadLettersPage } from './pages/dead-letters';
 import { deliveriesPage } from './pages/deliveries';
+import { notificationsPage } from './pages/notifications';
 import { overviewPage } from './pages/overview';
 import { pathsPage } from './pages/paths';
 import { playgroundPage } from './pages/playground';
@@ -37,6 +38,7 @@ const PAGES: { nav?: NavEntry; routes: Hono<ConsoleEnv> }[] = [
   { nav: { slug: 'dead-letters', title: 'Dead letters' }, routes: deadLettersPage },
   { nav: { slug: 'purge', title: 'Purge' }, routes: purgePage },
   { nav: { slug: 'tags', title: 'Tags' }, routes: tagsPage },
+  { nav: { slug: 'notifications', title: 'Notifications' }, routes: notificationsPage },
   { routes: pathsPage },
 ];
 

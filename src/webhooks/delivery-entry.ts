@@ -6,6 +6,8 @@ import type { DeliveryEntry } from '../sources/recent-deliveries';
 
 export interface Receipt {
   eventId: string;
+  /** The editor's status link for the event (signed, expiring; docs/notifications.md). */
+  statusUrl?: string;
   /** How many events (changed documents) the delivery carried. */
   events: number;
   paths: number;

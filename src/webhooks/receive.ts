@@ -17,6 +17,7 @@ import type { Settings } from '../settings';
 import type { DocumentKey } from '../sources/memory';
 import type { DeliveryEntry } from '../sources/recent-deliveries';
 import { sourceStateFor, type Settlement } from '../sources/state';
+import { withStatus } from './status-receipt';
 import { answeredEntry, handshakeEntry, refusedEntry, type PingAnswer, type Receipt } from './delivery-entry';
 
 export type { PingAnswer, Receipt } from './delivery-entry';
@@ -66,7 +67,7 @@ export async function receiveWebhook(
     const delivery = await verifiedDelivery(env, provider, sourceId, source, webhook);
     if ('handshake' in delivery) return await answerHandshake(env, sourceId, provider.name, delivery.handshake, startedAt);
     event = delivery.events[0];
-    return await queueDelivery(env, loaded, delivery, startedAt);
+    return await withStatus(env, loaded.config, request, delivery, await queueDelivery(env, loaded, delivery, startedAt));
   } catch (error) {
     const entry = refusedEntry(sourceId, startedAt, event, error);
     // 5xx are logged by the app's error handler; a refusal is logged here, once.

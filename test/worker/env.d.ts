@@ -15,6 +15,8 @@ declare namespace Cloudflare {
     /** The stand-in's caching edge in front of ORIGIN_URL: every distribution's accepted purges evict from it. */
     EDGE_URL: string;
     FUZZ_RUNS: string;
+    /** The notifications receiver (scripts/notify-receiver.mjs): /__received/{name}, /__faults/{name}. */
+    NOTIFY_RECEIVER_URL: string;
   }
 }
 
