@@ -22,6 +22,15 @@ export default defineConfig({
           TAGGED_SITE_URL: inject('taggedSiteUrl'),
           REDIRECT_SITE_URL: inject('redirectSiteUrl'),
           OTHER_HOST_URL: inject('otherHostUrl'),
+          // Notification URLs are Worker secrets: here, names on the local receiver (scripts/notify-receiver.mjs).
+          // One pair per test file that delivers, so files running side by side never read each other's messages.
+          NOTIFY_RECEIVER_URL: inject('notifyReceiverUrl'),
+          ...Object.fromEntries(
+            ['OPS', 'EMIT', 'STATUS'].flatMap((name) => [
+              [`NOTIFY_SLACK_URL_${name}`, `${inject('notifyReceiverUrl')}/slack/${name.toLowerCase()}`],
+              [`NOTIFY_HOOK_URL_${name}`, `${inject('notifyReceiverUrl')}/hook/${name.toLowerCase()}`],
+            ]),
+          ),
           ORIGIN_URL: inject('originUrl'),
           EDGE_URL: inject('edgeUrl'),
           REVALIDATOR_URL: inject('revalidatorUrl'),

@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // @ts-check
 // purge-relay: the relay's command line. Talks to local dev or a deployed relay over the admin API.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configCommand } from './lib/config-commands.mjs';
 import { doctorCommand } from './lib/doctor-command.mjs';
 import { initCommand } from './lib/init-command.mjs';
 import { previewCommand, resumeCommand, sendSampleCommand, statusCommand } from './lib/ops-commands.mjs';
+import { notifyCommand } from './lib/notify-command.mjs';
 import { purgeCommand } from './lib/purge-command.mjs';
 import { CliError, DEFAULT_URL, createProgress, createRelay } from './lib/relay.mjs';
 import { tagsCommand } from './lib/tags-command.mjs';
+import { tailCommand } from './lib/tail-command.mjs';
+import { whyCommand } from './lib/why-command.mjs';
 /** @import { ParseArgsConfig } from 'node:util' */
+
+const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 /** @import { Output } from './lib/relay.mjs' */
 
 const USAGE = `Usage: purge-relay <command> [options]
@@ -24,28 +30,43 @@ Commands
                                            real URL purge of that path), public URLs, key URLs.
                                            Exit 0 all ok, 1 warnings, 2 errors
   status                                   each distribution: health, pending paths, calls left, last hour
+  tail [--source <id>] [--distribution <name>] [--timeout <s>]
+                                           follow the relay live: each webhook as answered (verified and
+                                           refused) and each Gotipath call with its paths and events
   resume --distribution <name>             lift a hold (after fixing credentials or the config) and send now
-  config validate <file>                   check a config file with the relay's validator; nothing is saved
+  config validate <file> [--strict]        check a config file with the relay's validator (each problem as
+                                           file:line:column); nothing is saved; --strict fails on warnings
   config pull [--out <file>]               the live config (to stdout, or a file)
   config diff <file>                       what would change if <file> were pushed
-  config push <file>                       validate, show the diff, save as a new version
+  config push <file> [--strict]            validate, show the diff, save as a new version (--strict: not
+                                           when the relay warns, e.g. a secret not set, a cron not triggered)
   preview --source <id> [--header "Name: value"]... [<payload file> | -]
                                            what a payload would purge (no signature, nothing purged)
   purge --distribution <name> [<path>...] [--file <paths.txt>] [--pattern </x/*>]... [--prefetch <path>]...
-        [--all [--yes]] [--wait [--timeout <s>]]
+        [--all [--yes]] [--wait [--verify] [--timeout <s>]]
                                            queue a manual purge; --wait follows this purge's paths and
-                                           reports each one (exit 1 if any was refused); --all asks first
+                                           reports each one (exit 1 if any was refused); --verify waits
+                                           until each is verified at the edge (fresh or gone) and reports
+                                           any still stale or stuck (exit 1); --all asks first
+  why </path | URL> [--distribution <name>] [--recorded]
+                                           why a URL is (or is not) stale: checks origin and edge now
+                                           and prints the verdict, the evidence, the events that produced
+                                           it and its history (--recorded: no check, what is recorded).
+                                           Exit 0 fresh or gone, 1 otherwise
   tags --distribution <name> [--tag <tag> | --path </p> | --crawl]
                                            the tag index: a tag's pages, a page's tags, or the summary
                                            with crawl progress; --crawl starts the sitemap crawl now
+  notify test <id>                         send a test message to a notification destination now and say
+                                           what its receiver answered (exit 1 if it failed)
   send-sample <provider> [--source <id>] [--config <file>]
                                            a genuinely signed sample webhook (contentful, sanity, shopify,
                                            strapi, standard-webhooks)
 
 Options
   --url <url>     the relay (default $PURGE_RELAY_URL or ${DEFAULT_URL})
-  --json          print the relay's JSON answer (status, preview, tags)
+  --json          print the relay's JSON answer (status, preview, tags, why)
   -h, --help      this text
+  -v, --version   the CLI's version
 
 The admin token comes from $PURGE_RELAY_TOKEN (for a relay on 127.0.0.1/localhost, ADMIN_TOKEN in
 .dev.vars is used when it is unset). Exit status: 0 done, 1 failed, 2 bad usage.`;
@@ -54,6 +75,8 @@ const OPTIONS = /** @satisfies {ParseArgsConfig['options']} */ ({
   url: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  strict: { type: 'boolean' },
   out: { type: 'string' },
   source: { type: 'string' },
   header: { type: 'string', multiple: true },
@@ -63,6 +86,8 @@ const OPTIONS = /** @satisfies {ParseArgsConfig['options']} */ ({
   prefetch: { type: 'string', multiple: true },
   all: { type: 'boolean' },
   wait: { type: 'boolean' },
+  verify: { type: 'boolean' },
+  recorded: { type: 'boolean' },
   timeout: { type: 'string' },
   config: { type: 'string' },
   tag: { type: 'string' },
@@ -86,7 +111,10 @@ const COMMANDS = {
   preview: previewCommand,
   purge: purgeCommand,
   tags: tagsCommand,
+  tail: tailCommand,
   'send-sample': sendSampleCommand,
+  notify: notifyCommand,
+  why: whyCommand,
 };
 
 /** @type {Output} */
@@ -110,6 +138,7 @@ async function main(argv) {
   }
   const { values, positionals } = parsed;
   const [command, ...args] = positionals;
+  if (values.version) return out.log(`purge-relay ${VERSION}`);
   if (values.help || !command) return out.log(USAGE);
   // Own names only: "toString" or "constructor" is no command.
   if (!isCommand(command)) throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);

@@ -6,6 +6,7 @@ import { adminRoutes } from './admin/route';
 import { operatorMessage, RelayError } from './errors';
 import { log } from './lib/log';
 import { createConsole } from './ui/route';
+import { statusRoutes } from './status/route';
 import { tagRoutes } from './tags/route';
 import { webhookRoutes } from './webhooks/route';
 
@@ -15,6 +16,7 @@ export const app = new Hono<{ Bindings: Env; Variables: { operator?: true } }>()
 app.get('/', (c) => c.json({ name: 'purge-relay', webhooks: '/webhooks/{sourceId}', admin: '/admin' }));
 app.route('/webhooks', webhookRoutes);
 app.route('/tags', tagRoutes);
+app.route('/status', statusRoutes); // the editors' signed status links: public, read-only
 app.route('/admin', createConsole(app)); // the console (own login), /admin/docs, /admin/openapi.json: before the bearer check
 app.route('/admin', adminRoutes);
 

@@ -8,6 +8,7 @@ export { AccountLimiter } from './purge/account-limiter';
 export { PurgeScheduler } from './purge/scheduler';
 export { SourceState } from './sources/state';
 export { AuthThrottle } from './lib/auth-throttle';
+export { Notifier } from './notify/notifier';
 
 export default {
   fetch: app.fetch,

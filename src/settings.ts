@@ -13,6 +13,8 @@ const AdminSettingsSchema = z.object({
     z._default(z.string().check(z.regex(/^\d+$/)), '1048576'),
     z.transform((s) => Number(s)),
   ),
+  /** Optional: the key status links are signed with (notify/status-link.ts); ADMIN_TOKEN when unset. */
+  STATUS_LINK_SECRET: z.optional(z.string().check(z.refine((secret) => secret.trim().length >= 16))),
 });
 
 const SettingsSchema = z.object({
@@ -37,6 +39,7 @@ const HINTS: Record<string, string> = {
   ADMIN_TOKEN: 'must be at least 16 characters, not counting spaces around it',
   GOTIPATH_API_BASE: 'must be an http(s) URL',
   MAX_BODY_BYTES: 'must be a whole number of bytes',
+  STATUS_LINK_SECRET: 'must be at least 16 characters when set',
 };
 
 const cache = new WeakMap<object, Settings>();

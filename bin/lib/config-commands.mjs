@@ -1,6 +1,7 @@
 // @ts-check
 // `purge-relay config validate|pull|push|diff`: the config document between a file and the relay.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { locateJson, positionOf } from './json-locate.mjs';
 import { CliError } from './relay.mjs';
 import { unifiedDiff } from './text-diff.mjs';
 /** @import { Output, Relay } from './relay.mjs' */
@@ -13,38 +14,57 @@ import { unifiedDiff } from './text-diff.mjs';
 /** @param {unknown} value */
 const pretty = (value) => `${JSON.stringify(value, null, 2)}\n`;
 
-/** Reads and parses a JSON file, or fails saying which file and where. @param {string | undefined} file @returns {unknown} */
+/**
+ * Reads and parses a JSON file, or fails saying which file and where.
+ * @param {string | undefined} file @returns {{ document: unknown, text: string }}
+ */
 function readDocument(file) {
   if (!file) throw new CliError('name the config file, e.g. `purge-relay config validate examples/config.json`', 2);
   if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
   const text = readFileSync(file, 'utf8');
   try {
-    return JSON.parse(text);
+    return { document: JSON.parse(text), text };
   } catch (error) {
     throw new CliError(`${file} is not valid JSON: ${/** @type {SyntaxError} */ (error).message}`);
   }
 }
 
-/** The relay's 422 as `file: path: message` lines, one problem a line. @param {string | undefined} file @param {CliError} error */
-function invalid(file, error) {
+/**
+ * The relay's 422 as `file:line:column: path: message` lines, one problem a line (a missing key at the object
+ * that lacks it). @param {string} file @param {string} text @param {CliError} error
+ */
+function invalid(file, text, error) {
   const issues = error.details?.issues ?? [];
   if (issues.length === 0) return error;
-  const lines = issues.map((i) => `  ${file}: ${i.path}: ${i.message}`).join('\n');
-  return new CliError(`${file} is invalid (${issues.length} problem${issues.length > 1 ? 's' : ''}):\n${lines}`);
+  const located = locateJson(text);
+  const lines = issues.map((i) => {
+    const at = positionOf(located, i.path);
+    return `  ${file}${at ? `:${at.line}:${at.column}` : ''}: ${i.path}: ${i.message}`;
+  });
+  return new CliError(`${file} is invalid (${issues.length} problem${issues.length > 1 ? 's' : ''}):\n${lines.join('\n')}`);
 }
 
-/** @param {Relay} relay @param {string | undefined} file @param {Output} out */
-async function validate(relay, file, out) {
-  const document = readDocument(file);
+/**
+ * Checks the file with the relay's validator; with `strict`, a warning fails it too.
+ * @param {Relay} relay @param {string | undefined} file @param {Output} out @param {boolean} [strict]
+ */
+async function validate(relay, file, out, strict = false) {
+  const { document, text } = readDocument(file);
+  /** @type {SavedConfig} */
+  let result;
   try {
-    /** @type {SavedConfig} */
-    const result = await relay.call('PUT', '/admin/config?dryRun=1', document);
-    out.log(`${file} is valid (checked by ${relay.url}; nothing was saved)`);
-    for (const warning of result.warnings ?? []) out.warn(`warning: ${warning}`);
-    return document;
+    result = await relay.call('PUT', '/admin/config?dryRun=1', document);
   } catch (error) {
-    throw error instanceof CliError && error.details?.issues ? invalid(file, error) : error;
+    throw error instanceof CliError && error.details?.issues ? invalid(String(file), text, error) : error;
   }
+  const warnings = result.warnings ?? [];
+  for (const warning of warnings) out.warn(`warning: ${warning}`);
+  if (strict && warnings.length > 0)
+    throw new CliError(
+      `${file} has ${warnings.length} warning${warnings.length > 1 ? 's' : ''} and --strict refuses warnings; nothing was saved`,
+    );
+  out.log(`${file} is valid (checked by ${relay.url}; nothing was saved)`);
+  return document;
 }
 
 /** @param {Relay} relay @returns {Promise<LiveConfig>} */
@@ -58,11 +78,11 @@ async function live(relay) {
   }
 }
 
-/** @param {Relay} relay @param {string[]} args @param {{ out?: string }} options @param {Output} out */
+/** @param {Relay} relay @param {string[]} args @param {{ out?: string, strict?: boolean }} options @param {Output} out */
 export async function configCommand(relay, [action, file], options, out) {
   switch (action) {
     case 'validate':
-      await validate(relay, file, out);
+      await validate(relay, file, out, options.strict);
       return;
     case 'pull': {
       const current = await live(relay);
@@ -74,14 +94,14 @@ export async function configCommand(relay, [action, file], options, out) {
       return;
     }
     case 'diff': {
-      const document = readDocument(file);
+      const { document } = readDocument(file);
       const current = await live(relay);
       const diff = unifiedDiff(pretty(current.config), pretty(document), { from: `live (version ${current.version})`, to: file });
       out.write(diff || `no differences between ${file} and the live version ${current.version}\n`);
       return;
     }
     case 'push': {
-      const document = await validate(relay, file, out);
+      const document = await validate(relay, file, out, options.strict);
       const current = await live(relay);
       const diff = unifiedDiff(pretty(current.config), pretty(document), { from: `live (version ${current.version})`, to: file });
       if (!diff) return out.log(`no changes: version ${current.version} is already this document`);

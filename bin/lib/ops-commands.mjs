@@ -11,7 +11,10 @@ import { CliError } from './relay.mjs';
  *   distribution: string, distributionId: string, health: string, pending?: Counts, oldestPendingAgeMs?: number,
  *   nextSendAt?: string, tokens?: Counts, lastHour?: { calls: number, paths: number, byStatus?: Counts },
  *   deadLetters?: number, lastError?: { status: number, kind: string, message: string },
- *   hold?: { kind: string, status: number, message: string }, nextProbeAt?: string, unconfirmed?: number
+ *   hold?: { kind: string, status: number, message: string }, nextProbeAt?: string, unconfirmed?: number,
+ *   waiting?: { paths: number, why?: string },
+ *   freshness?: { windowMs: number, fresh: number, stale: number, stuck: number, gone: number, unknown: number,
+ *     repurges: number, pending: number, liveP50Ms?: number, liveP95Ms?: number }
  * }} DistributionStatus
  * @typedef {{ configVersion: number, distributions?: DistributionStatus[] }} Status  GET /admin/status
  * @typedef {{ path: string, kind: 'url' | 'pattern' | 'prefetch', prefetch?: boolean }} PreviewPath
@@ -50,6 +53,13 @@ export function formatStatus(status) {
       `  last hour     ${d.lastHour?.calls ?? 0} calls, ${d.lastHour?.paths ?? 0} paths (${list(d.lastHour?.byStatus)})`,
       `  dead letters  ${d.deadLetters ?? 0}`,
     );
+    if (d.waiting?.why) lines.push(`  waiting       ${d.waiting.paths} path(s): ${d.waiting.why}`);
+    const f = d.freshness;
+    if (f)
+      lines.push(
+        `  live          ${f.liveP50Ms === undefined ? 'no page verified live yet' : `publish → live p50 ${seconds(f.liveP50Ms)}, p95 ${seconds(f.liveP95Ms)}`} (last ${seconds(f.windowMs)})`,
+        `  verified      fresh ${f.fresh} · stale ${f.stale} · stuck ${f.stuck} · gone ${f.gone} · unknown ${f.unknown}; re-purges ${f.repurges}; checks pending ${f.pending}`,
+      );
     if (d.hold)
       lines.push(
         `  held          Gotipath refuses every ${d.hold.kind} call (${d.hold.status}: ${d.hold.message}); next try ${d.nextProbeAt ?? '–'}`,

@@ -4,11 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { CliError } from './relay.mjs';
+import { waitForVerification } from './verify-wait.mjs';
 /** @import { Output, Relay } from './relay.mjs' */
 
 /**
  * What the CLI reads of the admin API's answers (src/admin/scheduler.ts, src/purge/ledger.ts).
- * @typedef {{ eventId: string, paths: number, patterns: number, prefetch: number, all: boolean }} Queued  POST /admin/purge
+ * @typedef {{ eventId: string, paths: number, patterns: number, prefetch: number, all: boolean,
+ *   etaSeconds?: number | null }} Queued  POST /admin/purge
  * @typedef {{ step: string, kind: string, path: string, status?: number, detail?: string }} Step
  * @typedef {{ kind: string, path: string, steps: Step[] }} PathJourney
  * @typedef {{ eventId: string, distributions: { distribution: string, paths: PathJourney[] }[] }} Journey  GET /admin/events/{id}
@@ -16,11 +18,14 @@ import { CliError } from './relay.mjs';
  * @typedef {{ state: 'done' | 'failed' | 'pending', text: string }} Outcome
  */
 
+/** Steps of the verification at the edge (verify-wait.mjs reads them). */
+const VERIFICATION = new Set(['checked', 'repurged', 'stuck']);
 const ok = (/** @type {number | undefined} */ status) => status !== undefined && status >= 200 && status < 300;
 
 /** Where one path's journey stands: purged (a 2xx call of its own, or covered), failed (dead, dropped), or not yet. @param {PathJourney} p @returns {Outcome} */
 export function outcomeOf(p) {
-  const last = p.steps.at(-1);
+  // Checks at the edge (and a purge sent again after one) follow the purge: its outcome is the last step before them.
+  const last = p.steps.filter((s) => !VERIFICATION.has(s.step)).at(-1);
   const done = p.kind === 'prefetch' ? 'prefetched' : 'purged';
   if (!last) return { state: 'pending', text: 'queued' };
   if (last.step === 'covered')
@@ -108,7 +113,7 @@ const pathsIn = (file) =>
 /**
  * @param {Relay} relay @param {string[]} paths @param {Output} out
  * @param {{ distribution?: string, file?: string, pattern?: string[], prefetch?: string[], all?: boolean,
- *   wait?: boolean, timeout?: string, yes?: boolean }} options
+ *   wait?: boolean, verify?: boolean, timeout?: string, yes?: boolean }} options
  */
 export async function purgeCommand(relay, paths, options, out) {
   if (!options.distribution) throw new CliError('purge needs --distribution <name>', 2);
@@ -124,13 +129,23 @@ export async function purgeCommand(relay, paths, options, out) {
   if (body.all && !options.yes) await confirmAll(body.distribution);
   /** @type {Queued} */
   const queued = await relay.call('POST', '/admin/purge', body);
+  const eta =
+    queued.etaSeconds === null
+      ? ', held: nothing is sent until the hold lifts'
+      : queued.etaSeconds !== undefined
+        ? `, expected to be sent in ${queued.etaSeconds} s`
+        : '';
   out.log(
-    `queued ${queued.all ? 'a purge of everything' : `${queued.paths} path(s)`}${queued.patterns ? ` and ${queued.patterns} pattern(s)` : ''}${queued.prefetch ? ` and ${queued.prefetch} prefetch(es)` : ''} on ${body.distribution} as ${queued.eventId}`,
+    `queued ${queued.all ? 'a purge of everything' : `${queued.paths} path(s)`}${queued.patterns ? ` and ${queued.patterns} pattern(s)` : ''}${queued.prefetch ? ` and ${queued.prefetch} prefetch(es)` : ''} on ${body.distribution} as ${queued.eventId}${eta}`,
   );
+  if (options.verify && !options.wait) throw new CliError('--verify goes with --wait', 2);
   if (!options.wait) return;
-  const allDone = await waitForEvent(relay, queued.eventId, body.distribution, Number(options.timeout ?? 300) * 1000, out);
+  const started = Date.now();
+  const timeoutMs = Number(options.timeout ?? 300) * 1000;
+  const allDone = await waitForEvent(relay, queued.eventId, body.distribution, timeoutMs, out);
   if (!allDone)
     throw new CliError(
       `some paths of ${queued.eventId} failed: see the dead letters (console, or GET /admin/distributions/${body.distribution}/dead-letters)`,
     );
+  if (options.verify) await waitForVerification(relay, queued.eventId, body.distribution, started + timeoutMs, out);
 }

@@ -13,7 +13,14 @@ export const PreviewBody = z.strictObject({
   body: z.unknown(),
 });
 
-const PATH = z.string().check(z.regex(/^\//, 'a path must start with "/"'), z.maxLength(2048));
+// Whitespace and control characters are refused here, before anything is queued: Gotipath refuses them anyway.
+const PATH = z
+  .string()
+  .check(
+    z.regex(/^\//, 'a path must start with "/"'),
+    z.regex(/^[^\s\u0000-\u001f\u007f]*$/, 'a path must not hold a space or control character (write a space as %20)'),
+    z.maxLength(2048),
+  );
 const PATHS = z._default(z.array(PATH).check(z.maxLength(10_000)), []);
 
 export const PurgeBody = z.strictObject({
@@ -63,3 +70,9 @@ export async function readJson<T>(request: Request, schema: z.ZodMiniType<T>): P
   const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: describeIssue(i) }));
   throw badRequest(`invalid request body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
 }
+
+/** POST /admin/paths/check: a path (or a full URL of the distribution's site) and, with several, the distribution. */
+export const PathCheckBody = z.strictObject({
+  path: z.string().check(z.maxLength(4096)),
+  distribution: z.optional(z.string().check(z.minLength(1))),
+});

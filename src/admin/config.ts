@@ -4,8 +4,10 @@ import { Hono } from '../lib/hono';
 import { RelayError } from '../errors';
 import { staticDocument } from '../lib/assets';
 import { log } from '../lib/log';
-import { parseConfig, type RelayConfig } from '../rules/schema';
+import { notificationIssues } from '../notify/secrets';
+import { parseConfig, type ParseConfigResult, type RelayConfig } from '../rules/schema';
 import { saveConfig } from '../rules/store';
+import { deployedCrons, unscheduledCrons } from '../doctor/config';
 import { secretValueProblem, workerSecret } from '../settings';
 import { readJsonValue } from './bodies';
 import { requireConfig } from './lookup';
@@ -50,6 +52,20 @@ function secretWarnings(env: Env, config: RelayConfig): string[] {
   ];
 }
 
+/** A valid document whose notification destinations could not be reached (secrets, filters) is refused too. */
+function withNotificationIssues(env: Env, parsed: ParseConfigResult): ParseConfigResult {
+  if (!parsed.ok) return parsed;
+  const { notifications, sources, distributions } = parsed.config;
+  const names = { sources: Object.keys(sources), distributions: Object.keys(distributions) };
+  const issues = notificationIssues(env, notifications, names);
+  return issues.length > 0 ? { ok: false, issues } : parsed;
+}
+
+/** What is worth a warning in a valid config: secrets not set or blank, crons the Worker was not deployed with. */
+function configWarnings(env: Env, config: RelayConfig): string[] {
+  return [...secretWarnings(env, config), ...unscheduledCrons(config, deployedCrons(workerSecret(env, 'DEPLOYED_CRONS')))];
+}
+
 export const configRoutes = new Hono<{ Bindings: Env }>()
   // The generated file (static/), which a test keeps equal to the schema generated from the zod schema.
   .get('/config/schema', (c) =>
@@ -61,7 +77,7 @@ export const configRoutes = new Hono<{ Bindings: Env }>()
   })
   .put('/config', async (c) => {
     const document = await readJsonValue(c.req.raw);
-    const parsed = parseConfig(document);
+    const parsed = withNotificationIssues(c.env, parseConfig(document));
     if (!parsed.ok) {
       const count = parsed.issues.length;
       const first = parsed.issues[0]!;
@@ -76,8 +92,8 @@ export const configRoutes = new Hono<{ Bindings: Env }>()
     }
     // `?dryRun=1` validates only (the console's check and `purge-relay config validate`): nothing is saved.
     if (/^(1|true)$/.test(c.req.query('dryRun') ?? ''))
-      return c.json({ valid: true, warnings: secretWarnings(c.env, parsed.config) });
+      return c.json({ valid: true, warnings: configWarnings(c.env, parsed.config) });
     const saved = await saveConfig(c.env.CONFIG, document, Date.now(), { config: parsed.config });
     log('info', 'config saved', { version: saved.version, rules: saved.config.rules.length });
-    return c.json({ version: saved.version, savedAt: saved.savedAt, warnings: secretWarnings(c.env, parsed.config) });
+    return c.json({ version: saved.version, savedAt: saved.savedAt, warnings: configWarnings(c.env, parsed.config) });
   });

@@ -7,17 +7,18 @@ import { schedulerFor } from '../purge/scheduler';
 import type { EnqueueItem } from '../purge/queue-store';
 import type { CallKind } from '../rules/schema';
 import { DeadLetterBody, PurgeBody, readJson } from './bodies';
+import { withLive } from './live';
+import { describeWaiting } from './waiting';
 import { requireConfig, requireDistribution } from './lookup';
 
 export const schedulerRoutes = new Hono<{ Bindings: Env }>()
   .get('/status', async (c) => {
     const loaded = await requireConfig(c.env);
     const distributions = await Promise.all(
-      Object.entries(loaded.config.distributions).map(async ([name, d]) => ({
-        distribution: name,
-        distributionId: d.id,
-        ...(await schedulerFor(c.env, d.id).status(d)),
-      })),
+      Object.entries(loaded.config.distributions).map(async ([name, d]) => {
+        const status = await schedulerFor(c.env, d.id).status(d);
+        return { distribution: name, distributionId: d.id, ...status, waiting: describeWaiting(status) };
+      }),
     );
     return c.json({ configVersion: loaded.version, distributions });
   })
@@ -35,18 +36,20 @@ export const schedulerRoutes = new Hono<{ Bindings: Env }>()
     ];
     if (work.length === 0) throw badRequest('give paths, patterns, prefetch paths or "all": true');
     const eventId = newId('man');
-    await enqueueWork(c.env, loaded.config, [{ distribution: input.distribution, items: work }], eventId);
+    const estimate = await enqueueWork(c.env, loaded.config, [{ distribution: input.distribution, items: work }], eventId);
     const { paths, patterns, prefetch } = input;
-    return c.json({ eventId, paths: paths.length, patterns: patterns.length, prefetch: prefetch.length, all: input.all }, 202);
+    const counts = { paths: paths.length, patterns: patterns.length, prefetch: prefetch.length, all: input.all };
+    return c.json({ eventId, ...counts, ...estimate }, 202);
   })
   .get('/events/:id', async (c) => {
     const loaded = await requireConfig(c.env);
     const eventId = c.req.param('id');
     const found = await Promise.all(
-      Object.entries(loaded.config.distributions).map(async ([name, d]) => ({
-        distribution: name,
-        paths: await schedulerFor(c.env, d.id).journey(eventId),
-      })),
+      Object.entries(loaded.config.distributions).map(async ([name, d]) => {
+        const scheduler = schedulerFor(c.env, d.id);
+        const [paths, live] = await Promise.all([scheduler.journey(eventId), scheduler.liveTimes(eventId)]);
+        return { distribution: name, paths: withLive(paths, live) };
+      }),
     );
     const distributions = found.filter((d) => d.paths.length > 0);
     if (distributions.length === 0) throw notFound(`no record of event "${eventId}": unknown, or older than the ledger keeps`);

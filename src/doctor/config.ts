@@ -45,6 +45,18 @@ export function configCrons(config: RelayConfig): { cron: string; user: string }
   return [...schedules, ...crawls];
 }
 
+/** The config's crons that are not among the Worker's triggers (none when the triggers are unknown), as warnings. */
+export function unscheduledCrons(config: RelayConfig, triggers: string[] | undefined): string[] {
+  if (triggers === undefined) return [];
+  const known = new Set(triggers.map(normalizeCron));
+  return configCrons(config)
+    .filter(({ cron }) => !known.has(normalizeCron(cron)))
+    .map(
+      ({ cron, user }) =>
+        `${user}: "${cron}" is not among the Worker's cron triggers (${triggers.join(', ') || 'none'}), so it never runs: add it to [triggers] crons in wrangler.toml, then npm run deploy`,
+    );
+}
+
 /** Each cron the config uses must be one of the triggers: Cloudflare runs nothing else. */
 export function scheduleChecks(config: RelayConfig, triggers: string[] | undefined, source: string): Check[] {
   const used = configCrons(config);

@@ -5,6 +5,8 @@ import { PRIORITY } from '../rules/rule-schema';
 import type { CallKind, RelayConfig } from '../rules/schema';
 import type { TagItem } from './tag-queue';
 import type { EnqueueItem } from './queue-store';
+import { secondsUntil } from './eta';
+import type { SendEstimate } from './eta-facts';
 import { schedulerFor } from './scheduler';
 
 export interface PurgeWork {
@@ -79,15 +81,39 @@ export function addPurgeAll(work: PurgeWork[], distribution: string): PurgeWork[
 export const countPaths = (work: readonly PurgeWork[]) =>
   work.reduce((n, w) => n + w.items.filter((i) => i.kind !== 'prefetch').length, 0);
 
-/** Stores the work in every scheduler it names; a failure is a 503 so the platform retries. */
-export async function enqueueWork(env: Env, config: RelayConfig, work: readonly PurgeWork[], eventId: string): Promise<void> {
+/** When the queued work is expected to be sent, as the receipt tells it. */
+export interface WorkEstimate {
+  /** Seconds until the last path is expected to be sent; null while a distribution it names is held. */
+  etaSeconds?: number | null;
+  /** Distributions holding their queue (`main: unauthorized`): nothing is sent there until the hold lifts. */
+  held?: string[];
+}
+
+/** The estimate of a whole delivery: the latest of its distributions' (pure). */
+export function combineEstimates(estimates: readonly ({ distribution: string } & SendEstimate)[], now: number): WorkEstimate {
+  const held = estimates.filter((e) => e.sendAt === null).map((e) => `${e.distribution}: ${e.held ?? 'held'}`);
+  if (held.length > 0) return { etaSeconds: null, held };
+  const times = estimates.flatMap((e) => (typeof e.sendAt === 'number' ? [e.sendAt] : []));
+  // A scheduler that gave no estimate (none queued anything) leaves the receipt without one.
+  return times.length === 0 ? {} : { etaSeconds: secondsUntil(Math.max(now, ...times), now) };
+}
+
+/** Stores the work in every scheduler it names; a failure is a 503 so the platform retries. Resolves with the ETA. */
+export async function enqueueWork(
+  env: Env,
+  config: RelayConfig,
+  work: readonly PurgeWork[],
+  eventId: string,
+): Promise<WorkEstimate> {
   try {
-    await Promise.all(
-      work.map(({ distribution, items, tags }) => {
+    const estimates = await Promise.all(
+      work.map(async ({ distribution, items, tags }) => {
         const snapshot = { name: distribution, config: config.distributions[distribution]! };
-        return schedulerFor(env, snapshot.config.id).enqueue(snapshot, eventId, items, tags);
+        const { sendAt, held } = await schedulerFor(env, snapshot.config.id).enqueue(snapshot, eventId, items, tags);
+        return { distribution, sendAt, ...(held && { held }) };
       }),
     );
+    return combineEstimates(estimates, Date.now());
   } catch (cause) {
     throw unavailable('could not store the paths to purge; retry later', cause);
   }

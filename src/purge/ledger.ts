@@ -50,6 +50,27 @@ export interface PathJourney {
   sampled?: LedgerEntry[];
 }
 
+/** One Gotipath call (or round of warming GETs) as the ledger saw it: its paths and the events that queued them. */
+export interface LedgerCall {
+  batch: number;
+  at: number;
+  kind: CallKind;
+  status: number;
+  attempt: number;
+  detail?: string;
+  paths: string[];
+  events: string[];
+}
+
+export interface CallQuery {
+  since: number;
+  limit: number;
+  /** `ok`: answered 2xx; `failed`: anything else. */
+  status?: 'ok' | 'failed';
+  /** Only calls that carried a path containing this text. */
+  path?: string;
+}
+
 export const LEDGER_SCHEMA = `
 CREATE TABLE IF NOT EXISTS ledger (
   at INTEGER NOT NULL, event TEXT, rule TEXT, kind TEXT NOT NULL, path TEXT NOT NULL, step TEXT NOT NULL,
@@ -102,6 +123,47 @@ export class Ledger {
   prune(now: number): void {
     this.sql.exec(`DELETE FROM ledger WHERE at < ?`, now - LEDGER_KEEP_MS);
     this.sql.exec(`DELETE FROM ledger WHERE rowid <= (SELECT max(rowid) FROM ledger) - ?`, LEDGER_MAX_ROWS);
+  }
+
+  /** The latest calls, newest first, each with all its paths and the events behind them (the Activity page, `tail`). */
+  calls(query: CallQuery): LedgerCall[] {
+    const status =
+      query.status === 'ok'
+        ? 'AND status BETWEEN 200 AND 299'
+        : query.status === 'failed'
+          ? 'AND NOT (status BETWEEN 200 AND 299)'
+          : '';
+    const rows = this.sql
+      .exec<{
+        batch: number;
+        at: number;
+        kind: CallKind;
+        status: number;
+        attempt: number;
+        detail: string | null;
+        paths: string;
+        events: string;
+      }>(
+        `SELECT batch, min(at) AS at, kind, max(status) AS status, max(attempt) AS attempt, max(detail) AS detail,
+           json_group_array(path) AS paths, json_group_array(DISTINCT event) FILTER (WHERE event IS NOT NULL) AS events
+         FROM ledger WHERE step = 'call' AND at >= ?1 AND batch IS NOT NULL ${status}
+         GROUP BY batch HAVING ?2 IS NULL OR sum(instr(path, ?2) > 0) > 0
+         ORDER BY at DESC, batch DESC LIMIT ?3`,
+        query.since,
+        query.path ?? null,
+        query.limit,
+      )
+      .toArray();
+    return rows.map((r) => ({
+      batch: r.batch,
+      at: r.at,
+      kind: r.kind,
+      status: r.status,
+      attempt: r.attempt,
+      ...(r.detail !== null && { detail: r.detail }),
+      paths: JSON.parse(r.paths) as string[],
+      events: JSON.parse(r.events ?? '[]') as string[],
+    }));
   }
 
   /** URL paths under a prefix ("" for all) purged since `since`, the most recent first (verification samples them). */

@@ -160,8 +160,8 @@ export class QueueStore {
     const paths = JSON.stringify(batch.paths);
     this.sql.exec(`UPDATE queue SET attempts = attempts + 1 WHERE ${IN_BATCH}`, batch.kind, paths);
     this.sql.exec(
-      `INSERT INTO ledger (at, step, kind, path, rule, batch, status, attempt, detail)
-       SELECT ?3, 'call', kind, path, rule, ?4, ?5, attempts, ?6 FROM queue WHERE ${IN_BATCH}`,
+      `INSERT INTO ledger (at, step, kind, path, rule, batch, status, attempt, detail, event)
+       SELECT ?3, 'call', kind, path, rule, ?4, ?5, attempts, ?6, event FROM queue WHERE ${IN_BATCH}`,
       batch.kind,
       paths,
       sentAt,

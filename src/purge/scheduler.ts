@@ -7,11 +7,16 @@ import { readSettings } from '../settings';
 import { accountGate } from './account-limiter';
 import { diagnose, type Diagnosis } from './diagnose';
 import { flush } from './flush';
+import { noticePass } from './notices';
 import { createGotipathClient } from './gotipath';
 import { initialState, resumeState, type SchedulerState } from './outcome';
 import { QueueStore, type EnqueueItem } from './queue-store';
 import { describeStatus, type SchedulerStatus } from './status';
+import { estimateFor, type SendEstimate } from './eta-facts';
+import { pathReport } from './path-report';
+import { liveTimes } from './live-times';
 import type { Timeline } from './call-log';
+import type { CallQuery } from './ledger';
 import { Crawler, type CrawlProgress } from '../tags/crawler';
 import { readTags } from '../tags/headers';
 import { TagIndex } from '../tags/tag-index';
@@ -64,7 +69,7 @@ export class PurgeScheduler extends DurableObject<Env> {
     eventId: string,
     items: EnqueueItem[],
     tags: TagItem[] = [],
-  ): Promise<{ queued: number }> {
+  ): Promise<{ queued: number } & SendEstimate> {
     const now = Date.now();
     this.store.setMeta('distribution', distribution);
     // Origin steps and the freshness gate hold the paths first (origin/); otherwise they are queued for the CDN.
@@ -74,7 +79,22 @@ export class PurgeScheduler extends DurableObject<Env> {
     }
     // Coalesce: wait a moment for more paths, but never push an earlier alarm later.
     await this.wake(now + distribution.config.coalesceMs);
-    return { queued: items.length };
+    return { queued: items.length, ...estimateFor(await this.facts(distribution.config), items) };
+  }
+
+  /** Everything known about one path: ledger history, queue, dead letter, hold, tags (path-report.ts). */
+  async pathReport(config: DistributionConfig, path: string) {
+    return { ...pathReport(await this.facts(config), path), tags: this.tags.tagsOf(path) };
+  }
+
+  /** When each path of an event went live (its first fresh check), for the event journey. */
+  async liveTimes(eventId: string) {
+    return liveTimes(this.ctx.storage.sql, eventId);
+  }
+
+  private async facts(config: DistributionConfig) {
+    const { store, state } = this;
+    return { sql: this.ctx.storage.sql, store, state, config, alarm: await this.ctx.storage.getAlarm(), now: Date.now() };
   }
 
   override async alarm(): Promise<void> {
@@ -135,6 +155,11 @@ export class PurgeScheduler extends DurableObject<Env> {
   /** Calls and purged paths per minute over the last hour (the console's chart). */
   async timeline(bucketMs = 60_000): Promise<Timeline> {
     return this.store.callLog.timeline(Date.now(), bucketMs);
+  }
+
+  /** The latest calls with their paths and events (GET /admin/activity). */
+  async calls(query: CallQuery) {
+    return this.store.ledger.calls(query);
   }
 
   async journey(eventId: string) {
@@ -264,6 +289,7 @@ export class PurgeScheduler extends DurableObject<Env> {
       crawlAt = Date.now() + RETRY_AFTER_ERROR_MS;
     }
     const checkAt = await this.verify(snapshot, purgeAt);
+    noticePass(this.env, this.ctx.storage.sql, this.store, this.state, snapshot, Date.now());
     const next = [originAt, purgeAt, crawlAt, checkAt].filter((t): t is number => t !== undefined);
     if (next.length > 0) await this.ctx.storage.setAlarm(Math.max(Math.min(...next), Date.now() + 50));
   }

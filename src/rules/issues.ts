@@ -8,6 +8,8 @@ export interface ConfigIssue {
 }
 
 type ZodIssue = z.core.$ZodIssue;
+/** Words to add to an unknown-keys message (the config's "did you mean …"), given where and which keys. */
+export type KeyHint = (path: readonly PropertyKey[], keys: readonly string[]) => string;
 type Key = PropertyKey;
 
 export function formatPath(path: readonly Key[]): string {
@@ -57,11 +59,12 @@ const misfit = (branch: readonly ZodIssue[]) =>
  * Replaces a union failure by the issues of the branch the input was closest to (the one whose
  * keys and type it has), so `purge[0].kind` is reported instead of "matches none of the forms".
  */
-export function flattenIssue(issue: ZodIssue, at: readonly Key[] = []): ConfigIssue[] {
+export function flattenIssue(issue: ZodIssue, at: readonly Key[] = [], hint?: KeyHint): ConfigIssue[] {
   const path = [...at, ...issue.path];
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const best = [...issue.errors].sort((a, b) => misfit(a) - misfit(b))[0]!;
-    if (misfit(best) < 1000) return best.flatMap((i) => flattenIssue(i, path));
+    if (misfit(best) < 1000) return best.flatMap((i) => flattenIssue(i, path, hint));
   }
-  return [{ path: formatPath(path), message: describeIssue(issue) }];
+  const extra = issue.code === 'unrecognized_keys' && hint ? hint(path, issue.keys) : '';
+  return [{ path: formatPath(path), message: describeIssue(issue) + extra }];
 }

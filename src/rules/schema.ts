@@ -3,6 +3,8 @@ import * as z from 'zod/mini';
 import { PROVIDER_NAMES } from '../providers/registry';
 import { crossCheck } from './cross-check';
 import { flattenIssue, type ConfigIssue } from './issues';
+import { Notifications, NOTIFICATIONS_DEFAULT } from '../notify/schema';
+import { didYouMean } from './suggest';
 import { LOCALE_PREFIX, Rule, id } from './rule-schema';
 import { Tags } from './tags-schema';
 import { Verify } from './verify-schema';
@@ -152,6 +154,7 @@ export const ConfigShape = z.strictObject({
   locales: z._default(z.record(z.string().check(z.minLength(1)), LOCALE_PREFIX), {}),
   rules: z._default(z.array(Rule), []),
   schedules: z._default(z.array(Schedule), []),
+  notifications: z._default(Notifications, NOTIFICATIONS_DEFAULT),
 });
 
 const checked = (options: { stored?: boolean }) =>
@@ -197,5 +200,5 @@ export function parseConfig(input: unknown, options: { stored?: boolean } = {}):
       config: { ...result.data, distributions: bare(distributions), sources: bare(sources), locales: bare(locales) },
     };
   }
-  return { ok: false, issues: result.error.issues.flatMap((issue) => flattenIssue(issue)) };
+  return { ok: false, issues: result.error.issues.flatMap((issue) => flattenIssue(issue, [], didYouMean)) };
 }

@@ -3,7 +3,9 @@
 import { DurableObject } from 'cloudflare:workers';
 import { unavailable } from '../errors';
 import type { MemoryItem } from '../rules/matcher';
+import { notifyFor } from '../notify/client';
 import { DeliveryIds, type PriorDelivery } from './delivery-ids';
+import { FailingStreak } from './failing-streak';
 import { PathMemory, MEMORY_MAX_AGE_MS, type DocumentKey } from './memory';
 import { RecentDeliveries, type DeliveryEntry, type RefusalRow } from './recent-deliveries';
 
@@ -40,17 +42,28 @@ export class SourceState extends DurableObject<Env> {
   private readonly deliveryIds: DeliveryIds;
   private readonly memory: PathMemory;
   private readonly recent: RecentDeliveries;
+  private readonly streak: FailingStreak;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.deliveryIds = new DeliveryIds(ctx.storage.sql);
     this.memory = new PathMemory(ctx.storage.sql);
     this.recent = new RecentDeliveries(ctx.storage.sql);
+    this.streak = new FailingStreak(ctx.storage.sql);
+  }
+
+  /** Counts refusals in a row; the one that makes the source failing is handed to the Notifier. */
+  private watch(entry: DeliveryEntry): void {
+    attempt(() => {
+      const failing = this.streak.see(entry);
+      if (failing) notifyFor(this.env).post([failing]);
+    });
   }
 
   /** Adds a webhook to the source's recent deliveries (the console's Deliveries page). */
   async logDelivery(entry: DeliveryEntry): Promise<void> {
     this.recent.add(entry);
+    this.watch(entry);
   }
 
   /** The newest verified deliveries first, or those that carried one event id. */
@@ -100,6 +113,7 @@ export class SourceState extends DurableObject<Env> {
       delivery !== undefined && attempt(() => this.deliveryIds.record(delivery.key, delivery.receipt, now + delivery.keepMs));
     if (recorded && delivery) wakes.push(now + delivery.keepMs);
     const logged = entry !== undefined && attempt(() => this.recent.add(entry));
+    if (entry) this.watch(entry);
     if (wakes.length > 0) await this.wakeBy(Math.min(...wakes));
     return { recorded, logged };
   }

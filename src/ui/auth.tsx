@@ -77,6 +77,7 @@ function LoginPage({ nonce, next, error }: { nonce: string; next: string; error?
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="/admin/ui/favicon.svg" type="image/svg+xml" />
         <title>Log in · purge-relay</title>
         <style nonce={nonce}>
           {

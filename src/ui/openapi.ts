@@ -4,6 +4,8 @@
 import * as z from 'zod/mini';
 import { DeadLetterBody, PreviewBody, PurgeBody } from '../admin/bodies';
 import { ConfigSchema } from '../rules/schema';
+import { notifyPaths } from './openapi-notify';
+import { ETA_PROPERTIES, LIVE_PROPERTIES, whyPaths, whySchemas } from './openapi-why';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -96,11 +98,14 @@ function schemas(): Record<string, JsonSchema> {
         items: {
           type: 'object',
           description:
-            'Per distribution: health (ok, failing, unauthorized, refused), hold (while refused: the kind, status and message Gotipath refused every call with), unconfirmed (paths refused alone, kept queued until a call without them is accepted), pending paths by kind, oldest pending age, next send time, next probe, calls left in the window, last error, last hour, dead letters.',
+            'Per distribution: health (ok, failing, unauthorized, refused), hold (while refused: the kind, status and message Gotipath refused every call with), unconfirmed (paths refused alone, kept queued until a call without them is accepted), pending paths by kind, oldest pending age, next send time, next probe, calls left in the window, last error, last hour, dead letters; waiting `{paths, why, nextSendAt}`: what waits and why, in words.',
         },
       },
     }),
-    Queued: object({ eventId: STRING, paths: INTEGER, patterns: INTEGER, prefetch: INTEGER, all: { type: 'boolean' } }),
+    Queued: object(
+      { eventId: STRING, paths: INTEGER, patterns: INTEGER, prefetch: INTEGER, all: { type: 'boolean' }, ...ETA_PROPERTIES },
+      ['eventId', 'paths', 'patterns', 'prefetch', 'all', 'etaSeconds'],
+    ),
     DeadLetterRequest: fromZod(DeadLetterBody),
     Version: object({ version: INTEGER, savedAt: STRING, rules: INTEGER, rolledBackFrom: INTEGER }, [
       'version',
@@ -115,12 +120,16 @@ function schemas(): Record<string, JsonSchema> {
           distribution: STRING,
           paths: {
             type: 'array',
-            items: object({
-              kind: STRING,
-              path: STRING,
-              rule: { type: ['string', 'null'] },
-              steps: { type: 'array', items: { type: 'object' } },
-            }),
+            items: object(
+              {
+                kind: STRING,
+                path: STRING,
+                rule: { type: ['string', 'null'] },
+                steps: { type: 'array', items: { type: 'object' } },
+                ...LIVE_PROPERTIES,
+              },
+              ['kind', 'path', 'rule', 'steps'],
+            ),
           },
         }),
       },
@@ -368,6 +377,73 @@ function schedulerPaths() {
         },
       },
     },
+    '/admin/sources': {
+      get: {
+        summary:
+          "Each configured source's health over the last hour: accepted and refused deliveries, and whether every recent one is refused (failing), with the cause and what to do",
+        responses: {
+          200: json(
+            object({
+              windowMs: INTEGER,
+              sources: {
+                type: 'array',
+                items: object({
+                  source: STRING,
+                  provider: STRING,
+                  health: { type: 'string', enum: ['ok', 'failing', 'idle', 'unknown'] },
+                  cause: { type: 'string', enum: ['wrong-signature', 'unset-secret', 'refused-payload', 'relay-error'] },
+                  advice: STRING,
+                  accepted: INTEGER,
+                  refused: INTEGER,
+                  refusedInARow: INTEGER,
+                  lastAcceptedAt: INTEGER,
+                  lastRefusal: object({ at: INTEGER, status: INTEGER, message: STRING }),
+                }),
+              },
+            }),
+            'The sources, in config order.',
+          ),
+          404: error('No config saved yet.'),
+        },
+      },
+    },
+    '/admin/activity': {
+      get: {
+        summary:
+          'The latest Gotipath calls of every distribution (or one), newest first, each with all its paths, its answer and the events behind it',
+        parameters: [
+          param('distribution', 'Only this distribution.', 'query'),
+          param('status', 'Only calls answered 2xx (`ok`) or not (`failed`).', 'query'),
+          param('path', 'Only calls that carried a path containing this text.', 'query'),
+          param('since', 'Only calls after this time (ms since the epoch; default: the last hour).', 'query'),
+          param('limit', 'At most this many calls (1–200, default 50).', 'query'),
+        ],
+        responses: {
+          200: json(
+            object({
+              calls: {
+                type: 'array',
+                items: object({
+                  distribution: STRING,
+                  batch: INTEGER,
+                  at: INTEGER,
+                  kind: STRING,
+                  status: INTEGER,
+                  attempt: INTEGER,
+                  detail: STRING,
+                  paths: { type: 'array', items: STRING },
+                  events: { type: 'array', items: STRING },
+                }),
+              },
+              unreadable: { type: 'array', items: STRING, description: 'Distributions whose ledger could not be read.' },
+            }),
+            'The calls.',
+          ),
+          400: error('A bad status, path, since or limit.'),
+          404: error('Unknown distribution, or no config saved yet.'),
+        },
+      },
+    },
     '/admin/distributions/{name}/resume': {
       post: {
         summary: 'Lift every hold and backoff and send now',
@@ -478,9 +554,9 @@ export function openApiDocument(): JsonSchema {
         'Every route needs `Authorization: Bearer <ADMIN_TOKEN>` (otherwise 401). Ten wrong tokens from one address in 10 minutes: 429 with `Retry-After`, even for the right token, until the window lets it try again. Errors are `{"error": "…"}`.',
     },
     security: [{ bearer: [] }],
-    paths: { ...paths(), ...tagPaths() },
+    paths: { ...paths(), ...tagPaths(), ...whyPaths(), ...notifyPaths() },
     components: {
-      schemas: schemas(),
+      schemas: { ...schemas(), ...whySchemas() },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN secret.' },
         tagsToken: { type: 'http', scheme: 'bearer', description: 'The secret a distribution names in tags.reportSecret.' },

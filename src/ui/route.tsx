@@ -12,11 +12,14 @@ import { DocsPage } from './docs-page';
 import { limitFormBody } from './form-limit';
 import type { JsonSchema } from './openapi';
 import { Page } from './layout';
+import { activityPage } from './pages/activity';
 import { configPage } from './pages/config';
 import { versionsPage } from './pages/config-versions';
 import { deadLettersPage } from './pages/dead-letters';
 import { deliveriesPage } from './pages/deliveries';
+import { notificationsPage } from './pages/notifications';
 import { overviewPage } from './pages/overview';
+import { pathsPage } from './pages/paths';
 import { playgroundPage } from './pages/playground';
 import { purgePage } from './pages/purge';
 import { tagsPage } from './pages/tags';
@@ -27,6 +30,7 @@ import { tagsPage } from './pages/tags';
  */
 const PAGES: { nav?: NavEntry; routes: Hono<ConsoleEnv> }[] = [
   { nav: { slug: '', title: 'Overview' }, routes: overviewPage },
+  { nav: { slug: 'activity', title: 'Activity' }, routes: activityPage },
   { nav: { slug: 'deliveries', title: 'Deliveries' }, routes: deliveriesPage },
   { nav: { slug: 'playground', title: 'Playground' }, routes: playgroundPage },
   { nav: { slug: 'config', title: 'Config' }, routes: configPage },
@@ -34,6 +38,8 @@ const PAGES: { nav?: NavEntry; routes: Hono<ConsoleEnv> }[] = [
   { nav: { slug: 'dead-letters', title: 'Dead letters' }, routes: deadLettersPage },
   { nav: { slug: 'purge', title: 'Purge' }, routes: purgePage },
   { nav: { slug: 'tags', title: 'Tags' }, routes: tagsPage },
+  { nav: { slug: 'notifications', title: 'Notifications' }, routes: notificationsPage },
+  { routes: pathsPage },
 ];
 
 export const CONSOLE_NAV: readonly NavEntry[] = PAGES.flatMap((p) => (p.nav ? [p.nav] : []));
@@ -84,6 +90,9 @@ const pages = PAGES.reduce(
   ),
 );
 
+/** The console's icon (served without a session: the login page shows it too). */
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#0b57d0"/><path d="M9 17a7 7 0 1 0 2-5" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round"/><path d="M7 7v6h6" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg>`;
+
 /** The console routes; `api` is the app itself, which the console calls in process for `/admin/...`. */
 export function createConsole(api: AdminApi) {
   return (
@@ -91,6 +100,9 @@ export function createConsole(api: AdminApi) {
       .use('/ui/*', prepare(api), limitFormBody)
       .use('/docs', prepare(api))
       .get('/ui/', (c) => c.redirect('/admin/ui', 301))
+      .get('/ui/favicon.svg', (c) =>
+        c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }),
+      )
       .route('/ui', pages)
       // Generated at build time from the zod schemas (src/ui/openapi.ts, `npm run schema`).
       .get('/openapi.json', sessionOrBearer, (c) => c.json(staticDocument('openapi.json')))

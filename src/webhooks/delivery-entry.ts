@@ -6,11 +6,19 @@ import type { DeliveryEntry } from '../sources/recent-deliveries';
 
 export interface Receipt {
   eventId: string;
+  /** The editor's status link for the event (signed, expiring; docs/notifications.md). */
+  statusUrl?: string;
   /** How many events (changed documents) the delivery carried. */
   events: number;
   paths: number;
   /** Cache tags queued (expanded to paths at send time); absent when none. */
   tags?: number;
+  /**
+   * Seconds until the event's paths are expected to be sent (their place in the queue, the rate windows);
+   * null while a distribution is held (`held` says which). Absent when nothing was queued, and on a redelivery.
+   */
+  etaSeconds?: number | null;
+  held?: string[];
   /** True when this delivery was handled before (a redelivery or a replay): nothing was queued again. */
   duplicate?: true;
   /** A platform's control message handled instead of events (`SNS subscription confirmed …`). */

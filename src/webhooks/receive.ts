@@ -17,6 +17,7 @@ import type { Settings } from '../settings';
 import type { DocumentKey } from '../sources/memory';
 import type { DeliveryEntry } from '../sources/recent-deliveries';
 import { sourceStateFor, type Settlement } from '../sources/state';
+import { withStatus } from './status-receipt';
 import { answeredEntry, handshakeEntry, refusedEntry, type PingAnswer, type Receipt } from './delivery-entry';
 
 export type { PingAnswer, Receipt } from './delivery-entry';
@@ -66,7 +67,7 @@ export async function receiveWebhook(
     const delivery = await verifiedDelivery(env, provider, sourceId, source, webhook);
     if ('handshake' in delivery) return await answerHandshake(env, sourceId, provider.name, delivery.handshake, startedAt);
     event = delivery.events[0];
-    return await queueDelivery(env, loaded, delivery, startedAt);
+    return await withStatus(env, loaded.config, request, delivery, await queueDelivery(env, loaded, delivery, startedAt));
   } catch (error) {
     const entry = refusedEntry(sourceId, startedAt, event, error);
     // 5xx are logged by the app's error handler; a refusal is logged here, once.
@@ -107,7 +108,7 @@ export async function queueDelivery(env: Env, loaded: LoadedConfig, delivery: De
     return receipt;
   }
   const plan = planEvent(loaded.config, delivery.events, results, documents, admission.remembered);
-  await enqueueWork(env, loaded.config, plan.work, delivery.eventId);
+  const estimate = await enqueueWork(env, loaded.config, plan.work, delivery.eventId);
   const receipt: Receipt = {
     eventId: delivery.eventId,
     events: delivery.events.length,
@@ -116,11 +117,13 @@ export async function queueDelivery(env: Env, loaded: LoadedConfig, delivery: De
   };
   await settleOr503(state, delivery.source, {
     ...(plan.memory.length > 0 && { memory: plan.memory }),
+    // A redelivery gets this receipt without the estimate: by then it would be out of date.
     ...(key !== undefined && { delivery: { key, receipt, keepMs: keepMs(source, delivery.provider) } }),
     entry: answeredEntry(delivery, startedAt, receipt, results.flatMap(refusals)),
   });
-  logAccepted(delivery, receipt, results, admission.remembered);
-  return receipt;
+  const answer: Receipt = plan.work.length > 0 ? { ...receipt, ...estimate } : receipt;
+  logAccepted(delivery, answer, results, admission.remembered);
+  return answer;
 }
 
 /** A platform's verified control message (SNS subscription confirmation): answered 200, shown on the Deliveries page. */

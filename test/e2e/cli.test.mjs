@@ -86,14 +86,38 @@ describe('purge-relay config', () => {
     assert.equal(await liveVersion(), before);
   });
 
-  it('fails on a bad file naming every problem at its field', async () => {
-    const bad = { ...CONFIG, rules: [{ ...CONFIG.rules[0], match: { actions: ['publsh'] } }] };
-    const { code, stderr } = await cli(['config', 'validate', file('bad.json', bad)]);
+  it('fails on a bad file naming every problem at its line and field, with what was meant', async () => {
+    const bad = { ...CONFIG, rules: [{ ...CONFIG.rules[0], match: { actions: ['publsh'] }, purgue: [] }] };
+    const path = file('bad.json', bad);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const lineOf = (/** @type {string} */ text) => lines.findIndex((l) => l.includes(text)) + 1;
+    const { code, stderr } = await cli(['config', 'validate', path]);
     assert.equal(code, 1);
+    assert.match(stderr, /bad\.json is invalid \(2 problems\):/);
+    const publsh = lineOf('"publsh"');
     assert.match(
       stderr,
-      /bad\.json is invalid \(1 problem\):\n {2}.*bad\.json: rules\[0\]\.match\.actions\[0\]: expected one of "publish"/,
+      new RegExp(`^ {2}.*bad\\.json:${publsh}:\\d+: rules\\[0\\]\\.match\\.actions\\[0\\]: expected one of "publish"`, 'm'),
     );
+    // An unknown key is reported at the object that holds it, with the key it resembles.
+    const rule = lines.findIndex((l) => l.includes('"rules"')) + 2;
+    assert.match(
+      stderr,
+      new RegExp(`^ {2}.*bad\\.json:${rule}:\\d+: rules\\[0\\]: unknown key "purgue" \\(did you mean "purge"\\?\\)$`, 'm'),
+    );
+  });
+
+  it('warns about a schedule the Worker has no cron trigger for, and --strict refuses it', async () => {
+    const before = await liveVersion();
+    const untriggered = { ...CONFIG, schedules: [{ ...CONFIG.schedules[0], cron: '*/7 * * * *' }] };
+    const path = file('untriggered.json', untriggered);
+    const loose = await cli(['config', 'validate', path]);
+    assert.equal(loose.code, 0, loose.stderr);
+    assert.match(loose.stderr, /^warning: schedule .*: "\*\/7 \* \* \* \*" is not among the Worker's cron triggers/m);
+    const strict = await cli(['config', 'push', path, '--strict']);
+    assert.equal(strict.code, 1);
+    assert.match(strict.stderr, /untriggered\.json has 1 warning and --strict refuses warnings; nothing was saved/);
+    assert.equal(await liveVersion(), before);
   });
 
   it('fails on a file that is not JSON', async () => {
@@ -175,7 +199,7 @@ describe('purge-relay purge --wait', () => {
       '30',
     ]);
     assert.equal(code, 0, stderr);
-    assert.match(stdout, /^queued 2 path\(s\) on main as (man_\w+)$/m);
+    assert.match(stdout, /^queued 2 path\(s\) on main as (man_\w+), expected to be sent in \d+ s$/m);
     assert.match(stderr, /^man_\w+: 0 of 2 path\(s\) done, waiting for \/cli\/one \/cli\/two$/m);
     assert.match(stdout, /^ok {6}\/cli\/one {2}purged$/m);
     assert.match(stdout, /^ok {6}\/cli\/two {2}purged$/m);
@@ -225,7 +249,45 @@ describe('purge-relay purge --wait', () => {
     assert.match(refused.stderr, /purge --all empties the whole cache of main; there is no terminal to ask on: add --yes/);
     const confirmed = await cli(['purge', '--distribution', 'main', '--all', '--yes']);
     assert.equal(confirmed.code, 0, confirmed.stderr);
-    assert.match(confirmed.stdout, /^queued a purge of everything on main as man_\w+$/m);
+    assert.match(confirmed.stdout, /^queued a purge of everything on main as man_\w+, expected to be sent in \d+ s$/m);
+  });
+});
+
+describe('purge-relay why', () => {
+  it('tells what the relay recorded about a purged path: verdict, events and history', async () => {
+    const { code, stdout, stderr } = await cli(['why', '/cli/one', '--recorded']);
+    // Purged but never checked at the edge: not settled, so exit 1.
+    assert.equal(code, 1, stderr);
+    assert.match(stdout, /^purged at \S+Z; not checked at the edge since$/m);
+    assert.match(stdout, /^path {6}\/cli\/one on main \(unchecked\)$/m);
+    assert.match(stdout, /^events\n {2}\S+Z {2}man_\w+ {2}manual purge, rule manual$/m);
+    assert.match(stdout, /^ {2}\S+Z {2}queued {3}\/cli\/one/m);
+    assert.match(stdout, /^ {2}\S+Z {2}call {5}\/cli\/one {2}200, attempt 1, batch \d+$/m);
+  });
+
+  it('says no rule produces a path and names the nearest rules', async () => {
+    const { code, stdout } = await cli(['why', '/blog/2024/old', '--recorded']);
+    assert.equal(code, 1);
+    assert.match(
+      stdout,
+      /^no rule produces this path \(nearest rules: blog-post \(\{\+localePrefix\}\/blog\/\{fields\.slug\}\)\)$/m,
+    );
+  });
+
+  it('prints the JSON answer with --json', async () => {
+    const { stdout } = await cli(['why', '/cli/two', '--recorded', '--json']);
+    assert.equal(JSON.parse(stdout).verdict.state, 'unchecked');
+  });
+
+  it('refuses bad input with the relay’s message', async () => {
+    const none = await cli(['why']);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /why needs one path or URL/);
+    const relative = await cli(['why', 'blog/x', '--recorded']);
+    assert.equal(relative.code, 1);
+    assert.match(relative.stderr, /failed \(400\): path must start with "\/" or be a full http\(s\) URL/);
+    const unknown = await cli(['why', '/x', '--recorded', '--distribution', 'nowhere']);
+    assert.match(unknown.stderr, /failed \(404\): unknown distribution "nowhere"/);
   });
 });
 
@@ -356,8 +418,38 @@ describe('purge-relay send-sample', () => {
     assert.equal(code, 0, stderr);
     assert.match(
       stdout,
-      new RegExp(`^POST /webhooks/contentful → 202 \\{"eventId":"evt_\\w+","events":1,"paths":${expected}\\}$`, 'm'),
+      new RegExp(
+        `^POST /webhooks/contentful → 202 \\{"eventId":"evt_\\w+","events":1,"paths":${expected},"etaSeconds":\\d+\\}$`,
+        'm',
+      ),
     );
+  });
+});
+
+describe('purge-relay tail', () => {
+  it('follows webhooks as they are answered and the Gotipath calls they cause, with their paths', async () => {
+    const following = cli(['tail', '--timeout', '7']);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const sent = await cli(['send-sample', 'contentful'], {
+      env: { CONTENTFUL_WEBHOOK_SECRET: SECRETS.CONTENTFUL_WEBHOOK_SECRET },
+    });
+    assert.equal(sent.code, 0, sent.stderr);
+    const eventId = /"eventId":"(evt_\w+)"/.exec(sent.stdout)?.[1];
+    const refused = await fetch(`${relay.url}/webhooks/contentful`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(refused.status, 401);
+    const { code, stdout, stderr } = await following;
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /^following http:\/\/127\.0\.0\.1:\d+ \(webhooks and Gotipath calls\); Ctrl-C to stop$/m);
+    assert.match(
+      stdout,
+      new RegExp(`^\\d\\d:\\d\\d:\\d\\d  webhook  contentful  202 accepted  publish .* → ${eventId} \\(\\d+ paths?\\)$`, 'm'),
+    );
+    assert.match(stdout, /^\d\d:\d\d:\d\d  webhook  contentful  401 rejected  /m);
+    assert.match(stdout, new RegExp(`^\\d\\d:\\d\\d:\\d\\d  call     main  url 200  \\d+ paths?: /blog.* ← .*${eventId}`, 'm'));
   });
 });
 
@@ -378,6 +470,15 @@ describe('purge-relay failures', () => {
     const { code, stderr } = await cli(['status'], { url: `http://127.0.0.1:${closed}` });
     assert.equal(code, 1);
     assert.match(stderr, new RegExp(`could not reach the relay at http://127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\)`));
+  });
+
+  it('prints its version', async () => {
+    const { version } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8'));
+    for (const flag of ['--version', '-v']) {
+      const { code, stdout } = await cli([flag]);
+      assert.equal(code, 0);
+      assert.equal(stdout, `purge-relay ${version}\n`);
+    }
   });
 
   it('exits 2 with the usage for an unknown command or option', async () => {

@@ -251,7 +251,12 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
 
   it('queues a manual purge that the stand-in then receives, and charts it on the overview', async (t) => {
     await page.getByRole('link', { name: 'Purge', exact: true }).click();
+    // Checked as typed: a space is flagged before anything is submitted.
+    await page.getByLabel(/^Paths to purge/).fill('/manual/one\n/manual two');
+    assert.match(await page.locator('#paths-check').innerText(), /^Line 2: has a space or control character/);
+    await shot(t, 'purge-typed-check');
     await page.getByLabel(/^Paths to purge/).fill('/manual/one\n/manual/two');
+    assert.equal(await page.locator('#paths-check').innerText(), '');
     await page.getByRole('button', { name: 'Purge' }).click();
     assert.match(await page.locator('.notice.ok').innerText(), /Queued 2 path\(s\) as event man_\w+/);
     await shot(t, 'purge');
@@ -271,6 +276,40 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     await shot(t, 'overview-chart');
   });
 
+  it('finds a URL from the search box on any page and tells its story on the Path page', async (t) => {
+    await page.getByRole('link', { name: 'Dead letters' }).click();
+    const search = page.getByRole('search').getByLabel('Why is this URL stale?');
+    await search.fill('/manual/one');
+    await search.press('Enter');
+    await page.getByRole('heading', { name: 'Path /manual/one' }).waitFor();
+    assert.match(await page.locator('#verdict').innerText(), /^unchecked\s+purged at \S+Z; not checked at the edge since$/);
+    const events = page.getByRole('table', { name: 'Events that produced the path' });
+    assert.match(await events.innerText(), /man_\w+\s+manual purge\s+manual/);
+    const history = page.getByRole('table', { name: 'Everything recorded about the path, oldest first' });
+    assert.match(await history.innerText(), /queued\s+\/manual\/one[\s\S]*call attempt 1\s+\/manual\/one\s+200/);
+    await shot(t, 'path');
+    // Check now: this relay has no site to compare (no publicBaseUrl), and says so in the verdict.
+    await page.getByRole('button', { name: 'Check now' }).click();
+    await page.getByRole('heading', { name: 'Check made now' }).waitFor();
+    assert.match(
+      await page.locator('#verdict').innerText(),
+      /could not tell whether the edge is fresh: the answers carry nothing to compare \(origin: publicBaseUrl is not set\)/,
+    );
+    await shot(t, 'path-checked');
+    // A path no rule produces names the nearest rules.
+    await search.fill('/blog/2024/a-post');
+    await search.press('Enter');
+    assert.match(
+      await page.locator('#verdict').innerText(),
+      /no rule produces this path \(nearest rules: post \(\/blog\/\{fields\.slug\}\)\)/,
+    );
+    // Another site's URL is refused with what to give instead.
+    await search.fill('https://elsewhere.example/blog/x');
+    await search.press('Enter');
+    assert.match(await page.getByRole('alert').innerText(), /no publicBaseUrl|is not this distribution's site/);
+    await shot(t, 'path-refused');
+  });
+
   it('shows the dead letters of each distribution', async (t) => {
     await page.getByRole('link', { name: 'Dead letters' }).click();
     assert.match(await page.locator('main').innerText(), /main\s+No dead letters/);
@@ -283,6 +322,33 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     const doc = await (await page.request.get(`${relay.url}/admin/openapi.json`)).json();
     assert.equal(doc.openapi, '3.1.0');
     await shot(t, 'docs');
+  });
+
+  it('fits a 390 px wide phone: no page scrolls sideways, tables scroll inside their box', async (t) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const events = await api('/admin/deliveries?limit=1');
+      const eventId = events.deliveries.find((/** @type {{ eventId?: string }} */ d) => d.eventId)?.eventId;
+      const pages = [
+        ['', 'overview'],
+        ['/deliveries', 'deliveries'],
+        ['/purge', 'purge'],
+        ['/config', 'config'],
+        ['/dead-letters', 'dead-letters'],
+        ...(eventId ? [[`/events/${eventId}`, 'event']] : []),
+      ];
+      for (const [path, name] of pages) {
+        await page.goto(`${relay.url}/admin/ui${path}`);
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 390, `${name} is ${width} px wide at 390 px`);
+        await shot(t, `mobile-${name}`);
+      }
+      // The icon is served to the login page too (no session needed).
+      const icon = await page.request.get(`${relay.url}/admin/ui/favicon.svg`);
+      assert.equal(icon.headers()['content-type'], 'image/svg+xml');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('loaded nothing from another host and broke no Content-Security-Policy rule', () => {

@@ -57,4 +57,8 @@ export const TEST_BINDINGS = {
   CONTENTSTACK_HMAC_SECRET_OLD: 'contentstack-org-signing-key-old',
   SALEOR_HMAC_SECRET: 'saleor-deprecated-secret',
   SALEOR_HMAC_SECRET_OLD: 'saleor-deprecated-secret-old',
+  // Notifications (test/worker/notify): the Standard Webhooks key the local receiver verifies with.
+  NOTIFY_SIGNING_KEY: 'whsec_' + btoa('notify-test-signing-key-0123456789'),
+  // A destination URL the config must refuse: plain http to a host that is not loopback.
+  NOTIFY_PLAIN_HTTP_URL: 'http://hooks.example.com/notify',
 } as const;

@@ -7,6 +7,7 @@ import { startTaggedSite } from '../../examples/tagged-site/site.mjs';
 import { startExampleOrigin } from '../../examples/origin/server.mjs';
 import { startRedirector } from './redirector.ts';
 import { startNextjsApp } from '../../examples/nextjs-app/server.mjs';
+import { startNotifyReceiver } from '../../scripts/notify-receiver.mjs';
 import { TEST_BINDINGS } from './bindings.ts';
 
 declare module 'vitest' {
@@ -17,6 +18,7 @@ declare module 'vitest' {
     taggedSiteUrl: string;
     redirectSiteUrl: string;
     otherHostUrl: string;
+    notifyReceiverUrl: string;
     originUrl: string;
     edgeUrl: string;
     revalidatorUrl: string;
@@ -60,6 +62,9 @@ export default async function setup(project: TestProject) {
   project.provide('signerUrl', signer.url);
   // The signer also publishes the public keys (JWKS, PEM keys, SNS certificates) it signs with.
   project.provide('keysUrl', `${signer.url}/keys`);
+  // Notifications: a receiver that verifies webhooks with the official standardwebhooks library (test/worker/notify).
+  const receiver = await startNotifyReceiver({ secret: TEST_BINDINGS.NOTIFY_SIGNING_KEY });
+  project.provide('notifyReceiverUrl', receiver.url);
   return async () => {
     await standin.close();
     await revalidator.close();
@@ -67,5 +72,6 @@ export default async function setup(project: TestProject) {
     await site.close();
     await redirector.close();
     signer.close();
+    await receiver.close();
   };
 }

@@ -17,6 +17,8 @@ declare namespace Cloudflare {
     /** A Next.js-style app in front of ORIGIN_URL (examples/nextjs-app/server.mjs): revalidation applies staged pages. */
     REVALIDATOR_URL: string;
     FUZZ_RUNS: string;
+    /** The notifications receiver (scripts/notify-receiver.mjs): /__received/{name}, /__faults/{name}. */
+    NOTIFY_RECEIVER_URL: string;
   }
 }
 

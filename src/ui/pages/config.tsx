@@ -59,7 +59,22 @@ interface EditorState {
   base: number | undefined;
   problems?: Problem[];
   notice?: string;
+  /** The relay's warnings about a valid document (secrets not set, crons not triggered): amber, one a line. */
+  warnings?: string[];
   hunks?: Hunk[];
+}
+
+function Warnings({ warnings }: { warnings: string[] }) {
+  return (
+    <Notice kind="warn">
+      <strong>{warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`}</strong>
+      <ul id="warnings">
+        {warnings.map((w) => (
+          <li>{w}</li>
+        ))}
+      </ul>
+    </Notice>
+  );
 }
 
 async function render(c: ConsoleContext, state: EditorState, status: 200 | 409 | 422 = 200) {
@@ -67,6 +82,7 @@ async function render(c: ConsoleContext, state: EditorState, status: 200 | 409 |
   return c.html(
     <Page c={c} title="Config" active="config">
       {state.notice && <Notice kind={status === 200 ? 'ok' : 'error'}>{state.notice}</Notice>}
+      {state.warnings && state.warnings.length > 0 && <Warnings warnings={state.warnings} />}
       {state.problems && state.problems.length > 0 && <Problems problems={state.problems} text={state.text} />}
       {state.hunks && (
         <section aria-labelledby="diff">
@@ -164,10 +180,10 @@ export const configPage = new Hono<ConsoleEnv>()
     const { document, problems, result } = await submit(c, text, save);
     const hunks = document === undefined ? undefined : diffJsonLines(live.ok ? live.body.config : {}, document);
     if (problems.length > 0) return render(c, { text, base, problems, hunks }, 422);
-    const warnings = result?.ok && result.body.warnings?.length ? ` Warnings: ${result.body.warnings.join('; ')}.` : '';
-    if (!save) return render(c, { text, base, hunks, notice: `The document is valid.${warnings}` });
+    const warnings = result?.ok ? result.body.warnings : undefined;
+    if (!save) return render(c, { text, base, hunks, warnings, notice: 'The document is valid.' });
     const version = result?.ok ? result.body.version : undefined;
-    return render(c, { text, base: version, notice: `Saved as version ${version}; it is live within a few seconds.${warnings}` });
+    return render(c, { text, base: version, warnings, notice: `Saved as version ${version}; it is live within a few seconds.` });
   });
 
 function diffText(live: unknown, text: string): Hunk[] | undefined {

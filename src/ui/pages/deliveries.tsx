@@ -4,8 +4,9 @@
 import { Hono } from '../../lib/hono';
 import type { PathJourney } from '../../purge/ledger';
 import type { DeliveryEntry, RefusalRow } from '../../sources/recent-deliveries';
-import { adminCall, configNames, type ConsoleContext, type ConsoleEnv } from '../api';
-import { Badge, Failure, Notice, Page, Time } from '../layout';
+import { refusalCause } from '../../sources/health';
+import { adminCall, loadLive, type ConsoleContext, type ConsoleEnv } from '../api';
+import { Badge, Failure, Notice, Page, Time, age } from '../layout';
 
 const SHOWN = 100;
 const OUTCOMES = ['accepted', 'duplicate', 'rejected', 'failed'];
@@ -70,8 +71,65 @@ function DeliveryTable({ entries }: { entries: DeliveryEntry[] }) {
   );
 }
 
+/** Each source's provider and the Worker secret names it verifies with, from the live config. */
+type SourceSecrets = Record<string, { provider?: string; secrets?: string[] }>;
+
+async function sourcesOf(c: ConsoleContext): Promise<SourceSecrets> {
+  const live = await loadLive(c);
+  const sources = live.ok ? (live.body.config as { sources?: SourceSecrets }).sources : undefined;
+  return sources ?? {};
+}
+
+/**
+ * Why a refusal happens and what to try, for the two an operator can fix: a signature that matched none of the
+ * source's secrets (which names were tried, and the usual causes), and a secret the Worker does not have.
+ */
+function RefusalHelp({ row, source }: { row: RefusalRow; source: { provider?: string; secrets?: string[] } | undefined }) {
+  const cause = refusalCause(row.status, row.message);
+  if (cause !== 'wrong-signature' && cause !== 'unset-secret') return null;
+  const names = source?.secrets ?? [];
+  const provider = source?.provider;
+  return (
+    <details class="help">
+      <summary>Why, and what to try</summary>
+      {cause === 'wrong-signature' ? (
+        <>
+          <p>
+            The relay tried the source's secret{names.length > 1 ? 's' : ''}{' '}
+            <code>{names.join(', ') || '(none configured)'}</code>
+            {names.length > 1 ? ' in turn (the second one is for rotation)' : ''}; none gave the signature the request carried.
+            Usual causes:
+          </p>
+          <ul>
+            <li>
+              the secret pasted in {provider ?? 'the platform'} is not the value of the Worker secret: set it again with{' '}
+              <code>wrangler secret put {names[0] ?? 'NAME'}</code> (no quotes, no trailing newline) and paste the same value
+              there;
+            </li>
+            <li>
+              a proxy or middleware in front of the relay changed the body (re-encoded JSON, added whitespace): the signature
+              covers the exact bytes;
+            </li>
+            <li>
+              the platform's signing setting differs from the source's (another scheme, or signing turned off): see{' '}
+              <code>docs/providers.md</code>
+              {provider ? ` for ${provider}` : ''};
+            </li>
+            <li>a request from someone without the secret (not from the platform): nothing to fix, it was refused.</li>
+          </ul>
+        </>
+      ) : (
+        <p>
+          A secret or setting this source needs is not set on the Worker (the message names it). Set it with{' '}
+          <code>wrangler secret put {names[0] ?? 'NAME'}</code>; until then the platform's deliveries get a 500 and it retries.
+        </p>
+      )}
+    </details>
+  );
+}
+
 /** Refusals and repeats, one row per minute and reason, newest first. */
-function RefusalTable({ rows }: { rows: RefusalRow[] }) {
+function RefusalTable({ rows, sources = {} }: { rows: RefusalRow[]; sources?: SourceSecrets }) {
   return (
     <table>
       <caption class="sr">Refused and repeated webhooks, counted per minute and reason</caption>
@@ -99,7 +157,12 @@ function RefusalTable({ rows }: { rows: RefusalRow[] }) {
             <td>
               <EventLink id={r.eventId} />
             </td>
-            <td>{r.message ?? (r.last.deliveryId ? `delivery ${r.last.deliveryId}` : '')}</td>
+            <td>
+              {r.message ?? (r.last.deliveryId ? `delivery ${r.last.deliveryId}` : '')}
+              {r.outcome !== 'duplicate' && (
+                <RefusalHelp row={r} source={Object.hasOwn(sources, r.source) ? sources[r.source] : undefined} />
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -107,7 +170,18 @@ function RefusalTable({ rows }: { rows: RefusalRow[] }) {
   );
 }
 
-type Journey = { eventId: string; distributions: { distribution: string; paths: PathJourney[] }[] };
+type Live = { liveAt?: number; toLiveMs?: number; verdict?: string };
+type Journey = { eventId: string; distributions: { distribution: string; paths: (PathJourney & Live)[] }[] };
+
+/** When the path went live (its first fresh check) and how long after the webhook; "–" until verified. */
+const LiveCell = ({ p }: { p: Live }) =>
+  p.liveAt === undefined ? (
+    <span class="muted">–</span>
+  ) : (
+    <span class="live">
+      <Time at={p.liveAt} /> ({age(p.toLiveMs)} after the webhook{p.verdict === 'gone' ? ', gone' : ''})
+    </span>
+  );
 
 /** Every step of every path the event queued, one row a step, grouped by distribution and path. */
 function JourneyTable({ journey }: { journey: Journey }) {
@@ -116,7 +190,7 @@ function JourneyTable({ journey }: { journey: Journey }) {
       <caption class="sr">What happened to each path the event queued</caption>
       <thead>
         <tr>
-          {['Distribution', 'Path', 'Rule', 'Step', 'When', 'Status', 'Detail'].map((h) => (
+          {['Distribution', 'Path', 'Rule', 'Step', 'When', 'Status', 'Detail', 'Live'].map((h) => (
             <th scope="col">{h}</th>
           ))}
         </tr>
@@ -124,10 +198,20 @@ function JourneyTable({ journey }: { journey: Journey }) {
       <tbody>
         {journey.distributions.flatMap((d) =>
           d.paths.flatMap((p) =>
-            p.steps.map((s) => (
+            p.steps.map((s, i) => (
               <tr>
                 <td>{d.distribution}</td>
-                <td class="mono">{`${p.kind === 'url' ? '' : `${p.kind} `}${p.path || '(all)'}`}</td>
+                <td class="mono">
+                  {p.kind === 'url' ? (
+                    <a
+                      href={`/admin/ui/paths?path=${encodeURIComponent(p.path)}&distribution=${encodeURIComponent(d.distribution)}`}
+                    >
+                      {p.path}
+                    </a>
+                  ) : (
+                    `${p.kind} ${p.path || '(all)'}`
+                  )}
+                </td>
                 <td>{s.rule ?? p.rule ?? ''}</td>
                 <td>
                   <Badge value={s.step} />
@@ -138,6 +222,7 @@ function JourneyTable({ journey }: { journey: Journey }) {
                 </td>
                 <td>{s.status ?? ''}</td>
                 <td>{[s.batch === undefined ? '' : `batch ${s.batch}`, s.detail ?? ''].filter(Boolean).join(': ')}</td>
+                <td>{i === 0 ? <LiveCell p={p} /> : ''}</td>
               </tr>
             )),
           ),
@@ -149,7 +234,8 @@ function JourneyTable({ journey }: { journey: Journey }) {
 
 export const deliveriesPage = new Hono<ConsoleEnv>()
   .get('/deliveries', async (c) => {
-    const all = await configNames(c, 'sources');
+    const sources = await sourcesOf(c);
+    const all = Object.keys(sources);
     const source = c.req.query('source');
     const outcome = c.req.query('outcome');
     const {
@@ -191,7 +277,7 @@ export const deliveriesPage = new Hono<ConsoleEnv>()
           <DeliveryTable entries={shown} />
         )}
         <h2>Refused and repeated</h2>
-        {refusals.length === 0 ? <p>None.</p> : <RefusalTable rows={refusals} />}
+        {refusals.length === 0 ? <p>None.</p> : <RefusalTable rows={refusals} sources={sources} />}
         <p class="muted">
           The newest {SHOWN} of each shown. Each source keeps its last 500 verified webhooks and, apart from them, its refusals
           and repeats counted per minute and reason (500 rows), so a flood of unsigned requests cannot push a verified one out.

@@ -1,5 +1,5 @@
-// Overview: the doctor's banner, each distribution's health, backlog, tokens left and a chart of the last hour.
-// Reads GET /admin/doctor, GET /admin/status; the chart from GET /admin/distributions/{name}/timeline. A held or
+// Overview: what needs fixing, the doctor's banner, each distribution's health, backlog, tokens left and a chart of
+// the last hour, and each source's health. Reads GET /admin/doctor, GET /admin/status, GET /admin/sources; the chart from GET /admin/distributions/{name}/timeline. A held or
 // failing queue can be resumed at once (POST /admin/distributions/{name}/resume).
 import type { DoctorReport } from '../../doctor/report';
 import { Hono } from '../../lib/hono';
@@ -7,7 +7,11 @@ import type { Timeline } from '../../purge/call-log';
 import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
 import { ActivityChart } from '../chart';
 import { DoctorBanner } from '../doctor-banner';
-import { Badge, CsrfField, Failure, Page, Time, age } from '../layout';
+import { Badge, CsrfField, Failure, Notice, Page, Time, age } from '../layout';
+import type { SourceHealth } from '../../sources/health';
+
+/** What the page reads of one entry of GET /admin/sources. */
+type SourceRow = { source: string; provider: string } & Partial<Omit<SourceHealth, 'health'>> & { health: string };
 
 /** What the page reads of one entry of GET /admin/status; newer versions may add fields. */
 interface DistributionStatus {
@@ -24,6 +28,41 @@ interface DistributionStatus {
   unconfirmed?: number;
   lastHour?: { calls: number; paths: number; byStatus: Record<string, number> };
   deadLetters?: number;
+  /** What waits and why (admin/waiting.ts). */
+  waiting?: { paths: number; why?: string; nextSendAt?: string };
+  /** Verification at the edge over the last hour (purge/freshness). */
+  freshness?: Freshness;
+}
+
+interface Freshness {
+  windowMs: number;
+  fresh: number;
+  stale: number;
+  stuck: number;
+  gone: number;
+  unknown: number;
+  repurges: number;
+  pending: number;
+  liveP50Ms?: number;
+  liveP95Ms?: number;
+}
+
+/** Publish → live and the verdicts of the last hour's checks. */
+function FreshnessFacts({ f }: { f: Freshness }) {
+  return (
+    <>
+      <dt>Publish → live</dt>
+      <dd class="freshness">
+        {f.liveP50Ms === undefined ? 'no page verified live yet' : `p50 ${age(f.liveP50Ms)}, p95 ${age(f.liveP95Ms)}`} (last{' '}
+        {age(f.windowMs)})
+      </dd>
+      <dt>Verified</dt>
+      <dd>
+        fresh {f.fresh} · stale {f.stale} · stuck {f.stuck} · gone {f.gone} · unknown {f.unknown}; re-purges {f.repurges}; checks
+        pending {f.pending}
+      </dd>
+    </>
+  );
 }
 
 async function timelineOf(c: ConsoleContext, name: string | undefined): Promise<Timeline | undefined> {
@@ -64,6 +103,13 @@ function Distribution({ c, d, timeline }: { c: ConsoleContext; d: DistributionSt
         <dd>
           {pending} ({pairs(d.pending)})
         </dd>
+        {d.waiting?.why && (
+          <>
+            <dt>Waiting</dt>
+            <dd class="waiting">{`${d.waiting.paths} path(s): ${d.waiting.why}`}</dd>
+          </>
+        )}
+        {d.freshness && <FreshnessFacts f={d.freshness} />}
         <dt>Oldest pending</dt>
         <dd>{age(d.oldestPendingAgeMs)}</dd>
         <dt>Next send</dt>
@@ -109,14 +155,109 @@ function Distribution({ c, d, timeline }: { c: ConsoleContext; d: DistributionSt
   );
 }
 
+/** One row per source: is it receiving, and when every recent delivery is refused, why and what to do. */
+function Sources({ sources }: { sources: SourceRow[] }) {
+  return (
+    <section aria-labelledby="sources">
+      <h2 id="sources">Sources</h2>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>Source</th>
+              <th>Health</th>
+              <th>Accepted (1 h)</th>
+              <th>Refused (1 h)</th>
+              <th>Last refusal</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sources.map((s) => (
+              <tr>
+                <td>
+                  <a href={`/admin/ui/deliveries?source=${encodeURIComponent(s.source)}`}>{s.source}</a>{' '}
+                  <span class="muted">{s.provider}</span>
+                </td>
+                <td>
+                  <Badge value={s.health} />
+                  {s.advice && <div class="muted">{s.advice}</div>}
+                </td>
+                <td>{s.accepted ?? '–'}</td>
+                <td>{s.refused ?? '–'}</td>
+                <td>
+                  {s.lastRefusal ? (
+                    <>
+                      {s.lastRefusal.status} {s.lastRefusal.message ?? ''} (<Time at={s.lastRefusal.at} />)
+                    </>
+                  ) : (
+                    '–'
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** Everything an operator must act on, at the top: errors in red, warnings in amber (never in a green box). */
+function Attention({ distributions, sources }: { distributions: DistributionStatus[]; sources: SourceRow[] }) {
+  const errors = [
+    ...distributions
+      .filter((d) => d.health && d.health !== 'ok')
+      .map(
+        (d) =>
+          `Distribution ${d.distribution ?? d.distributionId} is ${d.health}${d.hold ? `: Gotipath answers ${d.hold.status} ${d.hold.message}` : d.lastError ? `: ${d.lastError.status} ${d.lastError.message}` : ''}; fix it, then Resume.`,
+      ),
+    ...sources
+      .filter((s) => s.health === 'failing')
+      .map((s) => `Source ${s.source} refuses every delivery (${s.refusedInARow} in a row): ${s.advice}.`),
+  ];
+  const warnings = distributions
+    .filter((d) => d.deadLetters)
+    .map(
+      (d) =>
+        `${d.deadLetters} dead letter(s) on ${d.distribution ?? d.distributionId}: retry or drop them on the Dead letters page.`,
+    );
+  return (
+    <>
+      {errors.length > 0 && (
+        <Notice kind="error">
+          <strong>Needs fixing</strong>
+          <ul id="attention-errors">
+            {errors.map((e) => (
+              <li>{e}</li>
+            ))}
+          </ul>
+        </Notice>
+      )}
+      {warnings.length > 0 && (
+        <Notice kind="warn">
+          <strong>Worth a look</strong>
+          <ul id="attention-warnings">
+            {warnings.map((w) => (
+              <li>{w}</li>
+            ))}
+          </ul>
+        </Notice>
+      )}
+    </>
+  );
+}
+
 async function render(c: ConsoleContext, resumed?: ApiResult<unknown>, fullCheck?: ApiResult<DoctorReport>) {
   const doctor = fullCheck ?? (await adminCall<DoctorReport>(c, 'GET', '/admin/doctor?offline=1'));
   const status = await adminCall<{ configVersion?: number; distributions?: DistributionStatus[] }>(c, 'GET', '/admin/status');
   const distributions = status.ok ? (status.body.distributions ?? []) : [];
+  const sourceList = await adminCall<{ sources?: SourceRow[] }>(c, 'GET', '/admin/sources');
+  const sources = sourceList.ok ? (sourceList.body.sources ?? []) : [];
   const timelines = await Promise.all(distributions.map((d) => timelineOf(c, d.distribution)));
   return c.html(
     <Page c={c} title="Overview" active="">
       {resumed && <Failure result={resumed} what="Resume" route="POST /admin/distributions/{name}/resume" />}
+      <Attention distributions={distributions} sources={sources} />
       <DoctorBanner c={c} result={doctor} full={fullCheck !== undefined} />
       <Failure result={status} what="The status" route="GET /admin/status" />
       {status.ok && (
@@ -130,6 +271,7 @@ async function render(c: ConsoleContext, resumed?: ApiResult<unknown>, fullCheck
           <Distribution c={c} d={d} timeline={timelines[i]} />
         ))}
       </div>
+      {sources.length > 0 && <Sources sources={sources} />}
     </Page>,
     resumed && !resumed.ok ? 422 : 200,
   );

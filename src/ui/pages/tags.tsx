@@ -1,8 +1,10 @@
 // Tags: which paths a tag reaches, which tags a path carries, when last seen, and the sitemap crawl (docs/tags.md):
 //   GET  /admin/tags?distribution={name}[&tag={tag}|&path={path}]   POST /admin/distributions/{name}/crawl
 import { Hono } from '../../lib/hono';
-import { adminCall, configNames, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
-import { CsrfField, Failure, Json, Notice, Page } from '../layout';
+import type { TagExpansionRecord } from '../../purge/tag-queue';
+import type { CrawlProgress } from '../../tags/crawler';
+import { adminCall, type ApiResult, type ConsoleContext, type ConsoleEnv } from '../api';
+import { CsrfField, Failure, Notice, Page, Time } from '../layout';
 
 type Seen = { lastSeen: string };
 type Lookup = { paths?: ({ path: string } & Seen)[]; tags?: ({ tag: string } & Seen)[]; count?: number; folds?: boolean };
@@ -11,10 +13,134 @@ type Summary = {
   tags: number;
   paths: number;
   queued: number;
-  crawl: Record<string, unknown>;
-  top: unknown[];
-  expansions: unknown[];
+  crawl: CrawlProgress;
+  top: { tag: string; paths: number }[];
+  expansions: TagExpansionRecord[];
 };
+/** What the page reads of a distribution's config: where tags come from. */
+type TagSettings = { headers?: string[]; reportSecret?: string; crawl?: { cron?: string; sitemapPath?: string } };
+type DistributionSettings = { publicBaseUrl?: string; warming?: { mode?: string }; tags?: TagSettings };
+
+async function distributions(c: ConsoleContext): Promise<Record<string, DistributionSettings>> {
+  const live = await adminCall<{ config: { distributions?: Record<string, DistributionSettings> } }>(c, 'GET', '/admin/config');
+  return live.ok ? (live.body.config.distributions ?? {}) : {};
+}
+
+/** No tags known yet: the three ways the index learns them, and which of them this distribution has on. */
+function EmptyIndex({ name, d }: { name: string; d: DistributionSettings }) {
+  const headers = (d.tags?.headers ?? ['cache-tag', 'surrogate-key', 'x-cache-tags']).join(', ');
+  return (
+    <Notice kind="info">
+      <strong>{`No cache tags known for ${name} yet.`}</strong> The index learns which pages carry which tags (from the{' '}
+      <code>{headers}</code> response headers) in three ways; turn on at least one in the distribution's <code>tags</code> section
+      (docs/tags.md):
+      <ul>
+        <li>
+          warming:{' '}
+          <code>
+            "warming": {'{'}"mode": "http-get"{'}'}
+          </code>{' '}
+          with <code>publicBaseUrl</code> reads the headers of each page it fetches
+          {d.warming?.mode === 'http-get' ? ' (on here: tags appear after the next purge)' : ''};
+        </li>
+        <li>
+          the sitemap crawl:{' '}
+          <code>
+            "tags": {'{'}"crawl": {'{'}"cron": "0 3 * * *"{'}'}
+            {'}'}
+          </code>{' '}
+          visits the sitemap on a cron trigger{d.tags?.crawl ? ` (on here: ${d.tags.crawl.cron ?? ''})` : ''};
+        </li>
+        <li>
+          reports from the origin:{' '}
+          <code>
+            "tags": {'{'}"reportSecret": "TAG_REPORT_TOKEN"{'}'}
+          </code>{' '}
+          and <code>POST /tags/report</code> from your build or server
+          {d.tags?.reportSecret ? ` (on here: ${d.tags.reportSecret})` : ''}.
+        </li>
+      </ul>
+    </Notice>
+  );
+}
+
+function CrawlTable({ crawl }: { crawl: CrawlProgress }) {
+  return (
+    <dl>
+      <dt>State</dt>
+      <dd>{crawl.state}</dd>
+      <dt>Started</dt>
+      <dd>
+        <Time at={crawl.startedAt} />
+      </dd>
+      <dt>Finished</dt>
+      <dd>
+        <Time at={crawl.finishedAt} />
+      </dd>
+      <dt>Sitemaps, pages</dt>
+      <dd>{`${crawl.sitemaps} sitemaps, ${crawl.pages} pages (${crawl.tagged} with tags), ${crawl.remaining} to visit`}</dd>
+      <dt>Errors, skipped</dt>
+      <dd>{`${crawl.errors} errors, ${crawl.skipped} skipped`}</dd>
+    </dl>
+  );
+}
+
+function TopTags({ name, top }: { name: string; top: Summary['top'] }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Tag</th>
+          <th scope="col">Pages</th>
+        </tr>
+      </thead>
+      <tbody>
+        {top.map((t) => (
+          <tr>
+            <td class="mono">
+              <a href={`/admin/ui/tags?distribution=${q(name)}&tag=${q(t.tag)}`}>{t.tag}</a>
+            </td>
+            <td>{t.paths}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Expansions({ rows }: { rows: TagExpansionRecord[] }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          {['When', 'Tag', 'Event', 'Rule', 'Pages purged', 'Folded into'].map((h) => (
+            <th scope="col">{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((e) => (
+          <tr>
+            <td>
+              <Time at={e.at} />
+            </td>
+            <td class="mono">{e.tag}</td>
+            <td>
+              {e.event && (
+                <a href={`/admin/ui/events/${q(e.event)}`} class="mono">
+                  {e.event}
+                </a>
+              )}
+            </td>
+            <td>{e.rule ?? ''}</td>
+            <td>{e.urls}</td>
+            <td class="mono">{e.patterns.join(' ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 const q = encodeURIComponent;
 
@@ -47,7 +173,8 @@ function Found({ result }: { result: ApiResult<Lookup> }) {
 }
 
 async function render(c: ConsoleContext, crawl?: ApiResult<unknown>) {
-  const names = await configNames(c, 'distributions');
+  const settings = await distributions(c);
+  const names = Object.keys(settings);
   const name = c.req.query('distribution') ?? names[0] ?? '';
   const tag = c.req.query('tag') ?? '';
   const path = c.req.query('path') ?? '';
@@ -81,17 +208,36 @@ async function render(c: ConsoleContext, crawl?: ApiResult<unknown>) {
       {summary?.ok && (
         <section aria-labelledby="tags-index">
           <h2 id="tags-index">{`Index of ${name}`}</h2>
-          <p>{`${summary.body.entries} entries: ${summary.body.tags} tags on ${summary.body.paths} paths; ${summary.body.queued} tag(s) queued.`}</p>
-          <h3>Crawl</h3>
-          <Json value={summary.body.crawl} />
-          <form method="post" action={`/admin/ui/tags?distribution=${q(name)}`}>
-            <CsrfField c={c} />
-            <button>Crawl the sitemap now</button>
-          </form>
-          <h3>Largest tags</h3>
-          <Json value={summary.body.top} />
+          {summary.body.entries === 0 ? (
+            <EmptyIndex name={name} d={settings[name] ?? {}} />
+          ) : (
+            <p>{`${summary.body.entries} entries: ${summary.body.tags} tags on ${summary.body.paths} paths; ${summary.body.queued} tag(s) queued.`}</p>
+          )}
+          {settings[name]?.tags?.crawl && (
+            <>
+              <h3>Crawl</h3>
+              <p class="muted">{`On the cron trigger ${settings[name]?.tags?.crawl?.cron ?? ''}, from ${settings[name]?.tags?.crawl?.sitemapPath ?? '/sitemap.xml'}.`}</p>
+              <CrawlTable crawl={summary.body.crawl} />
+              <form method="post" action={`/admin/ui/tags?distribution=${q(name)}`}>
+                <CsrfField c={c} />
+                <button>Crawl the sitemap now</button>
+              </form>
+            </>
+          )}
+          {summary.body.top.length > 0 && (
+            <>
+              <h3>Largest tags</h3>
+              <TopTags name={name} top={summary.body.top} />
+            </>
+          )}
           <h3>Latest expansions</h3>
-          <Json value={summary.body.expansions} />
+          {summary.body.expansions.length === 0 ? (
+            <p>
+              No tag has been purged yet: a rule's <code>tags</code> (docs/tags.md) queues one.
+            </p>
+          ) : (
+            <Expansions rows={summary.body.expansions} />
+          )}
         </section>
       )}
     </Page>,

@@ -44,7 +44,7 @@ describe('PUT /admin/config', () => {
           path: 'rules[0].purge[0]',
           message: 'a path template must start with "/" or with {+var} (a value that starts with "/")',
         },
-        { path: 'rules[1]', message: 'unknown key "purgue"' },
+        { path: 'rules[1]', message: 'unknown key "purgue" (did you mean "purge"?)' },
       ]),
     );
     expect(await env.CONFIG.get(CONFIG_POINTER_KEY)).toBeNull();
@@ -78,6 +78,22 @@ describe('PUT /admin/config', () => {
     const read = await admin('/config');
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ version: body.version, config });
+  });
+
+  it("warns about a schedule whose cron is not among the Worker's cron triggers, and saves it", async () => {
+    const schedules = [
+      { id: 'nightly', cron: '0 3 * * *', distribution: 'main', purge: ['/'] },
+      { id: 'every-7', cron: '*/7 * * * *', distribution: 'main', purge: ['/news'] },
+    ];
+    const body = JSON.stringify(baseConfig({ rules: [], schedules }));
+    const response = await admin('/config?dryRun=1', { method: 'PUT', body });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      valid: true,
+      warnings: [
+        'schedule every-7: "*/7 * * * *" is not among the Worker\'s cron triggers (*/5 * * * *, 0 3 * * *), so it never runs: add it to [triggers] crons in wrangler.toml, then npm run deploy',
+      ],
+    });
   });
 });
 

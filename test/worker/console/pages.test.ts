@@ -155,6 +155,17 @@ describe('deliveries', () => {
     expect(event).toContain('<span class="badge b-accepted">accepted</span> 202');
   });
 
+  it('explains a refused signature: the secret names tried and the usual causes', async () => {
+    const body = JSON.stringify({ event: 'entry.publish', model: 'article', entry: { id: 8, slug: 'x' } });
+    expect((await postWebhook('strapi', body, { authorization: 'Bearer also-wrong' })).status).toBe(401);
+    const html = await text(await browser.get('/admin/ui/deliveries?source=strapi&outcome=rejected'));
+    const help = html.match(/<details class="help"><summary>Why, and what to try<\/summary>(.*?)<\/details>/s)?.[1];
+    expect(help).toContain('<code>STRAPI_TOKEN, STRAPI_TOKEN_OLD</code> in turn (the second one is for rotation)');
+    expect(help).toContain('the secret pasted in strapi is not the value of the Worker secret');
+    expect(help).toContain('<code>wrangler secret put STRAPI_TOKEN</code>');
+    expect(help).toContain('a proxy or middleware in front of the relay changed the body');
+  });
+
   it('filters by result', async () => {
     const html = await text(await browser.get('/admin/ui/deliveries?outcome=rejected'));
     expect(html).toContain('b-rejected');
@@ -257,6 +268,33 @@ describe('config editor', () => {
     expect(html).toContain('The document is valid.');
     expect(html).toContain('<span class="del">-       "id": "blog-post",\n</span>');
     expect(await liveVersion()).toBe(before);
+  });
+
+  it('lists every problem at once, each on its own line, with what an unknown key was meant to be', async () => {
+    const document = JSON.stringify(
+      baseConfig({ rules: [{ id: 'r', distribution: 'main', match: { actions: ['publsh'] }, purge: ['ok'], prefech: [] }] }),
+      null,
+      2,
+    );
+    const response = await browser.post('/admin/ui/config', { document, base: '1', intent: 'check' });
+    expect(response.status).toBe(422);
+    const html = await text(response);
+    expect(html).toContain('<strong>3 problem(s); nothing was saved.</strong>');
+    const items = html.match(/<ul id="problems">(.*?)<\/ul>/s)![1]!.match(/<li>/g);
+    expect(items).toHaveLength(3);
+    expect(html).toContain('<code>rules[0]</code>: unknown key "prefech" (did you mean "prefetch"?)');
+  });
+
+  it('shows warnings of a valid document in amber, one a line, never inside the green notice', async () => {
+    const before = await liveVersion();
+    const schedules = [{ id: 'every-7', cron: '*/7 * * * *', distribution: 'main', purge: ['/news'] }];
+    const sources = { extra: { provider: 'sanity', secrets: ['NOT_SET_ANYWHERE'] } };
+    const document = JSON.stringify(baseConfig({ rules: [], sources, schedules }), null, 2);
+    const html = await text(await browser.post('/admin/ui/config', { document, base: String(before), intent: 'check' }));
+    expect(html).toMatch(/<div class="notice ok" role="status">The document is valid\.<\/div>/);
+    const warn = html.match(/<div class="notice warn" role="status"><strong>2 warnings<\/strong><ul id="warnings">(.*?)<\/ul>/s);
+    expect(warn?.[1]).toContain('<li>source "extra": Worker secret NOT_SET_ANYWHERE is not set</li>');
+    expect(warn?.[1]).toContain(`<li>schedule every-7: "*/7 * * * *" is not among the Worker's cron triggers`);
   });
 
   it('saves a valid document as a new version', async () => {

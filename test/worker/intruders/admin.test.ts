@@ -117,7 +117,17 @@ describe('the console', () => {
       expect(listed).toContain(form);
   });
 
-  it.each(routes.filter((r) => r.method === 'GET' && r.pattern !== '/admin/ui/'))(
+  // A redirect to /admin/ui, and the icon the login page shows too: static, no data.
+  const PUBLIC = ['/admin/ui/', '/admin/ui/favicon.svg'];
+
+  it('serves only the fixed icon without a session', async () => {
+    const response = await call('GET', '/admin/ui/favicon.svg', {});
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await response.text()).toMatch(/^<svg [^]*<\/svg>$/);
+  });
+
+  it.each(routes.filter((r) => r.method === 'GET' && !PUBLIC.includes(r.pattern)))(
     'sends a browser without a session from GET $pattern to the login form',
     async (route) => {
       const response = await call('GET', route.path, { accept: 'text/html', cookie: 'purge_relay_session=v1.forged' });

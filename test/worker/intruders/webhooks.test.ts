@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CLOCK_SKEW_MS } from '../../../src/providers/support';
 import { schedulerFor } from '../../../src/purge/scheduler';
 import { readBodyLimited } from '../../../src/lib/body';
-import { ORIGIN, postWebhook, putConfig, workerFetch } from '../support/helpers';
+import { ORIGIN, postWebhook, putConfig, withoutEta, workerFetch } from '../support/helpers';
 import { CHUNK, endlessBody } from '../support/intruders';
 import { casesConfig, delivery, PROVIDER_CASES } from '../support/provider-cases';
 
@@ -100,7 +100,7 @@ describe.each(sendsDeliveryId)('a duplicate $sourceId delivery', (c) => {
     const { body, headers } = await delivery(c);
     const first = await postWebhook(c.sourceId, body, headers);
     expect(first.status).toBe(202);
-    const receipt = await first.json<{ paths: number }>();
+    const receipt = await first.json<{ paths: number } & Record<string, unknown>>();
     expect(receipt.paths).toBeGreaterThan(0);
     const afterFirst = await queuedRows();
     // The ledger does see an enqueue: the first delivery added rows.
@@ -108,7 +108,7 @@ describe.each(sendsDeliveryId)('a duplicate $sourceId delivery', (c) => {
     for (let i = 0; i < 3; i++) {
       const again = await postWebhook(c.sourceId, body, headers);
       expect(again.status).toBe(200);
-      expect(await again.json()).toEqual({ ...receipt, duplicate: true });
+      expect(await again.json()).toEqual({ ...withoutEta(receipt), duplicate: true });
     }
     expect(await queuedRows()).toBe(afterFirst);
   });

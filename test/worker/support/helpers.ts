@@ -131,3 +131,6 @@ export async function distributionConfig(document: unknown, name = 'main') {
   if (!parsed.ok) throw new Error(`invalid config: ${JSON.stringify(parsed.issues)}`);
   return parsed.config.distributions[name]!;
 }
+
+/** A receipt without its ETA: a redelivery's receipt is the first one without it (it would be out of date). */
+export const withoutEta = ({ etaSeconds: _, held: __, ...receipt }: Record<string, unknown>) => receipt;

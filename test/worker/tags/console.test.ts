@@ -14,6 +14,7 @@ const document = {
       publicBaseUrl: env.TAGGED_SITE_URL,
       tags: { crawl: { cron: '0 3 * * *', delayMs: 60_000 } },
     },
+    plain: { id: 'dist-tags-plain', coalesceMs: 0 },
   },
 };
 let browser: Browser;
@@ -33,7 +34,23 @@ describe('the Tags page', () => {
     const html = await (await browser.get('/admin/ui/tags')).text();
     expect(html).toContain('href="/admin/ui/tags" aria-current="page"');
     expect(html).toContain('3 entries: 2 tags on 2 paths; 0 tag(s) queued.');
-    expect(html).toContain('&quot;state&quot;: &quot;idle&quot;');
+    expect(html).toMatch(/<dt>State<\/dt><dd>idle<\/dd>/);
+    expect(html).toContain('<button>Crawl the sitemap now</button>');
+    // The largest tags as a table, each linking to its pages.
+    expect(html).toContain(
+      '<td class="mono"><a href="/admin/ui/tags?distribution=site&amp;tag=post-1">post-1</a></td><td>2</td>',
+    );
+    expect(html).toContain('No tag has been purged yet');
+  });
+
+  it('says how to turn tags on when the index is empty, and offers no crawl where none is configured', async () => {
+    const html = (await (await browser.get('/admin/ui/tags?distribution=plain')).text()).replace(/&quot;/g, '"');
+    expect(html).toContain('<strong>No cache tags known for plain yet.</strong>');
+    expect(html).toContain('"warming": {"mode": "http-get"}');
+    expect(html).toContain('"tags": {"crawl": {"cron": "0 3 * * *"}}');
+    expect(html).toContain('<code>POST /tags/report</code>');
+    expect(html).not.toContain('Crawl the sitemap now');
+    expect(html).not.toContain('<h3>Crawl</h3>');
   });
 
   it('lists the paths a tag reaches and the tags a path carries', async () => {
@@ -49,6 +66,6 @@ describe('the Tags page', () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('Crawl started.');
-    expect(html).toContain('&quot;state&quot;: &quot;running&quot;');
+    expect(html).toMatch(/<dt>State<\/dt><dd>running<\/dd>/);
   });
 });
