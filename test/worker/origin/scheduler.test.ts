@@ -1,7 +1,9 @@
 // Origin first, then the CDN, in the scheduler: a Next.js-style app and the example origin behind the caching edge.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { explain } from '../../../src/admin/explain-path';
 import type { PathJourney } from '../../../src/purge/ledger';
+import type { PathReport } from '../../../src/purge/path-report';
 import type { EnqueueItem } from '../../../src/purge/queue-store';
 import { accepted, scheduler, testDistribution } from '../support/scheduler-harness';
 
@@ -120,6 +122,15 @@ describe('a failing origin step', () => {
     const [letter] = await h.stub.deadLetters();
     expect(letter).toMatchObject({ kind: 'url', path, status: 500, event: 'evt_dead' });
     expect(letter!.message).toMatch(/^held by origin step 1: POST .* answered 500$/);
+    // "Why is this URL stale?" says where it waits.
+    // The RPC stub's type loses the report's shape (as in src/admin/paths.ts).
+    const report = (await h.stub.pathReport(h.config, path)) as unknown as PathReport;
+    expect(report.originWait).toMatchObject({ state: 'dead', step: 1 });
+    const why = explain({ path, report, producers: [], nearest: [], now: Date.now() });
+    expect(why.state).toBe('origin-wait');
+    expect(why.sentence).toMatch(
+      /^held before the CDN purge: origin step 1 kept failing \(last failure: POST .* answered 500\); retry or drop it with the dead letters$/,
+    );
 
     await failRevalidation(0);
     expect(await h.stub.resolveDeadLetters('retry', [path])).toBe(1);
@@ -161,6 +172,7 @@ describe('the gate times out', () => {
     const journey = await until(h, 'evt_late', path, (s) => s.filter((x) => x === 'call 200').length === 2);
     expect(names(journey)).toEqual(['queued', 'gated', 'released', 'call 200', 'repurged', 'call 200']);
     expect(journey.steps[2]!.detail).toMatch(/^the origin still serves the old version after 1 s \(status 200\): purged anyway$/);
+    expect(((await h.stub.pathReport(h.config, path)) as unknown as PathReport).originWait).toBeUndefined();
     expect(journey.steps[4]!.detail).toBe('the origin changed after the gate timed out: purged again');
     const [applied] = await appCalls(path);
     const purges = accepted(await h.calls(), 'url');
