@@ -1,8 +1,10 @@
 // @ts-check
 // `npm start`: the relay under wrangler dev on :8787, the Gotipath stand-in on :8788 with its caching edge on :8789
 // in front of the example origin on :8790, and examples/config.json loaded with its distributions pointed at that
-// edge (publicBaseUrl) and origin (verify.originBaseUrl), so purges are verified there. Ctrl-C stops them all.
+// edge (publicBaseUrl) and origin (verify.originBaseUrl), so purges are verified there (only when the relay has no
+// config yet, or with --reset: one saved in the console survives a restart). Ctrl-C stops them all.
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startExampleOrigin } from '../examples/origin/server.mjs';
@@ -20,8 +22,40 @@ const { values } = parseArgs({
     // of seconds here lets a newcomer see the edge serve the old page after the 200, then the new one.
     'evict-after-ms': { type: 'string', default: '2000' },
     config: { type: 'string', default: `${ROOT}examples/config.json` },
+    // The relay keeps its config in local KV (.wrangler/state): a config saved in the console survives a restart
+    // unless this asks for the example again.
+    reset: { type: 'boolean', default: false },
+    'persist-to': { type: 'string' },
   },
 });
+
+/** Fails with one line naming the option when a port is taken. @param {'port' | 'standin-port' | 'edge-port' | 'origin-port'} option */
+async function ensureFree(option) {
+  const port = Number(values[option]);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new Error(`--${option} must be a port number, not "${values[option]}"`);
+  await new Promise((resolve, reject) => {
+    const probe = createServer()
+      .once('error', (/** @type {NodeJS.ErrnoException} */ error) =>
+        reject(
+          new Error(
+            error.code === 'EADDRINUSE'
+              ? `port ${port} is already in use (another npm start?): stop that, or choose another with --${option} <port>`
+              : `cannot listen on 127.0.0.1:${port} (--${option}): ${error.message}`,
+          ),
+        ),
+      )
+      .once('listening', () => probe.close(resolve))
+      .listen(port, '127.0.0.1');
+  });
+}
+
+try {
+  for (const option of /** @type {const} */ (['port', 'standin-port', 'edge-port', 'origin-port'])) await ensureFree(option);
+} catch (error) {
+  console.error(`npm start: ${/** @type {Error} */ (error).message}`);
+  process.exit(1);
+}
 
 if (!existsSync(`${ROOT}.dev.vars`)) {
   copyFileSync(`${ROOT}.dev.vars.example`, `${ROOT}.dev.vars`);
@@ -54,6 +88,22 @@ function pointAtLocalSite(config) {
   return config;
 }
 
+/**
+ * The example config, unless the relay already has one (saved in the console before a restart) and no --reset.
+ * @param {string} url @param {string} adminToken @returns {Promise<string>} what was loaded, in words
+ */
+async function loadedConfig(url, adminToken) {
+  const live = await fetch(`${url}/admin/config`, { headers: { authorization: `Bearer ${adminToken}` } });
+  if (live.ok && !values.reset) {
+    const { version } = /** @type {{ version: number }} */ (await live.json());
+    return `the config it already had (version ${version}; --reset loads ${values.config.replace(ROOT, '')} again)`;
+  }
+  const config = pointAtLocalSite(JSON.parse(readFileSync(values.config, 'utf8')));
+  const saved = await putConfig(url, adminToken, config);
+  for (const warning of saved.warnings ?? []) console.warn(`warning: ${warning}`);
+  return `${values.config.replace(ROOT, '')} (config version ${saved.version})`;
+}
+
 /** @type {Awaited<ReturnType<typeof startLocalRelay>> | undefined} */
 let relay;
 try {
@@ -62,15 +112,16 @@ try {
   relay = await startLocalRelay({
     port: Number(values.port),
     vars: { ...vars, GOTIPATH_API_BASE: standin.url },
+    persistTo: values['persist-to'],
     log: (line) => console.log(`[relay] ${line}`),
   });
-  const config = pointAtLocalSite(JSON.parse(readFileSync(values.config, 'utf8')));
-  const saved = await putConfig(relay.url, adminToken, config);
-  for (const warning of saved.warnings ?? []) console.warn(`warning: ${warning}`);
+  const loaded = await loadedConfig(relay.url, adminToken);
   console.log(`
-purge-relay is running on ${relay.url} with ${values.config.replace(ROOT, '')} (config version ${saved.version}).
+purge-relay is running on ${relay.url} with ${loaded}.
+  Console:               ${relay.url}/admin/ui   (log in with the admin token ${adminToken}, from .dev.vars)
   Send a signed sample:  npm run send-sample -- contentful   (or sanity, shopify, strapi, standard-webhooks)
   Watch the edge:        curl -sI ${standin.edgeUrl}/blog/hello-from-the-relay   (X-Cache, Age)
+  Follow it live:        npx purge-relay tail
   Status:                npx purge-relay status
   Check the setup:       npx purge-relay doctor
 The stand-in prints each purge call it receives here. Ctrl-C to stop.`);

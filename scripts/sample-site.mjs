@@ -94,6 +94,7 @@ export function watchHints({ edgeUrl }, changed) {
     'then the edge evicts about 2 s after Gotipath accepts the purge):',
     `  curl -s ${edgeUrl}${first.path} | grep '<title>'`,
     `  curl -sI ${edgeUrl}${first.path} | grep -iE '^(x-cache|age|etag):'`,
-    'The relay then checks each page at the origin and through the edge: `freshness` in GET /admin/status.',
+    'The relay then checks each page at the origin and through the edge; ask it about one:',
+    `  npx purge-relay why ${first.path}`,
   ];
 }

@@ -72,12 +72,21 @@ export async function sendSample({
   if (provider === undefined || !SAMPLE_PROVIDERS.includes(provider))
     throw new Error(`name a provider: ${SAMPLE_PROVIDERS.join(', ')}`);
   const sample = JSON.parse(readFileSync(`${ROOT}examples/samples/${provider}.json`, 'utf8'));
-  if (!existsSync(config)) throw new Error(`no config file at ${config}`);
+  // The relay's live config says which source and secret to sign for (what the console may have changed); the
+  // config file only when the live one cannot be read (no token for a remote relay, or no config saved yet).
+  /** @type {{ sources?: Record<string, { provider?: string, secrets?: string[] }> } | undefined} */
+  const live = await relay
+    .call('GET', '/admin/config')
+    .then((/** @type {{ config: { sources?: Record<string, { provider?: string, secrets?: string[] }> } }} */ r) => r.config)
+    .catch(() => undefined);
+  if (!live && !existsSync(config)) throw new Error(`no config file at ${config}`);
+  const from = live ? `the relay's live config` : config;
   /** @type {Record<string, { provider?: string, secrets?: string[] }>} the config's sources (JSON) */
-  const sources = JSON.parse(readFileSync(config, 'utf8')).sources ?? {};
+  const sources = (live ?? JSON.parse(readFileSync(config, 'utf8'))).sources ?? {};
   const sourceId = source ?? Object.keys(sources).find((id) => sources[id]?.provider === provider);
-  const secretName = sourceId && sources[sourceId]?.secrets?.[0];
-  if (!secretName) throw new Error(`no source with provider "${provider}" in ${config}`);
+  const secretName = sourceId && Object.hasOwn(sources, sourceId) ? sources[sourceId]?.secrets?.[0] : undefined;
+  if (!sourceId || !secretName)
+    throw new Error(`no source with provider "${provider}"${source ? ` named "${source}"` : ''} in ${from}`);
   const secret = env[secretName] ?? readDevVars(`${ROOT}.dev.vars`)[secretName];
   if (!secret) throw new Error(`secret ${secretName} is in neither the environment nor .dev.vars`);
   const now = new Date().toISOString();
@@ -117,7 +126,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      url: { type: 'string', default: process.env.RELAY_URL ?? 'http://127.0.0.1:8787' },
+      url: { type: 'string', default: process.env.PURGE_RELAY_URL ?? 'http://127.0.0.1:8787' },
       source: { type: 'string' },
       config: { type: 'string', default: `${ROOT}examples/config.json` },
       origin: { type: 'string' },

@@ -73,11 +73,9 @@ const showEntry = (e, now) => ({
 function formatLogLine(call) {
   let line = `[gotipath] ${call.status || 'RESET'} ${call.method} ${call.path}`;
   if (call.kind && call.kind !== 'distribution') line += ` ${call.kind}`;
-  if (call.paths.length) {
-    const shown = call.paths.slice(0, 5).map(String).join(' ');
-    const more = call.paths.length > 5 ? ` … +${call.paths.length - 5} more` : '';
-    line += ` ${call.paths.length} path${call.paths.length === 1 ? '' : 's'}: ${shown}${more}`;
-  }
+  // Every path of the call: the terminal is where a newcomer checks what was purged.
+  if (call.paths.length)
+    line += ` ${call.paths.length} path${call.paths.length === 1 ? '' : 's'}: ${call.paths.map(String).join(' ')}`;
   return call.error ? `${line} — ${call.error}` : line;
 }
 

@@ -55,6 +55,20 @@ function forgetGone(o: FlushOptions, queue: readonly QueuedPath[]): void {
   settleRefusals(state);
 }
 
+/** One log line when queued paths must wait (the rate window used up, or a backoff), saying until when. */
+function noteHeldBack(o: FlushOptions, queue: readonly QueuedPath[], until: number, now: number): void {
+  // Prefetches wait for their purge and the warming delay, not for a window: only purges are reported.
+  const purges = queue.filter((q) => q.kind !== 'prefetch');
+  if (o.state.health !== 'ok' || until <= now || purges.length === 0) return;
+  const kinds = [...new Set(purges.map((q) => q.kind))];
+  const backingOff = kinds.some((k) => (o.state.blockedUntil[k] ?? 0) > now);
+  log('info', backingOff ? 'purges back off after a failure' : 'purges held back by the rate window', {
+    distributionId: o.distributionId,
+    paths: purges.length,
+    until: new Date(until).toISOString(),
+  });
+}
+
 /** Sends what may be sent now, re-planning after every failure; returns when to run again (undefined: nothing left). */
 export async function flush(o: FlushOptions): Promise<number | undefined> {
   const { store, state, config } = o;
@@ -83,7 +97,10 @@ export async function flush(o: FlushOptions): Promise<number | undefined> {
       suspects: state.suspects,
       parked: parkedPaths(state),
     });
-    if (next.batches.length === 0) return next.wakeAt;
+    if (next.batches.length === 0) {
+      if (queue.length > 0 && next.wakeAt !== undefined) noteHeldBack(o, queue, next.wakeAt, now);
+      return next.wakeAt;
+    }
     for (const batch of next.batches) {
       const ok = await send(o, batch);
       // Saved after every call, so a pass cut short never forgets a Retry-After, a backoff or a bisection.

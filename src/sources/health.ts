@@ -1,11 +1,15 @@
 // A source's health from its Deliveries log: is it receiving, and if every recent delivery is refused, why.
 // Pure: the log in, a verdict an operator can act on out (the overview and GET /admin/sources show it).
+import { SOURCE_FAILING_AFTER } from './failing-streak';
 import type { DeliveryEntry, RefusalRow } from './recent-deliveries';
 
 /** The figures cover this much time (the overview's "last hour"). */
 export const SOURCE_HEALTH_WINDOW_MS = 3_600_000;
-/** Refusals in a row (none accepted since) that make a source `failing`: one may be a stray request. */
-export const FAILING_AFTER = 3;
+/**
+ * Refusals in a row (none accepted since) that make a source `failing`: one may be a stray request. The same count
+ * as the `source.failing` notification, so the overview and the message agree.
+ */
+export const FAILING_AFTER = SOURCE_FAILING_AFTER;
 
 export type SourceHealthState = 'ok' | 'failing' | 'idle';
 export type RefusalCause = 'wrong-signature' | 'unset-secret' | 'refused-payload' | 'relay-error';

@@ -19,7 +19,7 @@ label{display:block;font-weight:600;margin:.7rem 0 .2rem}label.inline{display:in
 .notice{padding:.6rem .8rem;border-radius:4px;margin:.7rem 0;border:1px solid}.error{background:#fce8e6;border-color:#e0a39e}
 .ok{background:#e6f4ea;border-color:#9fcfad}.info{background:#e8f0fe;border-color:#a8c1ef}.warn{background:#fef7e0;border-color:#f0d27a}
 .badge{display:inline-block;padding:0 .45rem;border-radius:9px;font-size:12px;font-weight:600;background:#dde1e6}
-.b-ok,.b-accepted{background:#c4eed0}.b-failing,.b-failed,.b-rejected{background:#f6c6c2}.b-unauthorized,.b-refused,.b-warning{background:#f9d88f}.b-error{background:#f6c6c2}.b-duplicate{background:#d3e3fd}
+.b-ok,.b-accepted{background:#c4eed0}.b-failing,.b-failed,.b-rejected{background:#f6c6c2}.b-unauthorized,.b-refused,.b-warning{background:#f9d88f}.b-error{background:#f6c6c2}.b-duplicate{background:#d3e3fd}.b-live,.b-gone{background:#c4eed0}.b-sent{background:#d3e3fd}.b-stale{background:#f9d88f}.b-stuck,.b-dead-lettered{background:#f6c6c2}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(30rem,100%),1fr));gap:1rem}.card{background:#fff;border:1px solid #dde1e6;padding:.8rem;border-radius:6px}.card h2{margin-top:0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.4rem 0}dt{color:#5f6368}dd{margin:0}
 ol.code{background:#fff;border:1px solid #dde1e6;padding:.4rem .4rem .4rem 3.5rem;margin:.5rem 0;max-height:36rem;overflow:auto}

@@ -419,7 +419,7 @@ describe('purge-relay send-sample', () => {
     assert.match(
       stdout,
       new RegExp(
-        `^POST /webhooks/contentful → 202 \\{"eventId":"evt_\\w+","events":1,"paths":${expected},"etaSeconds":\\d+\\}$`,
+        `^POST /webhooks/contentful → 202 \\{"eventId":"(evt_\\w+)","events":1,"paths":${expected},"etaSeconds":\\d+,"statusUrl":"http://127\\.0\\.0\\.1:\\d+/status/\\1\\?exp=\\d+&sig=[\\w-]+"\\}$`,
         'm',
       ),
     );

@@ -171,7 +171,12 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
     await shot(t, 'deliveries');
     await page.getByRole('link', { name: eventId }).click();
     await page.getByRole('heading', { name: `Event ${eventId}` }).waitFor();
+    // One row per path with its coloured status; the ledger's raw steps one click away.
+    const standing = page.getByRole('table', { name: 'Where each path of the event stands' });
+    assert.match(await standing.innerText(), /main\s+\/blog\/from%20the%20browser%20test\s+post\s+(queued|sent|live)/);
     const journey = page.getByRole('table', { name: 'What happened to each path the event queued' });
+    assert.equal(await journey.isVisible(), false);
+    await page.getByText('Raw steps (the ledger, one row a step)').click();
     assert.match(await journey.innerText(), /main\s+\/blog\/from%20the%20browser%20test\s+post\s+queued/);
     await shot(t, 'event');
   });
@@ -331,6 +336,7 @@ describe('the console in Chromium', { timeout: 180_000 }, () => {
       const eventId = events.deliveries.find((/** @type {{ eventId?: string }} */ d) => d.eventId)?.eventId;
       const pages = [
         ['', 'overview'],
+        ['/activity', 'activity'],
         ['/deliveries', 'deliveries'],
         ['/purge', 'purge'],
         ['/config', 'config'],

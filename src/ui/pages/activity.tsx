@@ -12,6 +12,8 @@ interface Waiting {
   pending?: Record<string, number>;
   nextSendAt?: string;
   oldestPendingAgeMs?: number;
+  /** Why it waits, in words (GET /admin/status `waiting`). */
+  waiting?: { why?: string };
 }
 
 const ok = (status: number) => status >= 200 && status < 300;
@@ -63,7 +65,7 @@ function WaitingTable({ rows }: { rows: Waiting[] }) {
       <caption class="sr">What each distribution still has to send</caption>
       <thead>
         <tr>
-          {['Distribution', 'Health', 'Waiting', 'Oldest', 'Next send'].map((h) => (
+          {['Distribution', 'Health', 'Waiting', 'Why', 'Oldest', 'Next send'].map((h) => (
             <th scope="col">{h}</th>
           ))}
         </tr>
@@ -81,6 +83,7 @@ function WaitingTable({ rows }: { rows: Waiting[] }) {
                 .map(([k, n]) => `${n} ${k}`)
                 .join(', ') || 'nothing'}
             </td>
+            <td>{d.waiting?.why ?? ''}</td>
             <td>{d.oldestPendingAgeMs === undefined ? '–' : `${Math.round(d.oldestPendingAgeMs / 1000)} s`}</td>
             <td>
               <Time at={d.nextSendAt} />

@@ -5,6 +5,7 @@ import { Hono } from '../../lib/hono';
 import type { PathJourney } from '../../purge/ledger';
 import type { DeliveryEntry, RefusalRow } from '../../sources/recent-deliveries';
 import { refusalCause } from '../../sources/health';
+import { offset, pathStanding } from '../path-state';
 import { adminCall, loadLive, type ConsoleContext, type ConsoleEnv } from '../api';
 import { Badge, Failure, Notice, Page, Time, age } from '../layout';
 
@@ -232,6 +233,57 @@ function JourneyTable({ journey }: { journey: Journey }) {
   );
 }
 
+/** A path's link to its Path page (URL purges), or its kind and pattern. */
+const PathCell = ({ distribution, p }: { distribution: string; p: PathJourney }) =>
+  p.kind === 'url' ? (
+    <a href={`/admin/ui/paths?path=${encodeURIComponent(p.path)}&distribution=${encodeURIComponent(distribution)}`}>{p.path}</a>
+  ) : (
+    <>{`${p.kind} ${p.path || '(all)'}`}</>
+  );
+
+/**
+ * One row per path: where it stands (queued / sent / live / failed / dead-lettered, coloured), when it was sent and
+ * went live as offsets from the webhook; the ledger's raw steps are one click away below.
+ */
+function PathSummary({ journey }: { journey: Journey }) {
+  const all = journey.distributions.flatMap((d) => d.paths);
+  const start = Math.min(...all.map((p) => p.steps[0]?.at ?? Infinity));
+  return (
+    <table id="paths-summary">
+      <caption class="sr">Where each path of the event stands</caption>
+      <thead>
+        <tr>
+          {['Distribution', 'Path', 'Rule', 'Status', 'Sent', 'Live'].map((h) => (
+            <th scope="col">{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {journey.distributions.flatMap((d) =>
+          d.paths.map((p) => {
+            const standing = pathStanding(p.steps, p);
+            return (
+              <tr>
+                <td>{d.distribution}</td>
+                <td class="mono">
+                  <PathCell distribution={d.distribution} p={p} />
+                </td>
+                <td>{p.rule ?? ''}</td>
+                <td>
+                  <Badge value={standing.state} />
+                  {standing.note && <span class="muted"> {standing.note}</span>}
+                </td>
+                <td>{offset(standing.sentAt, start)}</td>
+                <td>{offset(standing.liveAt, start)}</td>
+              </tr>
+            );
+          }),
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 export const deliveriesPage = new Hono<ConsoleEnv>()
   .get('/deliveries', async (c) => {
     const sources = await sourcesOf(c);
@@ -303,7 +355,13 @@ export const deliveriesPage = new Hono<ConsoleEnv>()
         {refusals.length > 0 && <RefusalTable rows={refusals} />}
         <h2>Journey</h2>
         {journey.ok ? (
-          <JourneyTable journey={journey.body} />
+          <>
+            <PathSummary journey={journey.body} />
+            <details>
+              <summary>Raw steps (the ledger, one row a step)</summary>
+              <JourneyTable journey={journey.body} />
+            </details>
+          </>
         ) : journey.status === 404 && !journey.unavailable ? (
           <p>{`${journey.error}.`}</p>
         ) : (

@@ -92,6 +92,11 @@ describe('the Activity page', () => {
   it('shows each call with its paths expandable, its answer and links to its events, and what is waiting', async () => {
     const html = await (await browser.get('/admin/ui/activity')).text();
     expect(html).toContain('<h2>Waiting</h2>');
+    expect(html).toContain('<th scope="col">Why</th>');
+    // The refused path of "other" is still queued: its row says why it waits.
+    expect(html).toMatch(
+      /<tr><td>other<\/td><td><span class="badge b-\w+">\w+<\/span><\/td><td>1 url<\/td><td>(held|backing off|the rate window|gathering)[^<]+<\/td>/,
+    );
     const listed =
       /<summary>(\d+) paths: (?:\/act\/[ab]\d ){3}…<\/summary><ul class="paths">((?:<li>\/act\/[ab]\d<\/li>)+)<\/ul>/.exec(html);
     expect(listed).not.toBeNull();

@@ -40,7 +40,7 @@ describe('sourceHealth', () => {
     const log = {
       deliveries: [entry(NOW - 600_000, 'accepted', 202)],
       refusals: [
-        refusal(NOW - 1_000, 2, 401, 'signature does not match'),
+        refusal(NOW - 1_000, FAILING_AFTER - 1, 401, 'signature does not match'),
         refusal(NOW - 120_000, 1, 401, 'signature does not match'),
       ],
     };
@@ -48,8 +48,8 @@ describe('sourceHealth', () => {
     expect(health).toMatchObject({
       health: 'failing',
       cause: 'wrong-signature',
-      refused: 3,
-      refusedInARow: 3,
+      refused: FAILING_AFTER,
+      refusedInARow: FAILING_AFTER,
       lastAcceptedAt: NOW - 600_000,
     });
     expect(health.lastRefusal).toEqual({ at: NOW - 1_000, status: 401, message: 'signature does not match' });
@@ -100,8 +100,8 @@ describe('GET /admin/sources and the overview', () => {
     expect(response.status).toBe(200);
     const { sources } = await response.json<{ sources: ({ source: string } & Record<string, unknown>)[] }>();
     const by = Object.fromEntries(sources.map((s) => [s.source, s]));
-    expect(by.strapi).toMatchObject({ provider: 'strapi', health: 'failing', cause: 'wrong-signature', accepted: 1, refused: 3 });
-    expect(by.unset).toMatchObject({ health: 'failing', cause: 'unset-secret', accepted: 0, refused: 3 });
+    expect(by.strapi).toMatchObject({ provider: 'strapi', health: 'failing', cause: 'wrong-signature', accepted: 1, refused: FAILING_AFTER });
+    expect(by.unset).toMatchObject({ health: 'failing', cause: 'unset-secret', accepted: 0, refused: FAILING_AFTER });
     expect((by.unset!.lastRefusal as { message: string }).message).toMatch(/NOT_SET_ANYWHERE/);
     expect(by.quiet).toMatchObject({ health: 'idle', accepted: 0, refused: 0 });
   });
@@ -111,8 +111,8 @@ describe('GET /admin/sources and the overview', () => {
     const banner = html.match(
       /<div class="notice error" role="alert"><strong>Needs fixing<\/strong><ul id="attention-errors">(.*?)<\/ul>/s,
     );
-    expect(banner?.[1]).toContain('Source strapi refuses every delivery (3 in a row)');
-    expect(banner?.[1]).toContain('Source unset refuses every delivery (3 in a row)');
+    expect(banner?.[1]).toContain(`Source strapi refuses every delivery (${FAILING_AFTER} in a row)`);
+    expect(banner?.[1]).toContain(`Source unset refuses every delivery (${FAILING_AFTER} in a row)`);
     expect(html.indexOf('Needs fixing')).toBeLessThan(html.indexOf('<h2 id="sources">Sources</h2>'));
     expect(html).toMatch(/<span class="badge b-failing">failing<\/span>/);
   });

@@ -119,6 +119,11 @@ describe('config history, event journeys and dead letters on their admin routes'
     expect(html).toContain(
       '<td>main</td><td class="mono">pattern /journey/*</td><td>manual</td><td><span class="badge b-queued">queued</span>',
     );
+    // Above the raw steps: one row per path, where it stands, and the steps folded away.
+    expect(html).toMatch(
+      /<table id="paths-summary">.*<td class="mono">pattern \/journey\/\*<\/td><td>manual<\/td><td><span class="badge b-queued">queued<\/span><\/td>/s,
+    );
+    expect(html).toContain('<details><summary>Raw steps (the ledger, one row a step)</summary>');
   });
 
   it('lists the dead letters of every distribution', async () => {
