@@ -4,6 +4,7 @@
 import { Hono } from '../lib/hono';
 import { badRequest } from '../errors';
 import { DELIVERY_LOG_LIMIT, type DeliveryEntry, type RefusalRow } from '../sources/recent-deliveries';
+import { runLogs } from '../sources/runs';
 import { sourceStateFor } from '../sources/state';
 import { requireConfig, requireSource } from './lookup';
 
@@ -22,9 +23,12 @@ export const deliveryRoutes = new Hono<{ Bindings: Env }>().get('/deliveries', a
   const limit = limitOf(c.req.query('limit'));
   if (outcome !== undefined && !(OUTCOMES as readonly string[]).includes(outcome))
     throw badRequest(`outcome must be one of ${OUTCOMES.join(', ')}`);
+  const { config } = await requireConfig(c.env);
+  // Manual and scheduled purges have logs of their own, listed after the sources.
+  const runs = runLogs(config.schedules);
   const sources = source
-    ? [(await requireSource(c.env, source), source)]
-    : Object.keys((await requireConfig(c.env)).config.sources);
+    ? [runs.includes(source) ? source : (await requireSource(c.env, source), source)]
+    : [...Object.keys(config.sources), ...runs];
   // A source whose log cannot be read is left out and named, so one broken object does not hide the rest.
   const unreadable: string[] = [];
   const logs = await Promise.all(

@@ -9,6 +9,7 @@ import type { CallKind } from '../rules/schema';
 import { DeadLetterBody, PurgeBody, readJson } from './bodies';
 import { withLive } from './live';
 import { describeWaiting } from './waiting';
+import { MANUAL_LOG, logRun } from '../sources/runs';
 import { requireConfig, requireDistribution } from './lookup';
 
 export const schedulerRoutes = new Hono<{ Bindings: Env }>()
@@ -36,7 +37,15 @@ export const schedulerRoutes = new Hono<{ Bindings: Env }>()
     ];
     if (work.length === 0) throw badRequest('give paths, patterns, prefetch paths or "all": true');
     const eventId = newId('man');
+    const startedAt = Date.now();
     const estimate = await enqueueWork(c.env, loaded.config, [{ distribution: input.distribution, items: work }], eventId);
+    await logRun(c.env, MANUAL_LOG, {
+      at: startedAt,
+      eventId,
+      action: 'purge',
+      paths: work.length,
+      durationMs: Date.now() - startedAt,
+    });
     const { paths, patterns, prefetch } = input;
     const counts = { paths: paths.length, patterns: patterns.length, prefetch: prefetch.length, all: input.all };
     return c.json({ eventId, ...counts, ...estimate }, 202);

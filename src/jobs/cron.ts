@@ -5,6 +5,7 @@ import { loadConfig } from '../rules/store';
 import { compileTemplate } from '../rules/template';
 import { log } from '../lib/log';
 import { normalizeCron } from '../lib/cron-expression';
+import { logRun, scheduleLog } from '../sources/runs';
 import { startCrawls } from './crawl';
 
 /** The schedules a trigger runs: those whose expression equals it, spacing aside. */
@@ -39,7 +40,16 @@ export async function runSchedules(env: Env, cron: string, scheduledTime: number
   for (const schedule of due) {
     const eventId = `cron_${schedule.id}_${scheduledTime}`;
     const work = scheduleWork(schedule, scheduledTime);
+    const startedAt = Date.now();
     await enqueueWork(env, loaded!.config, work, eventId);
+    const paths = work.reduce((n, w) => n + w.items.length, 0);
+    await logRun(env, scheduleLog(schedule.id), {
+      at: startedAt,
+      eventId,
+      action: 'schedule',
+      paths,
+      durationMs: Date.now() - startedAt,
+    });
     log('info', 'schedule ran', { schedule: schedule.id, cron, eventId, items: work.reduce((n, w) => n + w.items.length, 0) });
   }
   if (loaded) await startCrawls(env, loaded.config, cron);

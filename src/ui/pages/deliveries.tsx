@@ -5,6 +5,7 @@ import { Hono } from '../../lib/hono';
 import type { PathJourney } from '../../purge/ledger';
 import type { DeliveryEntry, RefusalRow } from '../../sources/recent-deliveries';
 import { refusalCause } from '../../sources/health';
+import { runLogs } from '../../sources/runs';
 import { offset, pathStanding } from '../path-state';
 import { adminCall, loadLive, type ConsoleContext, type ConsoleEnv } from '../api';
 import { Badge, Failure, Notice, Page, Time, age } from '../layout';
@@ -75,10 +76,11 @@ function DeliveryTable({ entries }: { entries: DeliveryEntry[] }) {
 /** Each source's provider and the Worker secret names it verifies with, from the live config. */
 type SourceSecrets = Record<string, { provider?: string; secrets?: string[] }>;
 
-async function sourcesOf(c: ConsoleContext): Promise<SourceSecrets> {
+type LiveSources = { sources?: SourceSecrets; schedules?: { id: string }[] };
+
+async function liveConfig(c: ConsoleContext): Promise<LiveSources> {
   const live = await loadLive(c);
-  const sources = live.ok ? (live.body.config as { sources?: SourceSecrets }).sources : undefined;
-  return sources ?? {};
+  return live.ok ? (live.body.config as LiveSources) : {};
 }
 
 /**
@@ -286,8 +288,10 @@ function PathSummary({ journey }: { journey: Journey }) {
 
 export const deliveriesPage = new Hono<ConsoleEnv>()
   .get('/deliveries', async (c) => {
-    const sources = await sourcesOf(c);
-    const all = Object.keys(sources);
+    const live = await liveConfig(c);
+    const sources = live.sources ?? {};
+    // The webhooks' sources, then the logs of manual and scheduled purges.
+    const all = [...Object.keys(sources), ...runLogs(live.schedules ?? [])];
     const source = c.req.query('source');
     const outcome = c.req.query('outcome');
     const {

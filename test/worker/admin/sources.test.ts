@@ -100,7 +100,13 @@ describe('GET /admin/sources and the overview', () => {
     expect(response.status).toBe(200);
     const { sources } = await response.json<{ sources: ({ source: string } & Record<string, unknown>)[] }>();
     const by = Object.fromEntries(sources.map((s) => [s.source, s]));
-    expect(by.strapi).toMatchObject({ provider: 'strapi', health: 'failing', cause: 'wrong-signature', accepted: 1, refused: FAILING_AFTER });
+    expect(by.strapi).toMatchObject({
+      provider: 'strapi',
+      health: 'failing',
+      cause: 'wrong-signature',
+      accepted: 1,
+      refused: FAILING_AFTER,
+    });
     expect(by.unset).toMatchObject({ health: 'failing', cause: 'unset-secret', accepted: 0, refused: FAILING_AFTER });
     expect((by.unset!.lastRefusal as { message: string }).message).toMatch(/NOT_SET_ANYWHERE/);
     expect(by.quiet).toMatchObject({ health: 'idle', accepted: 0, refused: 0 });
