@@ -33,6 +33,7 @@ export default defineConfig({
           ),
           ORIGIN_URL: inject('originUrl'),
           EDGE_URL: inject('edgeUrl'),
+          REVALIDATOR_URL: inject('revalidatorUrl'),
           // Cases per property in the fuzz tests: short in CI, `FUZZ_RUNS=100000 npm run test:fuzz` for the long run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? '30',
         },

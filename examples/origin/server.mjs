@@ -2,6 +2,7 @@
 // The example site's origin (loopback only): the pages examples/config.json purges for each sample webhook, served
 // with validators a cache and purge-relay's verification compare, and control routes the samples use to change them.
 //   PUT /__origin/pages?path=/x  JSON { title, body?, updatedAt? } sets a page;  DELETE /__origin/pages?path=/x removes it
+//   PUT /__origin/pages?path=/x&delayMs=20000  sets it that much later (a build that takes 20 s, an API that lags): 202
 //   GET /__origin/pages          every page (path, title, updatedAt, etag)
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -13,6 +14,8 @@ import { SEED_PAGES } from './pages.mjs';
 
 const HOST = '127.0.0.1';
 const MAX_CONTROL_BYTES = 64 * 1024;
+/** Longest delay a change may be given (10 minutes). */
+const MAX_DELAY_MS = 600_000;
 /** Page requests remembered at most (the oldest are forgotten first). */
 const MAX_REQUESTS = 100_000;
 /** @type {Record<string, string>} */
@@ -81,6 +84,8 @@ export async function startExampleOrigin({ port = 0, pages: seed = SEED_PAGES } 
   for (const [path, input] of Object.entries(seed)) setPage(path, input);
   /** Every request for a page (control routes apart), in order: how much the origin was asked. @type {string[]} */
   const requests = [];
+  /** Changes given a delay, not applied yet. @type {Set<ReturnType<typeof setTimeout>>} */
+  const delayed = new Set();
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url */
   const control = async (req, res, url) => {
@@ -107,6 +112,16 @@ export async function startExampleOrigin({ port = 0, pages: seed = SEED_PAGES } 
     }
     const problem = problemWith(input);
     if (problem) return sendJson(res, 400, { error: problem });
+    const delay = url.searchParams.get('delayMs');
+    if (delay !== null) {
+      const delayMs = Number(delay);
+      if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > MAX_DELAY_MS)
+        return sendJson(res, 400, { error: `delayMs must be a whole number of ms from 0 to ${MAX_DELAY_MS}` });
+      // The origin keeps serving the old page until then (a build under way, an API that lags the webhook).
+      const timer = setTimeout(() => (delayed.delete(timer), setPage(path, input)), delayMs);
+      delayed.add(timer);
+      return sendJson(res, 202, { path, appliesAt: new Date(Date.now() + delayMs).toISOString() });
+    }
     setPage(path, input);
     return sendJson(res, 200, { path, etag: pages.get(path)?.etag });
   };
@@ -148,6 +163,7 @@ export async function startExampleOrigin({ port = 0, pages: seed = SEED_PAGES } 
   /** @returns {Promise<void>} */
   const close = () =>
     new Promise((resolve) => {
+      for (const timer of delayed) clearTimeout(timer);
       server.close(() => resolve());
       server.closeAllConnections();
     });

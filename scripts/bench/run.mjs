@@ -4,6 +4,7 @@ import { benchBundle } from './bundle.mjs';
 import { benchFreshness } from './freshness.mjs';
 import { benchHotPath } from './hot-path.mjs';
 import { printTable } from './lib.mjs';
+import { benchOrigin } from './origin.mjs';
 import { benchSitemap } from './sitemap.mjs';
 import { benchThroughput } from './throughput.mjs';
 import { benchUpstream } from './upstream.mjs';
@@ -15,6 +16,7 @@ const PARTS = {
   bundle: benchBundle,
   freshness: benchFreshness,
   sitemap: benchSitemap,
+  origin: benchOrigin,
 };
 
 /** @param {string} name @returns {name is keyof typeof PARTS} */

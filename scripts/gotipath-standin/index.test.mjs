@@ -669,4 +669,26 @@ describe('example origin', () => {
       await origin.close();
     }
   });
+
+  it('applies a change given a delay only once the delay has passed (a build, a lagging API)', async () => {
+    const origin = await startExampleOrigin({ pages: { '/slow': { title: 'Before' } } });
+    const title = async () => /<title>(.*?)<\/title>/.exec(await (await fetch(`${origin.url}/slow`)).text())?.[1];
+    try {
+      const later = (/** @type {string} */ delay) =>
+        fetch(`${origin.url}/__origin/pages?path=/slow&delayMs=${delay}`, {
+          method: 'PUT',
+          body: JSON.stringify({ title: 'After' }),
+        });
+      assert.equal((await later('nope')).status, 400);
+      assert.equal((await later('600001')).status, 400);
+      const answer = await later('300');
+      assert.equal(answer.status, 202);
+      assert.equal(/** @type {{ path: string }} */ (await answer.json()).path, '/slow');
+      assert.equal(await title(), 'Before');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(await title(), 'After');
+    } finally {
+      await origin.close();
+    }
+  });
 });

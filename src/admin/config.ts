@@ -27,6 +27,19 @@ function secretWarnings(env: Env, config: RelayConfig): string[] {
     const warning = secret && secretWarning(env, secret, `${secret} (tags.reportSecret)`);
     return warning ? [`distribution "${name}": ${warning}`] : [];
   });
+  // Origin steps' secrets: a missing one fails its step (retried, the CDN purge held) until it is set.
+  const originSecrets = Object.entries(config.distributions).flatMap(([name, d]) =>
+    d.origin.steps.flatMap((step, i) => {
+      const names = [
+        ...('secret' in step ? [step.secret] : []),
+        ...Object.values('secretHeaders' in step ? step.secretHeaders : {}).map((h) => h.secret),
+      ];
+      return names.flatMap((secret) => {
+        const warning = secretWarning(env, secret, `${secret} (origin.steps[${i}])`);
+        return warning ? [`distribution "${name}": ${warning}`] : [];
+      });
+    }),
+  );
   return [
     ...Object.entries(config.sources).flatMap(([id, s]) =>
       s.secrets.flatMap((name) => {
@@ -35,6 +48,7 @@ function secretWarnings(env: Env, config: RelayConfig): string[] {
       }),
     ),
     ...tagSecrets,
+    ...originSecrets,
   ];
 }
 

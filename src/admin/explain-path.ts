@@ -10,7 +10,7 @@ export type CheckFacts = PageCheck & { at: number };
 
 export interface WhyFacts {
   path: string;
-  report: Pick<PathReport, 'history' | 'queued' | 'deadLetter' | 'hold'>;
+  report: Pick<PathReport, 'history' | 'queued' | 'deadLetter' | 'hold' | 'originWait'>;
   producers: readonly Producer[];
   nearest: readonly NearRule[];
   check?: CheckFacts;
@@ -22,6 +22,7 @@ export const WHY_STATES = [
   'queued',
   'held',
   'dead-lettered',
+  'origin-wait',
   'edge-stale',
   'origin-stale',
   'fresh',
@@ -124,8 +125,25 @@ function fromCheck(f: WhyFacts, check: CheckFacts): Why {
   return { state: 'unknown', sentence: `could not tell whether the edge is fresh: ${words}${detail ? ` (${detail})` : ''}` };
 }
 
+/** A path held by origin work before its CDN purge, in words (docs/origin.md). */
+function originWaitText(wait: NonNullable<PathReport['originWait']>): string {
+  const next = wait.nextAt === undefined ? '' : `, next try at ${when(wait.nextAt)}`;
+  const failed = wait.lastError ? ` (last failure: ${wait.lastError})` : '';
+  switch (wait.state) {
+    case 'gate':
+      return `waiting for the origin to serve the new version before the CDN purge, since ${when(wait.since)}${next.replace('try', 'poll')}`;
+    case 'late':
+      return `purged after the origin still served the old version; purged again once it changes${next.replace('try', 'poll')}`;
+    case 'dead':
+      return `held before the CDN purge: origin step ${wait.step} kept failing${failed}; retry or drop it with the dead letters`;
+    case 'step':
+      return `held before the CDN purge until origin step ${wait.step} succeeds${failed}${next}`;
+  }
+}
+
 export function explain(f: WhyFacts): Why {
-  const { queued, deadLetter, hold, history } = f.report;
+  const { queued, deadLetter, hold, history, originWait } = f.report;
+  if (originWait && !queued) return { state: 'origin-wait', since: originWait.since, sentence: originWaitText(originWait) };
   if (queued && hold) {
     const since = hold.since === undefined ? '' : ` since ${when(hold.since)}`;
     const why = hold.message ? ` (${hold.status ?? ''} ${hold.message})`.replace('( ', '(') : '';

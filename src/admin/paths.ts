@@ -85,6 +85,7 @@ async function story(env: Env, found: Awaited<ReturnType<typeof locate>>, check?
     history: report.history,
     ...(report.queued && { queued: report.queued }),
     ...(report.deadLetter && { deadLetter: report.deadLetter }),
+    ...(report.originWait && { originWait: report.originWait }),
     ...(report.hold && { hold: report.hold }),
     tags: report.tags.map((t) => ({ tag: t.tag, lastSeen: iso(t.seenAt) })),
     producers,

@@ -19,7 +19,12 @@ export type LedgerStep =
   // Verification at the edge (freshness/): a check with its verdict in `detail`, a purge sent again, given up.
   | 'checked'
   | 'repurged'
-  | 'stuck';
+  | 'stuck'
+  // Origin work (origin/): a step run for the path (its outcome in `detail`), the wait at the freshness gate, and
+  // the path's release to the CDN queue (why in `detail`).
+  | 'origin'
+  | 'gated'
+  | 'released';
 
 export interface LedgerEntry {
   at: number;

@@ -5,6 +5,7 @@ import type { CallKind, DistributionConfig } from '../rules/schema';
 import { estimateFor, type SendEstimate } from './eta-facts';
 import type { SchedulerState } from './outcome';
 import type { DeadLetter, QueueStore } from './queue-store';
+import { originWaitOf, type OriginWait } from './origin/path-state';
 
 /** Ledger rows returned per path (newest kept), enough for three days of a busy page. */
 export const HISTORY_ROWS = 500;
@@ -39,6 +40,8 @@ export interface PathReport {
   history: HistoryRow[];
   queued?: QueuedState;
   deadLetter?: DeadLetter;
+  /** Held before the CDN purge by origin work: a step, its dead letter, or the freshness gate (origin/). */
+  originWait?: OriginWait;
   health: SchedulerState['health'];
   /** While held: since when (the first refused call of the hold), and the refusal's words. */
   hold?: { health: 'unauthorized' | 'refused'; since?: number; status?: number; message?: string };
@@ -123,11 +126,13 @@ export function pathReport(o: PathReportOptions, path: string): PathReport {
     ]),
   };
   const deadLetter = o.store.deadLetters().find((d) => d.path === path && d.kind !== 'prefetch');
+  const originWait = originWaitOf(o.sql, path);
   return {
     path,
     history: history(o.sql, path),
     ...(queued && { queued }),
     ...(deadLetter && { deadLetter }),
+    ...(originWait && { originWait }),
     health: o.state.health,
     ...(holdOf(o) && { hold: holdOf(o) }),
     ...(o.alarm !== null && { nextSendAt: o.alarm }),

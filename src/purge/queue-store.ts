@@ -77,14 +77,15 @@ export class QueueStore {
 
   /**
    * Adds paths; a path already queued keeps its place, takes the higher priority and waits for a fresh call (with
-   * the newest event's marker). `step`: the ledger row, `repurged` for a page verification purges again.
+   * the newest event's marker). `step`: the ledger row, `repurged` for a page verification (or the gate) purges
+   * again, `released` for a path the origin work held until now.
    */
   enqueue(
     items: readonly EnqueueItem[],
     eventId: string,
     now: number,
     detail?: string,
-    step: 'queued' | 'repurged' = 'queued',
+    step: 'queued' | 'repurged' | 'released' = 'queued',
   ): void {
     for (const item of items) {
       this.sql.exec(

@@ -24,6 +24,7 @@ import { tagPlanOptions } from './tag-plan';
 import { TagQueue, type TagItem } from './tag-queue';
 import type { PageCheck } from './freshness/probe';
 import { Verifier } from './freshness/verifier';
+import { OriginWork } from './origin/work';
 
 /** What the scheduler needs to know about its distribution, sent with every enqueue. */
 export interface DistributionSnapshot {
@@ -32,6 +33,7 @@ export interface DistributionSnapshot {
 }
 
 type TagStatus = ReturnType<PurgeScheduler['tagStatus']>;
+type OriginStatus = ReturnType<OriginWork['status']>;
 
 /** After a pass fails outright (bad settings, unreadable config), try again this much later. */
 const RETRY_AFTER_ERROR_MS = 30_000;
@@ -43,6 +45,7 @@ export class PurgeScheduler extends DurableObject<Env> {
   private readonly tagQueue: TagQueue;
   private readonly crawler: Crawler;
   private readonly verifier: Verifier;
+  private readonly origin: OriginWork;
   private running: Promise<void> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -52,6 +55,7 @@ export class PurgeScheduler extends DurableObject<Env> {
     this.tags = new TagIndex(ctx.storage.sql);
     this.tagQueue = new TagQueue(ctx.storage.sql);
     this.verifier = new Verifier(ctx.storage.sql, this.store, this.tags);
+    this.origin = new OriginWork(ctx.storage.sql, this.store, this.tagQueue);
     this.crawler = new Crawler(ctx.storage.sql, {
       get: () => this.store.getMeta<CrawlProgress>('crawl'),
       set: (progress) => this.store.setMeta('crawl', progress),
@@ -68,8 +72,11 @@ export class PurgeScheduler extends DurableObject<Env> {
   ): Promise<{ queued: number } & SendEstimate> {
     const now = Date.now();
     this.store.setMeta('distribution', distribution);
-    this.store.enqueue(items, eventId, now);
-    this.tagQueue.enqueue(tags, eventId, now);
+    // Origin steps and the freshness gate hold the paths first (origin/); otherwise they are queued for the CDN.
+    if (!this.origin.hold(distribution.config, eventId, items, tags, now)) {
+      this.store.enqueue(items, eventId, now);
+      this.tagQueue.enqueue(tags, eventId, now);
+    }
     // Coalesce: wait a moment for more paths, but never push an earlier alarm later.
     await this.wake(now + distribution.config.coalesceMs);
     return { queued: items.length, ...estimateFor(await this.facts(distribution.config), items) };
@@ -97,7 +104,7 @@ export class PurgeScheduler extends DurableObject<Env> {
   }
 
   /** The status under the distribution's config as the caller (the admin API, with the live config) knows it. */
-  async status(config: DistributionConfig): Promise<SchedulerStatus & { tags: TagStatus }> {
+  async status(config: DistributionConfig): Promise<SchedulerStatus & { tags: TagStatus; origin: OriginStatus }> {
     const now = Date.now();
     const base = describeStatus(
       this.store,
@@ -108,7 +115,7 @@ export class PurgeScheduler extends DurableObject<Env> {
       this.verifier.status(now),
     );
     // Cheap parts only (the status is polled); GET /admin/tags adds the sizes that scan the index.
-    return { ...base, tags: this.tagStatus(false) };
+    return { ...base, tags: this.tagStatus(false), origin: this.origin.status() };
   }
 
   /** Index rows, queued tags, the latest expansions and the crawl's progress; `full` adds distinct counts and the largest tags. */
@@ -160,12 +167,12 @@ export class PurgeScheduler extends DurableObject<Env> {
   }
 
   async deadLetters() {
-    return this.store.deadLetters();
+    return [...this.store.deadLetters(), ...this.origin.deadLetters()];
   }
 
   /** Queues dead letters again or forgets them (`paths` undefined: all); returns how many. */
   async resolveDeadLetters(action: 'retry' | 'drop', paths?: string[]): Promise<number> {
-    const count = this.store.resolveDeadLetters(action, paths, Date.now());
+    const count = this.store.resolveDeadLetters(action, paths, Date.now()) + this.origin.resolve(action, paths, Date.now());
     if (action === 'retry' && count > 0) await this.wake(Date.now());
     return count;
   }
@@ -253,13 +260,25 @@ export class PurgeScheduler extends DurableObject<Env> {
     }
   }
 
+  /** Runs the origin steps and the gate's polls due now; what they release joins this alarm's purge pass. */
+  private async originWork(snapshot: DistributionSnapshot): Promise<number | undefined> {
+    try {
+      const { config } = await this.live(snapshot);
+      return await this.origin.run(this.env, snapshot.name, config);
+    } catch (error) {
+      log('error', 'origin work failed', { distributionId: snapshot.config.id, error: String(error) });
+      return Date.now() + RETRY_AFTER_ERROR_MS;
+    }
+  }
+
   /**
-   * One alarm: a purge pass, a crawl run when one is under way, then the freshness checks due; the earliest of
+   * One alarm: origin work (steps, the gate), a purge pass, a crawl run when one is under way, then the freshness checks due; the earliest of
    * their next times wins.
    */
   private async cycle(): Promise<void> {
     const snapshot = this.snapshot();
     if (!snapshot) return;
+    const originAt = await this.originWork(snapshot);
     const purgeAt = await this.pass(snapshot);
     let crawlAt: number | undefined;
     try {
@@ -271,7 +290,7 @@ export class PurgeScheduler extends DurableObject<Env> {
     }
     const checkAt = await this.verify(snapshot, purgeAt);
     noticePass(this.env, this.ctx.storage.sql, this.store, this.state, snapshot, Date.now());
-    const next = [purgeAt, crawlAt, checkAt].filter((t): t is number => t !== undefined);
+    const next = [originAt, purgeAt, crawlAt, checkAt].filter((t): t is number => t !== undefined);
     if (next.length > 0) await this.ctx.storage.setAlarm(Math.max(Math.min(...next), Date.now() + 50));
   }
 

@@ -20,7 +20,12 @@ export type Issue = { message: string; path: Key[]; onSave?: true };
 export interface CheckedDocument {
   distributions: Record<
     string,
-    { foldDepth: number; tags: { reportSecret?: string }; verify?: { originHeader?: { secret: string } } }
+    {
+      foldDepth: number;
+      tags: { reportSecret?: string };
+      verify?: { originHeader?: { secret: string } };
+      origin?: { steps: { secret?: string; secretHeaders?: Record<string, { secret: string }> }[] };
+    }
   >;
   sources: Record<string, { provider: string; secrets: string[]; options: Record<string, unknown> }>;
   locales: Record<string, string>;
@@ -120,6 +125,14 @@ function checkSecretNames(config: CheckedDocument, issues: Issue[]) {
     const header = d.verify?.originHeader?.secret;
     if (header !== undefined && RELAY_SETTINGS.includes(header))
       issues.push({ path: ['distributions', name, 'verify', 'originHeader', 'secret'], message: own(header), onSave: true });
+    d.origin?.steps.forEach((step, j) => {
+      const at = ['distributions', name, 'origin', 'steps', j];
+      if (step.secret !== undefined && RELAY_SETTINGS.includes(step.secret))
+        issues.push({ path: [...at, 'secret'], message: own(step.secret) });
+      for (const [header, { secret }] of Object.entries(step.secretHeaders ?? {}))
+        if (RELAY_SETTINGS.includes(secret))
+          issues.push({ path: [...at, 'secretHeaders', header, 'secret'], message: own(secret) });
+    });
   }
 }
 

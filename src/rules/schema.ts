@@ -8,6 +8,7 @@ import { didYouMean } from './suggest';
 import { LOCALE_PREFIX, Rule, id } from './rule-schema';
 import { Tags } from './tags-schema';
 import { Verify } from './verify-schema';
+import { Origin } from './origin-schema';
 
 export { describeIssue, formatPath, type ConfigIssue } from './issues';
 export type { RuleConfig } from './rule-schema';
@@ -64,6 +65,8 @@ const Distribution = z
     tags: z.prefault(Tags, {}),
     /** Verification at the edge: purged pages checked fresh, purged again when stale (docs/freshness.md). */
     verify: z.prefault(Verify, {}),
+    /** Origin steps before the CDN purge, and the freshness gate (docs/origin.md). */
+    origin: z.prefault(Origin, {}),
   })
   .check(
     z.refine((d) => d.warming.mode !== 'http-get' || d.publicBaseUrl !== undefined, {
@@ -81,6 +84,14 @@ const Distribution = z
     z.refine((d) => d.verify.enabled !== true || d.verify.originBaseUrl !== undefined, {
       message: 'verify.enabled needs verify.originBaseUrl (the origin without the CDN)',
       path: ['verify', 'originBaseUrl'],
+    }),
+    z.refine((d) => !d.origin.gate.enabled || d.verify.originBaseUrl !== undefined, {
+      message: 'origin.gate.enabled needs verify.originBaseUrl (the origin without the CDN)',
+      path: ['origin', 'gate', 'enabled'],
+    }),
+    z.refine((d) => d.origin.gate.pollMaxMs >= d.origin.gate.pollMs, {
+      message: 'origin.gate.pollMaxMs must be at least origin.gate.pollMs',
+      path: ['origin', 'gate', 'pollMaxMs'],
     }),
   );
 

@@ -71,6 +71,11 @@ export function whySchemas(): Record<string, Schema> {
         },
         queued: { type: 'object', description: 'While queued: kind, enqueuedAt, attempts, cover, estimate `{sendAt}`.' },
         deadLetter: { type: 'object' },
+        originWait: {
+          type: 'object',
+          description:
+            'Held before the CDN purge by origin work (docs/origin.md): state step|dead|gate|late, since, step, lastError, polls, nextAt.',
+        },
         hold: { type: 'object', description: 'While the distribution is held: health, since, status, message.' },
         tags: { type: 'array', items: object({ tag: STRING, lastSeen: STRING }) },
         producers: { type: 'array', items: object({ ruleId: STRING, template: STRING, via: { enum: ['path', 'tag'] } }) },

@@ -4,6 +4,8 @@ export const TEST_BINDINGS = {
   GOTIPATH_LIBRARY_ID: 'standin-library',
   GOTIPATH_API_KEY: 'standin-key',
   ADMIN_TOKEN: 'test-admin-token-0123456789',
+  // The secret the Next.js-style revalidation endpoint checks (origin steps, examples/nextjs-app/server.mjs).
+  REVALIDATE_SECRET: 'revalidate-test-secret-0123456789',
   MAX_BODY_BYTES: '1048576',
   // The bearer token of POST /tags/{distribution} (tags.reportSecret).
   TAGS_TOKEN: 'tags-report-token-0123456789',

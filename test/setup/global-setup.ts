@@ -6,6 +6,7 @@ import { startGotipathStandin } from '../../scripts/gotipath-standin/index.mjs';
 import { startTaggedSite } from '../../examples/tagged-site/site.mjs';
 import { startExampleOrigin } from '../../examples/origin/server.mjs';
 import { startRedirector } from './redirector.ts';
+import { startNextjsApp } from '../../examples/nextjs-app/server.mjs';
 import { startNotifyReceiver } from '../../scripts/notify-receiver.mjs';
 import { TEST_BINDINGS } from './bindings.ts';
 
@@ -20,6 +21,7 @@ declare module 'vitest' {
     notifyReceiverUrl: string;
     originUrl: string;
     edgeUrl: string;
+    revalidatorUrl: string;
   }
 }
 
@@ -45,6 +47,9 @@ export default async function setup(project: TestProject) {
   });
   project.provide('originUrl', origin.url);
   project.provide('edgeUrl', standin.edgeUrl);
+  // A Next.js-style app in front of the example origin: revalidation (secret checked) applies staged pages late.
+  const revalidator = await startNextjsApp({ originUrl: origin.url, secret: TEST_BINDINGS.REVALIDATE_SECRET });
+  project.provide('revalidatorUrl', revalidator.url);
   const signer = await startSigner();
   // The cache-tags example site: the crawler and http-get warming read its Cache-Tag headers.
   const site = await startTaggedSite();
@@ -62,6 +67,7 @@ export default async function setup(project: TestProject) {
   project.provide('notifyReceiverUrl', receiver.url);
   return async () => {
     await standin.close();
+    await revalidator.close();
     await origin.close();
     await site.close();
     await redirector.close();

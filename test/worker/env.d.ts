@@ -14,6 +14,8 @@ declare namespace Cloudflare {
     ORIGIN_URL: string;
     /** The stand-in's caching edge in front of ORIGIN_URL: every distribution's accepted purges evict from it. */
     EDGE_URL: string;
+    /** A Next.js-style app in front of ORIGIN_URL (examples/nextjs-app/server.mjs): revalidation applies staged pages. */
+    REVALIDATOR_URL: string;
     FUZZ_RUNS: string;
     /** The notifications receiver (scripts/notify-receiver.mjs): /__received/{name}, /__faults/{name}. */
     NOTIFY_RECEIVER_URL: string;
