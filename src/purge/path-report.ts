@@ -2,7 +2,7 @@
 // its ledger rows across events, the calls of the patterns it was folded into, whether it waits in the queue
 // (and until when), its dead letter, the distribution's hold. Reads the scheduler's SQLite; no writes.
 import type { CallKind, DistributionConfig } from '../rules/schema';
-import { estimateFor, type SendEstimate } from './eta-facts';
+import { estimateFor, type EstimateOptions, type SendEstimate } from './eta-facts';
 import type { SchedulerState } from './outcome';
 import type { DeadLetter, QueueStore } from './queue-store';
 import { originWaitOf, type OriginWait } from './origin/path-state';
@@ -48,14 +48,8 @@ export interface PathReport {
   nextSendAt?: number;
 }
 
-export interface PathReportOptions {
-  sql: SqlStorage;
-  store: QueueStore;
-  state: SchedulerState;
-  config: DistributionConfig;
-  alarm: number | null;
-  now: number;
-}
+/** The same facts of the scheduler as a send estimate reads. */
+export type PathReportOptions = EstimateOptions;
 
 type Row = Record<string, SqlStorageValue>;
 
